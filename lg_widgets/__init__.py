@@ -1,0 +1,63 @@
+"""lg_widgets: live Jupyter views of LangGraph runs."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .errors import (
+    HTTPStatusError,
+    InvalidArgument,
+    LGWidgetsError,
+    MalformedStream,
+    RunCancelled,
+    RunError,
+    ServerStartError,
+    ServerUnreachable,
+    StreamDisconnected,
+    StreamStalled,
+)
+from .protocol import StreamEvent, parse_event
+from .state import RunState
+
+try:
+    __version__ = version("lg_widgets")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"
+
+
+def __getattr__(name):
+    # The widget (anywidget, ipywidgets) and the server launcher load lazily, so
+    # that `import lg_widgets` stays cheap for scripts that only fold events.
+    if name == "StreamView":
+        from .widget import StreamView
+
+        return StreamView
+    if name in ("local_server", "LocalServer"):
+        from . import server
+
+        return getattr(server, name)
+    if name in ("stream_run", "RunRequest"):
+        from . import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module 'lg_widgets' has no attribute {name!r}")
+
+
+__all__ = [
+    "HTTPStatusError",
+    "InvalidArgument",
+    "LGWidgetsError",
+    "LocalServer",
+    "MalformedStream",
+    "RunCancelled",
+    "RunError",
+    "RunRequest",
+    "RunState",
+    "ServerStartError",
+    "ServerUnreachable",
+    "StreamDisconnected",
+    "StreamEvent",
+    "StreamStalled",
+    "StreamView",
+    "local_server",
+    "parse_event",
+    "stream_run",
+]

@@ -1,0 +1,85 @@
+"""One exception hierarchy for everything lg_widgets raises.
+
+Each message says what went wrong and what to do about it. No message ever
+contains an API key: the client builds them from URLs, statuses and the
+server's own ``detail``, never from request headers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class LGWidgetsError(Exception):
+    """Base class of every lg_widgets error."""
+
+    #: Short machine-readable kind, used in the widget's ``error`` trait.
+    kind = "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": type(self).__name__, "message": str(self), "kind": self.kind}
+
+
+class InvalidArgument(LGWidgetsError, ValueError):
+    """A call got an argument it cannot use (raised before anything is sent)."""
+
+    kind = "argument"
+
+
+class ServerStartError(LGWidgetsError):
+    """The embedded ``langgraph dev`` server did not start."""
+
+    kind = "server"
+
+
+class ServerUnreachable(LGWidgetsError):
+    """No connection to the LangGraph API server could be made."""
+
+    kind = "connection"
+
+
+class StreamDisconnected(ServerUnreachable):
+    """The connection dropped mid-run and could not be resumed."""
+
+
+class StreamStalled(LGWidgetsError):
+    """The server sent nothing for longer than the read timeout."""
+
+    kind = "stream"
+
+
+class HTTPStatusError(LGWidgetsError):
+    """The server answered with a 4xx/5xx status instead of a stream."""
+
+    kind = "http"
+
+    def __init__(self, message: str, *, status_code: int, detail: Any = None):
+        super().__init__(message)
+        self.status_code = status_code
+        self.detail = detail
+
+
+class MalformedStream(LGWidgetsError):
+    """The server's answer is not a well-formed LangGraph event stream."""
+
+    kind = "stream"
+
+
+class RunError(LGWidgetsError):
+    """The run itself failed: a node raised, and the server sent an ``error`` event."""
+
+    kind = "run"
+
+    def __init__(self, error_type: str, message: str):
+        super().__init__(f"{error_type}: {message}" if message else error_type)
+        self.error_type = error_type
+        self.error_message = message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.error_type, "message": self.error_message, "kind": self.kind}
+
+
+class RunCancelled(LGWidgetsError):
+    """The run was cancelled by the user."""
+
+    kind = "cancelled"

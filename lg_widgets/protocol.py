@@ -1,0 +1,113 @@
+"""The LangGraph streaming protocol: one SSE event in, one ``StreamEvent`` out.
+
+The SSE event name is the stream mode, with the subgraph namespace appended
+when ``stream_subgraphs`` is on: ``updates|parent:task-id|child:task-id``.
+Modes we don't know are kept as they are: a new server mode must never be
+dropped or crash the view.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import MalformedStream
+
+#: Modes a client may request (``stream_mode``), as the server accepts them.
+REQUEST_MODES = frozenset(
+    {
+        "values",
+        "updates",
+        "messages",
+        "messages-tuple",
+        "debug",
+        "custom",
+        "events",
+        "tasks",
+        "checkpoints",
+    }
+)
+
+#: Event names that carry streamed model tokens (for the widget's ``text``).
+TOKEN_MODES = frozenset({"messages", "messages/partial", "events"})
+
+
+@dataclass(slots=True)
+class StreamEvent:
+    """One parsed server-sent event of a run."""
+
+    #: the SSE event name exactly as sent, e.g. ``"updates|child:1f2e"``
+    event: str
+    #: the stream mode part of the name, e.g. ``"updates"``, ``"messages/partial"``
+    mode: str
+    #: subgraph path, ``()`` for the root graph, e.g. ``("child:1f2e",)``
+    namespace: tuple[str, ...]
+    #: the parsed JSON payload (``None`` for an empty ``data:``)
+    data: Any
+    #: the SSE ``id:`` (only resumable streams have one)
+    id: str | None = None
+    #: arrival time in seconds (the client's clock; the fold has none of its own)
+    time: float = 0.0
+    #: size of the raw data in characters, for traffic statistics
+    size: int = field(default=0, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as JSON-compatible data, e.g. for recording to a file."""
+        return {
+            "event": self.event,
+            "data": self.data,
+            "id": self.id,
+            "time": self.time,
+        }
+
+
+def split_event_name(name: str) -> tuple[str, tuple[str, ...]]:
+    """``"updates|a:1|b:2"`` → ``("updates", ("a:1", "b:2"))``."""
+    if "|" not in name:
+        return name, ()
+    mode, *namespace = name.split("|")
+    return mode, tuple(namespace)
+
+
+def parse_event(name: str | None, data: str, id: str | None = None, time: float = 0.0) -> StreamEvent:
+    """Parse one SSE event. Raises ``MalformedStream`` when its data is not JSON."""
+    name = name or "message"  # the SSE default event name
+    mode, namespace = split_event_name(name)
+    if data == "" or data is None:
+        payload = None
+    else:
+        try:
+            payload = json.loads(data)
+        except ValueError as exc:
+            preview = data if len(data) <= 120 else data[:120] + "…"
+            raise MalformedStream(
+                f"The server sent an {name!r} event whose data is not JSON ({exc}): {preview!r}. "
+                "Is the URL a LangGraph API server? Events received before this one are kept."
+            ) from None
+    return StreamEvent(name, mode, namespace, payload, id or None, time, len(data or ""))
+
+
+def parent_task_id(namespace: tuple[str, ...] | list[str]) -> str | None:
+    """The task id of the step that runs a subgraph: ``("node:abc",)`` → ``"abc"``."""
+    if not namespace:
+        return None
+    _, _, task_id = namespace[-1].partition(":")
+    return task_id or None
+
+
+def message_text(content: Any) -> str:
+    """Plain text of a message's content: a string, or a list of content blocks."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = []
+        for block in content:
+            if isinstance(block, str):
+                parts.append(block)
+            elif isinstance(block, dict) and block.get("type") in ("text", "text_delta"):
+                text = block.get("text")
+                if isinstance(text, str):
+                    parts.append(text)
+        return "".join(parts)
+    return ""

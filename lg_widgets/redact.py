@@ -1,0 +1,44 @@
+"""Keep secrets out of what a run shows.
+
+The server echoes request headers and configurable values into checkpoint
+``config`` and ``metadata`` (e.g. ``x-api-key``). Those reach the state shown
+in the browser and the saved notebook unless they are removed first. Only the
+server's bookkeeping (config / metadata) is redacted: a graph's own state is
+shown exactly as the graph made it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+REDACTED = "[redacted]"
+
+_SECRET_KEY = re.compile(
+    r"authorization|api[-_]?key|secret|passw(or)?d|cookie|credential|(^|[-_])token$",
+    re.IGNORECASE,
+)
+
+
+def is_secret_key(key: str) -> bool:
+    return bool(_SECRET_KEY.search(key))
+
+
+def redact(value: Any) -> Any:
+    """A copy of ``value`` with every value under a secret-looking key replaced."""
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if isinstance(key, str) and is_secret_key(key) and value[key] else redact(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    return value
+
+
+def redact_string(text: str, secrets: list[str]) -> str:
+    """Replace every occurrence of each known secret in ``text``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
