@@ -1,0 +1,643 @@
+"""``RunState``: the pure fold of a run's events into what the view shows.
+
+``apply(event)`` is the only way data gets in. No I/O, no widget, no clock: the
+times come from the events, so recorded streams replay to the same result.
+
+The fold also keeps a change log (``take_changes``) so the widget can send
+only what changed since its last frame: new text, new or changed steps, new
+diffs. See ``docs/architecture.md`` for the shape of every field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .diff import state_ops
+from .protocol import StreamEvent, message_text, parent_task_id
+from .redact import redact
+
+#: Sources of streamed model tokens; each is deduplicated against the others.
+_MESSAGES_TUPLE, _MESSAGES_PARTIAL, _EVENTS = "messages-tuple", "messages/partial", "events"
+
+_STEP_SOURCES = ("debug", "tasks")
+_FINAL_STATUSES = ("done", "error", "cancelled", "interrupted")
+
+
+def _is_ai_chunk(message: dict) -> bool:
+    kind = str(message.get("type") or "")
+    return kind in ("AIMessageChunk", "ai") or kind.startswith("AIMessage")
+
+
+def _strip_ns(namespace: Iterable[str]) -> tuple[str, ...]:
+    """``("child:1f2e", "inner:77")`` → ``("child", "inner")``."""
+    return tuple(part.split(":", 1)[0] for part in namespace)
+
+
+def _namespace_from_metadata(metadata: dict) -> tuple[str, ...]:
+    # checkpoint_ns of a token's node is "parent:task|node:task": the namespace is all but the last.
+    ns = metadata.get("langgraph_checkpoint_ns") or metadata.get("checkpoint_ns") or ""
+    parts = [p for p in str(ns).split("|") if p]
+    return tuple(parts[:-1])
+
+
+def _result_dict(result: Any) -> Any:
+    """Older servers send a task result as ``[[channel, value], ...]``."""
+    if isinstance(result, list) and all(isinstance(p, (list, tuple)) and len(p) == 2 and isinstance(p[0], str) for p in result):
+        merged: dict[str, Any] = {}
+        for channel, value in result:
+            merged[channel] = value
+        return merged
+    return result
+
+
+class RunState:
+    """Everything a run has shown so far, folded from its events.
+
+    ``stream_mode`` (optional) is what the run requested: it decides up front
+    whether step cards come from ``debug``/``tasks`` or from ``updates`` and
+    whether the state comes from ``values`` or from checkpoints. Without it
+    (a recorded stream), the fold switches to the better source when it sees one.
+    """
+
+    def __init__(self, stream_mode: str | Iterable[str] | None = None):
+        modes = {stream_mode} if isinstance(stream_mode, str) else set(stream_mode or ())
+        self.requested_modes = frozenset(modes)
+        self._steps_from_tasks = bool(modes & {"debug", "tasks"})
+        self._state_from_values = "values" in modes
+
+        self.status = "idle"
+        self.run_id = ""
+        self.thread_id = ""
+        self._text_parts: list[str] = []
+        self._text_len = 0
+        self._text_cache: str | None = ""
+        self.segments: list[dict[str, Any]] = []
+        self.messages: list[dict[str, Any]] = []
+        self._message_index: dict[str, int] = {}
+        self.steps: list[dict[str, Any]] = []
+        self._step_index: dict[str, int] = {}
+        self.checkpoints: list[dict[str, Any]] = []
+        self._checkpoint_keys: set[tuple[str, str]] = set()
+        self.state: Any = {}
+        self.diffs: list[dict[str, Any]] = []
+        self.custom: list[dict[str, Any]] = []
+        self.interrupts: list[dict[str, Any]] = []
+        self._interrupt_ids: set[str] = set()
+        self.error: dict[str, Any] | None = None
+        self.counts: dict[str, int] = {}
+        self.event_kinds: dict[str, int] = {}
+        self.current_node = ""
+        self.event_count = 0
+        self.duration = 0.0
+
+        self._first_time: float | None = None
+        # token dedup: text each source has delivered per message id, and what reached `text`
+        self._source_text: dict[tuple[str, str], str] = {}
+        self._emitted: dict[str, int] = {}
+        self._token_meta: dict[str, dict[str, Any]] = {}
+        # step numbers: the latest checkpoint step per namespace, and a super-step
+        # counter for `tasks`-only runs (which carry no step numbers)
+        self._checkpoint_step: dict[tuple[str, ...], int] = {}
+        self._superstep: dict[tuple[str, ...], int] = {}
+        self._last_was_result: dict[tuple[str, ...], bool] = {}
+        self._updates_seq = 0
+        self._nodes_since_state: list[str] = []
+        self._last_root_step: int | None = None
+        self._state_seen = False
+        self._changes = _ChangeLog()
+        # how many items of each list the change log has already handed out
+        self._marks = {"diffs": 0, "custom": 0, "checkpoints": 0, "interrupts": 0}
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def text(self) -> str:
+        if self._text_cache is None:
+            self._text_cache = "".join(self._text_parts)
+            self._text_parts = [self._text_cache] if self._text_cache else []
+        return self._text_cache
+
+    def text_for(self, node: str | Iterable[str] | None = None, tag: str | Iterable[str] | None = None,
+                 namespace: str | Iterable[str] | None = None) -> str:
+        """The token text of the segments that match every given filter.
+
+        ``node``: node name(s) (``langgraph_node``); ``tag``: LLM call tag(s);
+        ``namespace``: ``""``/``()`` for the root graph, else a subgraph path as
+        ``"child"``, ``"child|inner"`` or a tuple, with or without task ids.
+        """
+        nodes = {node} if isinstance(node, str) else (set(node) if node is not None else None)
+        tags = {tag} if isinstance(tag, str) else (set(tag) if tag is not None else None)
+        text = self.text
+        return "".join(
+            text[seg["start"]:seg["end"]]
+            for seg in self.segments
+            if (nodes is None or seg["node"] in nodes)
+            and (tags is None or tags & set(seg["tags"]))
+            and (namespace is None or _namespace_matches(seg["namespace"], namespace))
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, as the widget's traits hold them."""
+        return {
+            "status": self.status,
+            "run_id": self.run_id,
+            "thread_id": self.thread_id,
+            "text": self.text,
+            "segments": self.segments,
+            "messages": self.messages,
+            "steps": self.steps,
+            "checkpoints": self.checkpoints,
+            "state": self.state,
+            "diffs": self.diffs,
+            "custom": self.custom,
+            "interrupts": self.interrupts,
+            "error": self.error,
+            "counts": self.counts,
+            "event_kinds": self.event_kinds,
+            "current_node": self.current_node,
+            "event_count": self.event_count,
+            "duration": self.duration,
+        }
+
+    # ------------------------------------------------------------- status
+
+    def set_status(self, status: str) -> None:
+        if status != self.status:
+            self.status = status
+            self._changes.scalars.add("status")
+
+    def set_ids(self, run_id: str | None = None, thread_id: str | None = None) -> None:
+        if run_id and run_id != self.run_id:
+            self.run_id = run_id
+            self._changes.scalars.add("run_id")
+        if thread_id and thread_id != self.thread_id:
+            self.thread_id = thread_id
+            self._changes.scalars.add("thread_id")
+
+    def finish(self) -> None:
+        """The stream ended without an error: ``done``, or ``interrupted``."""
+        if self.status in ("error", "cancelled"):
+            return
+        pending = any(s["status"] == "running" for s in self.steps)
+        self.set_status("interrupted" if self.interrupts else "done")
+        if not pending:
+            return
+        for step in self.steps:  # a step the server never reported back on ended with the run
+            if step["status"] == "running":
+                step["status"] = "interrupted" if self.interrupts else "done"
+                self._changes.steps.add(step["key"])
+
+    def fail(self, error: dict[str, Any], status: str = "error") -> None:
+        """Record an error (or a cancellation) that ends the run; partial output stays."""
+        self.error = error
+        self._changes.scalars.add("error")
+        self.set_status(status)
+        for step in self.steps:
+            if step["status"] == "running":
+                step["status"] = "cancelled" if status == "cancelled" else "error"
+                self._changes.steps.add(step["key"])
+
+    # ----------------------------------------------------------------- the fold
+
+    def apply(self, event: StreamEvent) -> None:
+        """Fold one event in."""
+        if self._first_time is None:
+            self._first_time = event.time
+        self.event_count += 1
+        self.duration = max(self.duration, event.time - self._first_time)
+        self.counts[event.mode] = self.counts.get(event.mode, 0) + 1
+        self._changes.scalars.update(("counts", "event_count", "duration"))
+        if self.status in ("idle", "connecting"):
+            self.set_status("running")
+        handler = _HANDLERS.get(event.mode)
+        if handler is not None:
+            handler(self, event)
+
+    def apply_all(self, events: Iterable[StreamEvent]) -> "RunState":
+        for event in events:
+            self.apply(event)
+        return self
+
+    def _t(self, event: StreamEvent) -> float:
+        return round(event.time - (self._first_time or 0.0), 6)
+
+    # metadata / error / end ------------------------------------------------
+
+    def _on_metadata(self, event: StreamEvent) -> None:
+        data = event.data if isinstance(event.data, dict) else {}
+        self.set_ids(run_id=data.get("run_id"), thread_id=data.get("thread_id"))
+
+    def _on_error(self, event: StreamEvent) -> None:
+        data = event.data
+        if isinstance(data, dict):
+            error_type = str(data.get("error") or "Error")
+            message = data.get("message")
+            message = "" if message is None else str(message)
+        else:
+            error_type, message = "Error", "" if data is None else str(data)
+        self.fail({"type": error_type, "message": message, "kind": "run"})
+
+    # tokens and messages -------------------------------------------------
+
+    def _on_messages_tuple(self, event: StreamEvent) -> None:
+        data = event.data
+        if not (isinstance(data, list) and data and isinstance(data[0], dict)):
+            return
+        chunk = data[0]
+        metadata = data[1] if len(data) > 1 and isinstance(data[1], dict) else {}
+        msg_id = str(chunk.get("id") or f"#event{self.event_count}")
+        self._remember_token_meta(msg_id, metadata, event.namespace)
+        if str(chunk.get("type") or "").endswith("Chunk") and _is_ai_chunk(chunk):
+            token = message_text(chunk.get("content"))
+            accumulated = self._source_text.get((_MESSAGES_TUPLE, msg_id), "") + token
+            self._source_text[(_MESSAGES_TUPLE, msg_id)] = accumulated
+            self._emit_tokens(msg_id, accumulated)
+            self._merge_message(msg_id, chunk, streamed=True)
+        else:
+            self._merge_message(msg_id, chunk, streamed=False)
+
+    def _on_messages_metadata(self, event: StreamEvent) -> None:
+        if isinstance(event.data, dict):
+            for msg_id, entry in event.data.items():
+                meta = entry.get("metadata") if isinstance(entry, dict) else None
+                self._remember_token_meta(str(msg_id), meta if isinstance(meta, dict) else {}, event.namespace)
+
+    def _on_messages_partial(self, event: StreamEvent) -> None:
+        for message in event.data if isinstance(event.data, list) else ():
+            if not isinstance(message, dict):
+                continue
+            msg_id = str(message.get("id") or f"#event{self.event_count}")
+            if _is_ai_chunk(message):
+                self._source_text[(_MESSAGES_PARTIAL, msg_id)] = message_text(message.get("content"))
+                self._emit_tokens(msg_id, self._source_text[(_MESSAGES_PARTIAL, msg_id)])
+            self._merge_message(msg_id, message, streamed=False)
+
+    def _on_messages_complete(self, event: StreamEvent) -> None:
+        for message in event.data if isinstance(event.data, list) else ():
+            if isinstance(message, dict):
+                self._merge_message(str(message.get("id") or f"#event{self.event_count}"), message, streamed=False)
+
+    def _on_events(self, event: StreamEvent) -> None:
+        data = event.data if isinstance(event.data, dict) else {}
+        kind = str(data.get("event") or "?")
+        self.event_kinds[kind] = self.event_kinds.get(kind, 0) + 1
+        self._changes.scalars.add("event_kinds")
+        if kind != "on_chat_model_stream":
+            return
+        chunk = (data.get("data") or {}).get("chunk")
+        if not isinstance(chunk, dict):
+            return
+        msg_id = str(chunk.get("id") or data.get("run_id") or f"#event{self.event_count}")
+        metadata = dict(data.get("metadata") or {})
+        metadata.setdefault("tags", data.get("tags") or [])
+        self._remember_token_meta(msg_id, metadata, event.namespace)
+        accumulated = self._source_text.get((_EVENTS, msg_id), "") + message_text(chunk.get("content"))
+        self._source_text[(_EVENTS, msg_id)] = accumulated
+        self._emit_tokens(msg_id, accumulated)
+        self._merge_message(msg_id, {**chunk, "type": chunk.get("type") or "AIMessageChunk"}, streamed=True)
+
+    def _remember_token_meta(self, msg_id: str, metadata: dict, namespace: tuple[str, ...]) -> None:
+        if msg_id in self._token_meta and not metadata:
+            return
+        known = self._token_meta.get(msg_id)
+        node = metadata.get("langgraph_node") or (known or {}).get("node") or ""
+        tags = metadata.get("tags") or (known or {}).get("tags") or []
+        ns = tuple(namespace) or _namespace_from_metadata(metadata) or tuple((known or {}).get("namespace") or ())
+        self._token_meta[msg_id] = {"node": str(node), "tags": [str(t) for t in tags], "namespace": list(ns)}
+
+    def _emit_tokens(self, msg_id: str, accumulated: str) -> None:
+        """Append what ``accumulated`` adds beyond what already reached ``text`` for this message."""
+        emitted = self._emitted.get(msg_id, 0)
+        if len(accumulated) <= emitted:
+            return
+        new = accumulated[emitted:]
+        self._emitted[msg_id] = len(accumulated)
+        start = self._text_len
+        self._text_parts.append(new)
+        self._text_len += len(new)
+        self._text_cache = None
+        meta = self._token_meta.get(msg_id) or {"node": "", "tags": [], "namespace": []}
+        last = self.segments[-1] if self.segments else None
+        if last is not None and last["end"] == start and last["node"] == meta["node"] and \
+                last["tags"] == meta["tags"] and last["namespace"] == meta["namespace"]:
+            last["end"] = self._text_len
+            self._changes.segments_from = min(self._changes.segments_from, len(self.segments) - 1)
+        else:
+            self.segments.append({"start": start, "end": self._text_len, **meta})
+            self._changes.segments_from = min(self._changes.segments_from, len(self.segments) - 1)
+        self._changes.text_parts.append(new)
+        if meta["node"] and meta["node"] != self.current_node and not meta["namespace"]:
+            self.current_node = meta["node"]
+            self._changes.scalars.add("current_node")
+
+    def _merge_message(self, msg_id: str, message: dict, streamed: bool) -> None:
+        meta = self._token_meta.get(msg_id) or {}
+        index = self._message_index.get(msg_id)
+        if index is None:
+            entry = {
+                "id": msg_id, "type": message.get("type"), "content": "", "text": "",
+                "name": message.get("name"), "tool_calls": [], "node": meta.get("node", ""),
+                "namespace": meta.get("namespace", []),
+            }
+            self._message_index[msg_id] = len(self.messages)
+            self.messages.append(entry)
+        else:
+            entry = self.messages[index]
+        if streamed:
+            # The deduplicated token text is the message's text so far.
+            entry["text"] = self._message_text_so_far(msg_id)
+            entry["content"] = entry["text"]
+            entry["type"] = entry["type"] or message.get("type")
+        else:
+            entry["type"] = message.get("type") or entry["type"]
+            entry["content"] = message.get("content", entry["content"])
+            entry["text"] = message_text(entry["content"]) or entry["text"]
+        if message.get("name"):
+            entry["name"] = message["name"]
+        if message.get("tool_calls"):
+            entry["tool_calls"] = message["tool_calls"]
+        if message.get("tool_call_id"):
+            entry["tool_call_id"] = message["tool_call_id"]
+        self._changes.scalars.add("messages")
+
+    def _message_text_so_far(self, msg_id: str) -> str:
+        longest = ""
+        for source in (_MESSAGES_TUPLE, _MESSAGES_PARTIAL, _EVENTS):
+            candidate = self._source_text.get((source, msg_id), "")
+            if len(candidate) > len(longest):
+                longest = candidate
+        return longest
+
+    # steps -------------------------------------------------------------------
+
+    def _on_debug(self, event: StreamEvent) -> None:
+        data = event.data if isinstance(event.data, dict) else {}
+        payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
+        kind = data.get("type")
+        step = data.get("step") if isinstance(data.get("step"), int) else None
+        if kind == "checkpoint":
+            self._add_checkpoint(payload, event, "debug")
+        elif kind == "task":
+            self._task_started(payload, event, "debug", step)
+        elif kind == "task_result":
+            self._task_finished(payload, event, "debug", step)
+
+    def _on_tasks(self, event: StreamEvent) -> None:
+        payload = event.data if isinstance(event.data, dict) else {}
+        if "result" in payload or "error" in payload or "interrupts" in payload:
+            self._task_finished(payload, event, "tasks", None)
+        elif "id" in payload:
+            self._task_started(payload, event, "tasks", None)
+
+    def _on_checkpoints(self, event: StreamEvent) -> None:
+        if isinstance(event.data, dict):
+            self._add_checkpoint(event.data, event, "checkpoints")
+
+    def _use_task_steps(self) -> None:
+        """A debug/tasks event arrived: from now on they are the source of step cards."""
+        if self._steps_from_tasks:
+            return
+        self._steps_from_tasks = True
+        if any(s["source"] == "updates" for s in self.steps):
+            self.steps = [s for s in self.steps if s["source"] != "updates"]
+            self._step_index = {s["key"]: i for i, s in enumerate(self.steps)}
+            self._changes.steps_reset = True
+
+    def _step_number(self, ns: tuple[str, ...], given: int | None, starting: bool) -> int | None:
+        if given is not None:
+            return given
+        if ns in self._checkpoint_step:
+            return self._checkpoint_step[ns] + 1
+        if starting and self._last_was_result.get(ns, True):
+            self._superstep[ns] = self._superstep.get(ns, 0) + 1
+        return self._superstep.get(ns)
+
+    def _task_started(self, payload: dict, event: StreamEvent, source: str, step: int | None) -> None:
+        self._use_task_steps()
+        task_id = str(payload.get("id") or "")
+        ns = event.namespace
+        number = self._step_number(ns, step, starting=True)
+        self._last_was_result[ns] = False
+        card = self._upsert_step(task_id, payload.get("name"), ns, source)
+        if card["step"] is None:
+            card["step"] = number
+        if "input" in payload:
+            card["input"] = payload.get("input")
+        if payload.get("triggers") is not None:
+            card["triggers"] = list(payload.get("triggers") or [])
+        if card["started"] is None:
+            card["started"] = self._t(event)
+        if not ns and card["name"]:
+            self.current_node = card["name"]
+            self._changes.scalars.add("current_node")
+
+    def _task_finished(self, payload: dict, event: StreamEvent, source: str, step: int | None) -> None:
+        self._use_task_steps()
+        task_id = str(payload.get("id") or "")
+        ns = event.namespace
+        self._last_was_result[ns] = True
+        card = self._upsert_step(task_id, payload.get("name"), ns, source)
+        if card["step"] is None:
+            card["step"] = self._step_number(ns, step, starting=False)
+        if "result" in payload:
+            card["result"] = _result_dict(payload.get("result"))
+        error = payload.get("error")
+        card["error"] = None if error is None else str(error)
+        interrupts = [i for i in payload.get("interrupts") or [] if isinstance(i, dict)]
+        card["interrupts"] = interrupts
+        card["status"] = "error" if error else ("interrupted" if interrupts else "done")
+        if card["ended"] is None:
+            card["ended"] = self._t(event)
+        for interrupt in interrupts:
+            self._add_interrupt(interrupt, ns, card["name"])
+        if not ns and card["name"]:
+            self._nodes_since_state.append(card["name"])
+            self._last_root_step = card["step"]
+
+    def _upsert_step(self, task_id: str, name: Any, ns: tuple[str, ...], source: str) -> dict:
+        key = "|".join(ns) + "/" + task_id
+        index = self._step_index.get(key)
+        if index is None:
+            card = {
+                "key": key, "id": task_id, "name": str(name or ""), "namespace": list(ns),
+                "parent": parent_task_id(ns), "step": None, "status": "running",
+                "input": None, "result": None, "error": None, "interrupts": [], "triggers": [],
+                "started": None, "ended": None, "checkpoint_id": None, "source": source,
+            }
+            self._step_index[key] = len(self.steps)
+            self.steps.append(card)
+        else:
+            card = self.steps[index]
+            if name and not card["name"]:
+                card["name"] = str(name)
+        self._changes.steps.add(key)
+        return card
+
+    def _on_updates(self, event: StreamEvent) -> None:
+        data = event.data if isinstance(event.data, dict) else {}
+        ns = event.namespace
+        for node, update in data.items():
+            if node == "__interrupt__":
+                for interrupt in update if isinstance(update, list) else [update]:
+                    if isinstance(interrupt, dict):
+                        self._add_interrupt(interrupt, ns, None)
+                continue
+            if not ns:
+                self._nodes_since_state.append(str(node))
+                self.current_node = str(node)
+                self._changes.scalars.add("current_node")
+            if self._steps_from_tasks:
+                continue
+            self._updates_seq += 1
+            card = self._upsert_step(f"update-{self._updates_seq}", node, ns, "updates")
+            card.update(result=update, status="done", started=self._t(event), ended=self._t(event))
+
+    # interrupts, custom, checkpoints, state -----------------------------
+
+    def _add_interrupt(self, interrupt: dict, ns: tuple[str, ...], node: str | None) -> None:
+        interrupt_id = str(interrupt.get("id") or interrupt.get("interrupt_id") or "")
+        dedup_key = interrupt_id or repr(interrupt.get("value"))
+        if dedup_key in self._interrupt_ids:
+            if node:  # a later source may name the node that an earlier one did not
+                for known in self.interrupts:
+                    if (known["id"] or repr(known["value"])) == dedup_key and not known["node"]:
+                        known["node"] = node
+                        self._changes.interrupts_changed = True
+            return
+        self._interrupt_ids.add(dedup_key)
+        self.interrupts.append({"id": interrupt_id, "value": interrupt.get("value"), "namespace": list(ns), "node": node})
+
+    def _on_custom(self, event: StreamEvent) -> None:
+        self.custom.append({"namespace": list(event.namespace), "data": event.data, "t": self._t(event)})
+
+    def _add_checkpoint(self, payload: dict, event: StreamEvent, source: str) -> None:
+        config = (payload.get("config") or {}).get("configurable") or {}
+        parent = (payload.get("parent_config") or {}).get("configurable") or {}
+        metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else {}
+        checkpoint_id = str(config.get("checkpoint_id") or "")
+        ns = event.namespace
+        key = ("|".join(ns), checkpoint_id)
+        step = metadata.get("step")
+        if isinstance(step, int):
+            self._checkpoint_step[ns] = step
+        if config.get("thread_id"):
+            self.set_ids(thread_id=str(config["thread_id"]))
+        if checkpoint_id and key in self._checkpoint_keys:
+            return
+        self._checkpoint_keys.add(key)
+        values = payload.get("values")
+        self.checkpoints.append({
+            "checkpoint_id": checkpoint_id,
+            "parent_checkpoint_id": parent.get("checkpoint_id"),
+            "namespace": list(ns),
+            "step": step,
+            "source": metadata.get("source"),
+            "next": list(payload.get("next") or []),
+            "values": values,
+            "metadata": redact(metadata),
+        })
+        if not ns and not self._state_from_values and values is not None:
+            self._set_state(values, step, from_checkpoint=True)
+
+    def _on_values(self, event: StreamEvent) -> None:
+        if event.namespace:
+            return  # subgraph values are the subgraph's own state, not the run's
+        values = event.data
+        if isinstance(values, dict) and "__interrupt__" in values:
+            for interrupt in values.get("__interrupt__") or []:
+                if isinstance(interrupt, dict):
+                    self._add_interrupt(interrupt, (), None)
+            values = {k: v for k, v in values.items() if k != "__interrupt__"}
+        if not self._state_from_values:
+            self._state_from_values = True
+        self._set_state(values, self._last_root_step, from_checkpoint=False)
+
+    def _set_state(self, values: Any, step: int | None, from_checkpoint: bool) -> None:
+        ops = state_ops(self.state if self._state_seen else {}, values)
+        self._state_seen = True
+        nodes = self._nodes_since_state
+        self._nodes_since_state = []
+        if not ops:
+            return
+        self.state = values
+        self._changes.scalars.add("state")
+        self.diffs.append({
+            "index": len(self.diffs),
+            "step": step,
+            "node": ", ".join(dict.fromkeys(nodes)) or None,
+            "ops": ops,
+        })
+
+    # --------------------------------------------------------------- change log
+
+    def take_changes(self) -> dict[str, Any]:
+        """What changed since the last call, as a ``delta`` (see docs/architecture.md)."""
+        changes, self._changes = self._changes, _ChangeLog()
+        delta: dict[str, Any] = {}
+        if changes.text_parts:
+            delta["text"] = "".join(changes.text_parts)
+        if changes.segments_from < len(self.segments):
+            delta["segments"] = self.segments[changes.segments_from:]
+        if changes.steps_reset:
+            delta["steps_reset"] = True
+            delta["steps"] = list(self.steps)
+        elif changes.steps:
+            delta["steps"] = [self.steps[self._step_index[k]] for k in changes.steps if k in self._step_index]
+        marks = self._marks
+        for name in ("diffs", "custom", "checkpoints"):
+            items = getattr(self, name)
+            if len(items) > marks[name]:
+                delta[name] = items[marks[name]:]
+                marks[name] = len(items)
+        if len(self.interrupts) > marks["interrupts"] or changes.interrupts_changed:
+            delta["interrupts"] = list(self.interrupts)
+            marks["interrupts"] = len(self.interrupts)
+        for name in changes.scalars:
+            if name not in ("messages", "state"):
+                delta[name] = getattr(self, name)
+        return delta
+
+
+class _ChangeLog:
+    __slots__ = ("text_parts", "segments_from", "steps", "steps_reset", "scalars", "interrupts_changed")
+
+    def __init__(self) -> None:
+        self.text_parts: list[str] = []
+        self.segments_from = 1 << 62
+        self.steps: dict[str, None] = _OrderedSet()
+        self.steps_reset = False
+        self.scalars: set[str] = set()
+        self.interrupts_changed = False
+
+
+class _OrderedSet(dict):
+    def add(self, key: str) -> None:
+        self[key] = None
+
+
+def _namespace_matches(segment_ns: list[str], wanted: str | Iterable[str]) -> bool:
+    if isinstance(wanted, str):
+        wanted = tuple(p for p in wanted.split("|") if p)
+    wanted = tuple(wanted)
+    if not wanted:
+        return not segment_ns
+    if tuple(segment_ns) == wanted:
+        return True
+    return _strip_ns(segment_ns) == _strip_ns(wanted)
+
+
+_HANDLERS = {
+    "metadata": RunState._on_metadata,
+    "error": RunState._on_error,
+    "messages": RunState._on_messages_tuple,
+    "messages/metadata": RunState._on_messages_metadata,
+    "messages/partial": RunState._on_messages_partial,
+    "messages/complete": RunState._on_messages_complete,
+    "events": RunState._on_events,
+    "debug": RunState._on_debug,
+    "tasks": RunState._on_tasks,
+    "checkpoints": RunState._on_checkpoints,
+    "updates": RunState._on_updates,
+    "values": RunState._on_values,
+    "custom": RunState._on_custom,
+}

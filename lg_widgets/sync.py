@@ -1,0 +1,69 @@
+"""Shaping what the kernel sends to the front end while a run streams.
+
+Deltas carry new text and new items; big payloads inside them (a step's
+input or result, a diff op's value, a checkpoint's values) travel as a short
+preview, and the full value arrives once, with the final traits. That keeps
+the traffic linear in the content (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+#: Values whose JSON is longer than this travel as a preview while streaming.
+PREVIEW_LIMIT = 2048
+PREVIEW_CHARS = 240
+
+
+def preview(value: Any, limit: int = PREVIEW_LIMIT) -> Any:
+    """``value`` itself when small, else ``{"__lg_preview__": <start of its JSON>, "bytes": n}``."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str) and len(value) <= limit // 4:
+        return value
+    encoded = json.dumps(value, ensure_ascii=False, default=str)
+    if len(encoded) <= limit:
+        return value
+    return {"__lg_preview__": encoded[:PREVIEW_CHARS], "bytes": len(encoded.encode())}
+
+
+def preview_step(step: dict) -> dict:
+    return {**step, "input": preview(step["input"]), "result": preview(step["result"])}
+
+
+def preview_diff(diff: dict) -> dict:
+    return {**diff, "ops": [{**op, "value": preview(op["value"])} if "value" in op else op for op in diff["ops"]]}
+
+
+def preview_checkpoint(checkpoint: dict) -> dict:
+    return {**checkpoint, "values": preview(checkpoint["values"]), "metadata": preview(checkpoint["metadata"])}
+
+
+def preview_custom(item: dict) -> dict:
+    return {**item, "data": preview(item["data"])}
+
+
+_SHAPERS = {
+    "steps": preview_step,
+    "diffs": preview_diff,
+    "checkpoints": preview_checkpoint,
+    "custom": preview_custom,
+}
+
+
+def shape_delta(delta: dict[str, Any]) -> dict[str, Any]:
+    """A fold change log entry as the wire ``delta`` (big payloads previewed)."""
+    shaped = dict(delta)
+    for name, shaper in _SHAPERS.items():
+        if name in shaped:
+            shaped[name] = [shaper(item) for item in shaped[name]]
+    return shaped
+
+
+def shape_snapshot(data: dict[str, Any]) -> dict[str, Any]:
+    """A whole RunState (``to_dict()``) for a view that attaches mid-run."""
+    shaped = shape_delta(data)
+    shaped["state"] = preview(data.get("state"), limit=PREVIEW_LIMIT * 16)
+    shaped.pop("messages", None)
+    return shaped

@@ -1,0 +1,63 @@
+"""The text a finished view leaves in a saved notebook for readers without a kernel.
+
+GitHub, nbviewer and nbval read ``text/plain`` (and ``text/html``) beside the
+widget view. Everything here is deterministic: no times, ids, ports or
+addresses, so re-executing a notebook reproduces its saved output.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+TEXT_LIMIT = 4000
+STATE_LIMIT = 1500
+
+_MARKS = {"done": "✓", "error": "✗", "interrupted": "⏸", "running": "…", "cancelled": "■"}
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… [{len(text) - limit} more characters]"
+
+
+def _json(value: Any, limit: int) -> str:
+    return _clip(json.dumps(value, ensure_ascii=False, default=str, sort_keys=True), limit)
+
+
+def transcript_lines(view: Any) -> list[tuple[str, str]]:
+    """``(label, text)`` pairs describing the run, in reading order."""
+    lines: list[tuple[str, str]] = []
+    steps = view.steps
+    if steps:
+        shown = []
+        for step in steps:
+            indent = "/".join(p.split(":")[0] for p in step["namespace"])
+            name = f"{indent}/{step['name']}" if indent else step["name"]
+            shown.append(f"{name} {_MARKS.get(step['status'], '')}".strip())
+        lines.append(("steps", " → ".join(shown)))
+    if view.text:
+        lines.append(("text", _clip(view.text, TEXT_LIMIT)))
+    if view.custom:
+        lines.append(("custom", _json([c["data"] for c in view.custom], STATE_LIMIT)))
+    if view.interrupts:
+        lines.append(("interrupts", _json([i["value"] for i in view.interrupts], STATE_LIMIT)))
+    if view.state:
+        lines.append(("state", _json(view.state, STATE_LIMIT)))
+    if view.error:
+        lines.append(("error", f"{view.error.get('type')}: {view.error.get('message')}"))
+    return lines
+
+
+def as_text(view: Any) -> str:
+    body = "\n".join(f"{label}: {text}" for label, text in transcript_lines(view))
+    return repr(view) + ("\n" + body if body else "")
+
+
+def as_html(view: Any) -> str:
+    rows = "".join(
+        f"<tr><th style='text-align:left;vertical-align:top'>{html.escape(label)}</th>"
+        f"<td style='text-align:left;white-space:pre-wrap'>{html.escape(text)}</td></tr>"
+        for label, text in transcript_lines(view)
+    )
+    return f"<div><code>{html.escape(repr(view))}</code><table>{rows}</table></div>"

@@ -1,0 +1,277 @@
+"""``StreamView``: a LangGraph run, live in a notebook.
+
+The run streams on a background event loop (``_background``); each event is
+folded into a ``RunState``; every ``FRAME`` seconds the changes go to the
+front end as one ``delta`` message; when the run ends the full values are set
+on the synced traits, which is what a saved notebook and a reloaded page show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import pathlib
+from typing import Any, AsyncIterable
+
+import anywidget
+import traitlets as t
+
+from . import _background
+from .client import LangGraphClient, RunRequest, RunStream, normalize_stream_mode, resolve_url
+from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
+from .protocol import StreamEvent
+from .state import RunState
+from .sync import preview, shape_delta, shape_snapshot
+from .transcript import as_html, as_text
+
+_STATIC = pathlib.Path(__file__).parent / "static"
+
+#: Seconds between two deltas sent to the front end while a run streams.
+FRAME = 0.05
+#: What a view streams unless told otherwise: tokens, one card per step, and the state.
+DEFAULT_STREAM_MODE = ("messages-tuple", "debug", "values")
+#: Largest page of raw events the front end may ask for at once.
+MAX_EVENTS_PAGE = 500
+
+LIVE_STATUSES = ("connecting", "running")
+
+
+class StreamView(anywidget.AnyWidget):
+    """Start a LangGraph run and show it live: tokens, step cards, state diffs, events."""
+
+    _esm = _STATIC / "widget.js"
+    _css = _STATIC / "widget.css"
+
+    assistant_id = t.Unicode("").tag(sync=True)
+    stream_mode = t.List(t.Unicode()).tag(sync=True)
+    status = t.Unicode("idle").tag(sync=True)
+    run_id = t.Unicode("").tag(sync=True)
+    thread_id = t.Unicode("").tag(sync=True)
+    text = t.Unicode("").tag(sync=True)
+    segments = t.List().tag(sync=True)
+    messages = t.List().tag(sync=True)
+    steps = t.List().tag(sync=True)
+    checkpoints = t.List().tag(sync=True)
+    state = t.Any({}).tag(sync=True)
+    diffs = t.List().tag(sync=True)
+    custom = t.List().tag(sync=True)
+    interrupts = t.List().tag(sync=True)
+    error = t.Dict(allow_none=True, default_value=None).tag(sync=True)
+    counts = t.Dict().tag(sync=True)
+    event_kinds = t.Dict().tag(sync=True)
+    current_node = t.Unicode("").tag(sync=True)
+    event_count = t.Int(0).tag(sync=True)
+    duration = t.Float(0.0).tag(sync=True)
+
+    def __init__(self, assistant_id: str, input: Any = None, *, stream_mode: str | list[str] | None = None,
+                 url: str | None = None, api_key: str | None = None, thread_id: str | None = None,
+                 config: dict | None = None, context: dict | None = None, stream_subgraphs: bool = False,
+                 **run_options: Any):
+        modes = normalize_stream_mode(list(DEFAULT_STREAM_MODE) if stream_mode is None else stream_mode)
+        # Validate everything before a widget exists, so a typo fails at once.
+        self._request = RunRequest(
+            assistant_id, input, stream_mode=modes, config=config, context=context,
+            stream_subgraphs=stream_subgraphs, thread_id=thread_id, **run_options,
+        )
+        super().__init__(assistant_id=assistant_id, stream_mode=modes)
+        self._url = url
+        self._api_key = api_key  # a plain attribute: never a trait, never synced or saved
+        self.events: list[StreamEvent] = []
+        self._run_state = RunState(modes)
+        self._future: concurrent.futures.Future | None = None
+        self._stream: RunStream | None = None
+        self._task: asyncio.Task | None = None
+        self._exception: BaseException | None = None
+        self._seq = 0
+        self.on_msg(self._on_front_end_message)
+
+    # ------------------------------------------------------------- public API
+
+    def __repr__(self) -> str:
+        return (f"StreamView({self.assistant_id!r}, status={self.status!r}, "
+                f"events={self.event_count}, steps={len(self.steps)})")
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data = {**data, "text/plain": as_text(self), "text/html": as_html(self)}
+        return data, metadata
+
+    @property
+    def running(self) -> bool:
+        return self._future is not None and not self._future.done()
+
+    def start(self) -> "StreamView":
+        """Start the run in the background and return at once."""
+        return self._launch(self._request)
+
+    async def wait(self) -> "StreamView":
+        """Wait until the run ends. Raises the run's error (partial output stays on the view)."""
+        if self._future is not None:
+            await asyncio.wrap_future(self._future)
+        self._raise_if_failed()
+        return self
+
+    def run(self) -> "StreamView":
+        """Start the run and block until it ends (a notebook cell or a plain script)."""
+        if _background.in_background_thread():
+            raise InvalidArgument("run() blocks; inside the lg_widgets loop use `await view.wait()`.")
+        self.start()
+        self._future.result()
+        self._raise_if_failed()
+        return self
+
+    def cancel(self, timeout: float = 10.0) -> "StreamView":
+        """Stop the run, on the server too for threaded runs. A no-op when nothing runs."""
+        if not self.running:
+            return self
+        done = _background.submit(self._cancel())
+        if not _background.in_background_thread():
+            done.result(timeout)
+            try:
+                self._future.result(timeout)
+            except concurrent.futures.CancelledError:
+                pass
+        return self
+
+    def text_for(self, node=None, tag=None, namespace=None) -> str:
+        """The token text of chosen nodes, LLM call tags or subgraph namespace (see RunState.text_for)."""
+        return self._run_state.text_for(node=node, tag=tag, namespace=namespace)
+
+    @property
+    def run_state(self) -> RunState:
+        return self._run_state
+
+    def close(self) -> None:
+        if self.running:
+            try:
+                self.cancel(timeout=5.0)
+            except Exception:  # closing must not fail because the server is gone
+                pass
+        super().close()
+
+    # ---------------------------------------------------------------- running
+
+    def _launch(self, request: RunRequest, source: AsyncIterable[StreamEvent] | None = None) -> "StreamView":
+        if self.running:
+            raise InvalidArgument("This view is already running; wait for it or cancel() it first.")
+        self.events = []
+        self._run_state = RunState(request.modes)
+        self._exception = None
+        self._stream = None
+        self._run_state.set_status("connecting")
+        self._publish_final()
+        self._future = _background.submit(self._stream_run(request, source))
+        return self
+
+    async def _stream_run(self, request: RunRequest, source: AsyncIterable[StreamEvent] | None) -> None:
+        state = self._run_state
+        self._task = asyncio.current_task()
+        flusher = asyncio.ensure_future(self._flush_every_frame(state))
+        client = None
+        try:
+            if source is None:
+                url = await asyncio.to_thread(resolve_url, self._url)
+                client = LangGraphClient(url, self._api_key)
+                self._stream = source = client.stream(request)
+                state.set_ids(thread_id=await self._stream.start_thread())
+            async for event in source:
+                self.events.append(event)
+                state.apply(event)
+                if self._stream is not None:
+                    state.set_ids(run_id=self._stream.run_id)
+            if state.error is not None and state.status == "error":
+                self._exception = RunError(state.error["type"], state.error["message"])
+            else:
+                state.finish()
+        except asyncio.CancelledError:
+            self._mark_cancelled(state)
+        except LGWidgetsError as exc:
+            self._exception = exc
+            state.fail(exc.to_dict())
+        except Exception as exc:  # a bug or an unexpected library error: show it, keep the output
+            self._exception = exc
+            state.fail({"type": type(exc).__name__, "message": str(exc), "kind": "internal"})
+        finally:
+            flusher.cancel()
+            if client is not None:
+                await client.aclose()
+            state.take_changes()  # the final traits carry everything from here on
+            self._publish_final()
+
+    async def _flush_every_frame(self, state: RunState) -> None:
+        while True:
+            await asyncio.sleep(FRAME)
+            delta = state.take_changes()
+            if delta:
+                self._seq += 1
+                self.send({"type": "delta", "seq": self._seq, **shape_delta(delta)})
+
+    async def _cancel(self) -> None:
+        stream = self._stream
+        task = self._task
+        try:
+            if stream is not None:
+                await stream.cancel()
+        except LGWidgetsError:
+            pass  # the run may have ended on its own; the local task is cancelled below anyway
+        finally:
+            if task is not None:
+                task.cancel()
+
+    def _mark_cancelled(self, state: RunState) -> None:
+        error = RunCancelled("The run was cancelled; output received before the cancel is kept.")
+        self._exception = error
+        state.fail(error.to_dict(), status="cancelled")
+
+    def _raise_if_failed(self) -> None:
+        if self._exception is not None:
+            raise self._exception
+
+    def _publish_final(self) -> None:
+        """Set every synced trait from the fold, in one comm message."""
+        data = self._run_state.to_dict()
+        with self.hold_sync():
+            for name, value in data.items():
+                setattr(self, name, value)
+
+    # ----------------------------------------------------- front-end messages
+
+    def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        request_id = content.get("request_id")
+        try:
+            if kind == "hello":
+                if self.running:
+                    self.send({"type": "snapshot", "seq": self._seq, "data": shape_snapshot(self._run_state.to_dict())})
+                return
+            if kind == "cancel":
+                self.cancel()
+                reply = {}
+            elif kind == "events":
+                reply = self._events_page(content)
+            else:
+                raise InvalidArgument(f"unknown request {kind!r}")
+        except Exception as exc:
+            self.send({"type": "reply", "request_id": request_id, "ok": False, "error": str(exc)})
+            return
+        self.send({"type": "reply", "request_id": request_id, "ok": True, **reply})
+
+    def _events_page(self, content: dict) -> dict:
+        mode, kind = content.get("mode"), content.get("kind")
+        indexed = list(enumerate(self.events))
+        if mode:
+            indexed = [(i, e) for i, e in indexed if e.mode == mode]
+        if kind:
+            indexed = [(i, e) for i, e in indexed if isinstance(e.data, dict) and e.data.get("event") == kind]
+        offset = max(0, int(content.get("offset") or 0))
+        limit = min(MAX_EVENTS_PAGE, max(1, int(content.get("limit") or 100)))
+        page = [
+            {"index": i, "event": e.event, "mode": e.mode, "namespace": list(e.namespace), "id": e.id,
+             "data": preview(e.data, limit=64 * 1024)}
+            for i, e in indexed[offset:offset + limit]
+        ]
+        return {"events": page, "total": len(indexed), "offset": offset}
+
