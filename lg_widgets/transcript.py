@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 
 TEXT_LIMIT = 4000
@@ -21,8 +22,24 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + f"… [{len(text) - limit} more characters]"
 
 
+_VOLATILE = re.compile(r"^(id|.*_id|.*timestamp|created_at|updated_at)$")
+_EMPTY_NOISE = ("additional_kwargs", "response_metadata", "usage_metadata", "invalid_tool_calls", "tool_calls", "name")
+
+
+def readable(value: Any) -> Any:
+    """``value`` without per-run ids and timestamps, and without empty message bookkeeping."""
+    if isinstance(value, dict):
+        return {
+            k: readable(v) for k, v in value.items()
+            if not (isinstance(k, str) and _VOLATILE.match(k)) and not (k in _EMPTY_NOISE and not v)
+        }
+    if isinstance(value, list):
+        return [readable(v) for v in value]
+    return value
+
+
 def _json(value: Any, limit: int) -> str:
-    return _clip(json.dumps(value, ensure_ascii=False, default=str, sort_keys=True), limit)
+    return _clip(json.dumps(readable(value), ensure_ascii=False, default=str, sort_keys=True), limit)
 
 
 def transcript_lines(view: Any) -> list[tuple[str, str]]:

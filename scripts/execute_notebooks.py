@@ -1,0 +1,47 @@
+"""Re-execute notebooks top to bottom and save them with their outputs and widget state.
+
+    python scripts/execute_notebooks.py notebooks            # every notebook, in place
+    python scripts/execute_notebooks.py notebooks/03_x.ipynb # one
+
+The saved outputs are what strict nbval compares against, so run this after
+changing a demo graph or the widget's text representation.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def execute(path: pathlib.Path, output: pathlib.Path | None = None) -> float:
+    notebook = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
+    client = NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,
+        record_timing=False,
+    )
+    client.execute()
+    nbformat.write(notebook, output or path)
+    return time.perf_counter() - started
+
+
+def main(targets: list[str]) -> None:
+    paths: list[pathlib.Path] = []
+    for target in targets or ["notebooks"]:
+        target_path = pathlib.Path(target)
+        paths.extend(sorted(target_path.glob("*.ipynb")) if target_path.is_dir() else [target_path])
+    for path in paths:
+        seconds = execute(path)
+        print(f"{path}: executed and saved in {seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,97 @@
+"""Independent readings of raw ``langgraph_sdk`` stream parts, to check the fold against.
+
+Deliberately simple and separate from ``lg_widgets.state``: each function reads
+one thing straight off the raw events the way a user of the SDK would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def mode_of(event: str) -> str:
+    return event.split("|", 1)[0]
+
+
+def is_root(event: str) -> bool:
+    return "|" not in event
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(b.get("text", "") for b in content or [] if isinstance(b, dict) and b.get("type") == "text")
+
+
+def token_text(parts: list[tuple[str, Any]]) -> str:
+    """AI token text in arrival order, from the first token-carrying mode present."""
+    modes = {mode_of(e) for e, _ in parts}
+    out = []
+    if "messages" in modes:
+        for event, data in parts:
+            if mode_of(event) == "messages" and data[0].get("type") == "AIMessageChunk":
+                out.append(_text(data[0].get("content")))
+    elif "messages/partial" in modes:
+        seen: dict[str, int] = {}
+        for event, data in parts:
+            if mode_of(event) == "messages/partial":
+                for message in data:
+                    text = _text(message.get("content"))
+                    out.append(text[seen.get(message["id"], 0):])
+                    seen[message["id"]] = max(seen.get(message["id"], 0), len(text))
+    elif "events" in modes:
+        for event, data in parts:
+            if mode_of(event) == "events" and data.get("event") == "on_chat_model_stream":
+                out.append(_text(data["data"]["chunk"].get("content")))
+    return "".join(out)
+
+
+def final_state(parts: list[tuple[str, Any]]) -> Any:
+    """The last root ``values`` event, without the ``__interrupt__`` marker."""
+    state = None
+    for event, data in parts:
+        if mode_of(event) == "values" and is_root(event):
+            state = {k: v for k, v in data.items() if k != "__interrupt__"} if isinstance(data, dict) else data
+    return state
+
+
+def step_names(parts: list[tuple[str, Any]]) -> list[str]:
+    """Names of the graph's steps in the order they started, from debug/tasks, else updates."""
+    modes = {mode_of(e) for e, _ in parts}
+    names = []
+    seen = set()
+    if modes & {"debug", "tasks"}:
+        for event, data in parts:
+            mode = mode_of(event)
+            payload = data.get("payload") if mode == "debug" and data.get("type") == "task" else (
+                data if mode == "tasks" and "input" in data else None)
+            if payload is not None and (event, payload["id"]) not in seen:
+                seen.add((event, payload["id"]))
+                names.append(payload["name"])
+    else:
+        for event, data in parts:
+            if mode_of(event) == "updates":
+                names.extend(k for k in data if k != "__interrupt__")
+    return names
+
+
+def checkpoint_ids(parts: list[tuple[str, Any]]) -> list[str]:
+    ids = []
+    for event, data in parts:
+        mode = mode_of(event)
+        payload = data.get("payload") if mode == "debug" and data.get("type") == "checkpoint" else (
+            data if mode == "checkpoints" else None)
+        if payload is not None:
+            cid = payload["config"]["configurable"]["checkpoint_id"]
+            if cid not in ids:
+                ids.append(cid)
+    return ids
+
+
+def custom_data(parts: list[tuple[str, Any]]) -> list[Any]:
+    return [data for event, data in parts if mode_of(event) == "custom"]
+
+
+def error(parts: list[tuple[str, Any]]) -> Any:
+    errors = [data for event, data in parts if event == "error"]
+    return errors[-1] if errors else None

@@ -1,0 +1,172 @@
+"""StreamView without a kernel: a real run fills every trait like langgraph_sdk's raw events say."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+import pytest
+
+import reference as ref
+from lg_widgets import HTTPStatusError, InvalidArgument, RunError, ServerUnreachable, StreamView
+from lg_widgets.diff import replay
+from sdk_runs import sdk_parts
+from waiting import wait_until
+
+pytestmark = pytest.mark.integration
+
+SYNCED = ["status", "run_id", "thread_id", "text", "segments", "messages", "steps", "checkpoints", "state",
+          "diffs", "custom", "interrupts", "error", "counts", "event_kinds", "current_node", "event_count",
+          "duration", "assistant_id", "stream_mode"]
+MODES = ["messages-tuple", "updates", "debug", "values", "custom"]
+
+
+def synced_state(view: StreamView) -> dict:
+    return view.get_state()
+
+
+@pytest.mark.parametrize("graph, input", [
+    ("joke", {"topic": "ice cream"}),
+    ("agent", {"messages": [{"role": "user", "content": "what is the weather in sf"}]}),
+    ("subgraph", {"topic": "parsers"}),
+    ("custom", {"items": 3}),
+    ("parallel", {"topic": "tea"}),
+])
+def test_traits_match_the_sdk_stream(server, comms, graph, input):
+    view = StreamView(graph, input, url=server.url, stream_mode=MODES, thread_id="new").run()
+    parts = asyncio.run(sdk_parts(server.url, graph, input, MODES, threaded=True))
+    assert view.status == "done"
+    assert view.text == ref.token_text(parts)
+    assert view.state == ref.final_state(parts)
+    assert replay(view.diffs) == view.state
+    assert [s["name"] for s in view.steps] == ref.step_names(parts)
+    assert [c["data"] for c in view.custom] == ref.custom_data(parts)
+    assert len(view.checkpoints) == len(ref.checkpoint_ids(parts))
+    assert view.counts == {m: n for m, n in view.counts.items()} and sum(view.counts.values()) == len(view.events)
+    assert [e.event.split("|")[0] for e in view.events] == [e.split("|")[0] for e, _ in parts]
+    assert view.run_id and view.thread_id
+    # The synced state (what the front end and a saved notebook get) is the same data.
+    state = synced_state(view)
+    for name in SYNCED:
+        assert json.loads(json.dumps(state[name])) == json.loads(json.dumps(getattr(view, name))), name
+
+
+def test_comm_bytes_grow_linearly_on_a_10k_token_run(server, comms):
+    view = StreamView("long", {"tokens": 10_000}, url=server.url,
+                      stream_mode=["messages-tuple", "updates", "debug", "values"])
+    comm = comms.instances[-1]
+    opened = comm.bytes_sent  # the comm_open carries the JS bundle once per widget, whatever the run
+    view.run()
+    sent = comm.bytes_sent - opened
+    content = sum(len(json.dumps(v, ensure_ascii=False).encode()) for v in (view.text, view.state, view.steps))
+    assert len(view.text) > 40_000
+    assert sent <= 2 * content, f"comm sent {sent} bytes for {content} bytes of content"
+    deltas = [m for m in comm.custom_messages() if m["type"] == "delta"]
+    assert len(deltas) > 3, "text streams to the front end while the run is live"
+    assert "".join(d.get("text", "") for d in deltas) == view.text
+
+
+def test_repr_is_deterministic_and_secret_free(server, comms):
+    key = "lgw-test-key-5f3a9c"
+    view = StreamView("joke", {"topic": "ice cream"}, url=server.url, api_key=key).run()
+    assert repr(view) == f"StreamView('joke', status='done', events={view.event_count}, steps={len(view.steps)})"
+    bundle, _ = view._repr_mimebundle_()
+    assert not re.search(r"0x[0-9a-f]{6,}", bundle["text/plain"] + bundle["text/html"])
+    assert view.text in bundle["text/plain"]
+    everything = json.dumps(synced_state(view)) + repr(view) + json.dumps(bundle) + \
+        json.dumps([m["data"] for m in comms.instances[-1].messages], default=str)
+    assert key not in everything
+    assert "api_key" not in view.keys
+
+
+def test_api_key_from_environment_is_sent_but_never_synced(server, comms, monkeypatch):
+    key = "lgw-env-key-77e1"
+    monkeypatch.setenv("LANGGRAPH_API_KEY", key)
+    view = StreamView("joke", {"topic": "x"}, url=server.url, thread_id="new",
+                      stream_mode=["debug", "values"]).run()
+    assert view.status == "done"
+    assert key not in json.dumps(synced_state(view))
+    assert key not in json.dumps([m["data"] for m in comms.instances[-1].messages], default=str)
+
+
+def test_error_inside_a_node_keeps_partial_output(server, comms):
+    view = StreamView("failing", {"topic": "x"}, url=server.url,
+                      stream_mode=["messages-tuple", "debug", "values"])
+    with pytest.raises(RunError) as info:
+        view.run()
+    assert view.status == "error"
+    assert view.error["kind"] == "run" and view.error["type"] == info.value.error_type
+    assert view.text, "tokens streamed before the error are kept"
+    assert any(s["status"] == "done" for s in view.steps)
+    assert any(s["status"] == "error" for s in view.steps)
+
+
+def test_unknown_assistant_is_a_typed_error(server, comms):
+    view = StreamView("no-such-graph", url=server.url)
+    with pytest.raises(HTTPStatusError) as info:
+        view.run()
+    assert info.value.status_code in (404, 422)
+    assert "no-such-graph" in str(info.value)
+    assert view.status == "error" and view.error["kind"] == "http"
+
+
+def test_server_down_is_a_typed_error(comms, unused_port):
+    view = StreamView("joke", url=f"http://127.0.0.1:{unused_port}")
+    with pytest.raises(ServerUnreachable, match="Is it running"):
+        view.run()
+    assert view.status == "error"
+
+
+def test_bad_arguments_fail_before_anything_is_sent(comms):
+    with pytest.raises(InvalidArgument):
+        StreamView("")
+    with pytest.raises(InvalidArgument):
+        StreamView("joke", stream_mode=3)
+    with pytest.raises(InvalidArgument, match="Known modes"):
+        StreamView("joke", stream_mode="tokens")
+    with pytest.raises(InvalidArgument, match="JSON"):
+        StreamView("joke", input={"x": object()})
+
+
+def test_start_returns_at_once_and_wait_returns_the_view(server, comms):
+    async def scenario():
+        view = StreamView("long", {"tokens": 3000}, url=server.url, stream_mode="messages-tuple")
+        assert view.start() is view
+        assert view.status in ("connecting", "running")
+        assert await view.wait() is view
+        return view
+
+    view = asyncio.run(scenario())
+    assert view.status == "done" and len(view.text) > 10_000
+
+
+def test_cancel_stops_a_threaded_run_on_the_server(server, comms):
+    from langgraph_sdk import get_sync_client
+
+    view = StreamView("long", {"tokens": 200_000}, url=server.url, thread_id="new",
+                      stream_mode="messages-tuple").start()
+    wait_until(lambda: len(view.run_state.text) > 1000, what="the first tokens")
+    view.cancel()
+    assert view.status == "cancelled"
+    assert not view.running
+    partial = view.text
+    assert partial, "output before the cancel is kept"
+    run = get_sync_client(url=server.url).runs.get(view.thread_id, view.run_id)
+    assert run["status"] in ("interrupted", "cancelled", "error")
+    view.cancel()  # cancelling a finished run is a no-op
+    assert view.status == "cancelled" and view.text == partial
+
+
+def test_front_end_pages_through_raw_events(server, comms):
+    view = StreamView("joke", {"topic": "ice cream"}, url=server.url).run()
+    comm = comms.instances[-1]
+    comm.receive({"type": "events", "request_id": "r1", "offset": 2, "limit": 5})
+    reply = comm.custom_messages()[-1]
+    assert reply["type"] == "reply" and reply["request_id"] == "r1" and reply["ok"]
+    assert reply["total"] == len(view.events)
+    assert [e["index"] for e in reply["events"]] == list(range(2, 7))
+    assert reply["events"][0]["event"] == view.events[2].event
+    comm.receive({"type": "bogus", "request_id": "r2"})
+    assert comm.custom_messages()[-1] == {"type": "reply", "request_id": "r2", "ok": False,
+                                          "error": "unknown request 'bogus'"}
