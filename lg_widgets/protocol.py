@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from .errors import MalformedStream
 
 #: Modes a client may request (``stream_mode``), as the server accepts them.
@@ -78,7 +80,7 @@ def parse_event(name: str | None, data: str, id: str | None = None, time: float 
         payload = None
     else:
         try:
-            payload = json.loads(data)
+            payload = _loads(data)
         except ValueError as exc:
             preview = data if len(data) <= 120 else data[:120] + "…"
             raise MalformedStream(
@@ -86,6 +88,15 @@ def parse_event(name: str | None, data: str, id: str | None = None, time: float 
                 "Is the URL a LangGraph API server? Events received before this one are kept."
             ) from None
     return StreamEvent(name, mode, namespace, payload, id or None, time, len(data or ""))
+
+
+def _loads(data: str) -> Any:
+    # orjson (already a dependency of langgraph) parses 2-3x faster than json, which is
+    # most of the cost of a token event; json covers what orjson refuses (NaN, huge ints).
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 def parent_task_id(namespace: tuple[str, ...] | list[str]) -> str | None:

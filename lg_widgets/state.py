@@ -19,8 +19,7 @@ from .redact import redact
 #: Sources of streamed model tokens; each is deduplicated against the others.
 _MESSAGES_TUPLE, _MESSAGES_PARTIAL, _EVENTS = "messages-tuple", "messages/partial", "events"
 
-_STEP_SOURCES = ("debug", "tasks")
-_FINAL_STATUSES = ("done", "error", "cancelled", "interrupted")
+_NO_META = {"node": "", "tags": [], "namespace": []}
 
 
 def _is_ai_chunk(message: dict) -> bool:
@@ -72,7 +71,10 @@ class RunState:
         self._text_len = 0
         self._text_cache: str | None = ""
         self.segments: list[dict[str, Any]] = []
-        self.messages: list[dict[str, Any]] = []
+        self._last_segment_meta: dict | None = None
+        self._messages: list[dict[str, Any]] = []
+        self._message_parts: dict[str, list[str]] = {}
+        self._stale_messages: set[str] = set()
         self._message_index: dict[str, int] = {}
         self.steps: list[dict[str, Any]] = []
         self._step_index: dict[str, int] = {}
@@ -92,7 +94,7 @@ class RunState:
 
         self._first_time: float | None = None
         # token dedup: text each source has delivered per message id, and what reached `text`
-        self._source_text: dict[tuple[str, str], str] = {}
+        self._source_len: dict[tuple[str, str], int] = {}
         self._emitted: dict[str, int] = {}
         self._token_meta: dict[str, dict[str, Any]] = {}
         # step numbers: the latest checkpoint step per namespace, and a super-step
@@ -201,15 +203,20 @@ class RunState:
 
     def apply(self, event: StreamEvent) -> None:
         """Fold one event in."""
+        # This runs once per event (often per token): keep it lean.
+        mode = event.mode
         if self._first_time is None:
             self._first_time = event.time
         self.event_count += 1
-        self.duration = max(self.duration, event.time - self._first_time)
-        self.counts[event.mode] = self.counts.get(event.mode, 0) + 1
-        self._changes.scalars.update(("counts", "event_count", "duration"))
+        elapsed = event.time - self._first_time
+        if elapsed > self.duration:
+            self.duration = elapsed
+        counts = self.counts
+        counts[mode] = counts.get(mode, 0) + 1
+        self._changes.counted = True
         if self.status in ("idle", "connecting"):
             self.set_status("running")
-        handler = _HANDLERS.get(event.mode)
+        handler = _HANDLERS.get(mode)
         if handler is not None:
             handler(self, event)
 
@@ -244,17 +251,17 @@ class RunState:
         if not (isinstance(data, list) and data and isinstance(data[0], dict)):
             return
         chunk = data[0]
-        metadata = data[1] if len(data) > 1 and isinstance(data[1], dict) else {}
-        msg_id = str(chunk.get("id") or f"#event{self.event_count}")
-        self._remember_token_meta(msg_id, metadata, event.namespace)
-        if str(chunk.get("type") or "").endswith("Chunk") and _is_ai_chunk(chunk):
-            token = message_text(chunk.get("content"))
-            accumulated = self._source_text.get((_MESSAGES_TUPLE, msg_id), "") + token
-            self._source_text[(_MESSAGES_TUPLE, msg_id)] = accumulated
-            self._emit_tokens(msg_id, accumulated)
-            self._merge_message(msg_id, chunk, streamed=True)
-        else:
-            self._merge_message(msg_id, chunk, streamed=False)
+        msg_id = chunk.get("id")
+        msg_id = str(msg_id) if msg_id else f"#event{self.event_count}"
+        known = self._token_meta.get(msg_id)
+        if known is None or not known["node"]:
+            metadata = data[1] if len(data) > 1 and isinstance(data[1], dict) else {}
+            self._remember_token_meta(msg_id, metadata, event.namespace)
+        kind = chunk.get("type")
+        streamed = kind == "AIMessageChunk" or (str(kind or "").endswith("Chunk") and _is_ai_chunk(chunk))
+        if streamed:
+            self._tokens(_MESSAGES_TUPLE, msg_id, delta=message_text(chunk.get("content")))
+        self._merge_message(msg_id, chunk, streamed)
 
     def _on_messages_metadata(self, event: StreamEvent) -> None:
         if isinstance(event.data, dict):
@@ -267,10 +274,10 @@ class RunState:
             if not isinstance(message, dict):
                 continue
             msg_id = str(message.get("id") or f"#event{self.event_count}")
-            if _is_ai_chunk(message):
-                self._source_text[(_MESSAGES_PARTIAL, msg_id)] = message_text(message.get("content"))
-                self._emit_tokens(msg_id, self._source_text[(_MESSAGES_PARTIAL, msg_id)])
-            self._merge_message(msg_id, message, streamed=False)
+            streamed = _is_ai_chunk(message)
+            if streamed:  # a partial is the whole message so far, not a delta
+                self._tokens(_MESSAGES_PARTIAL, msg_id, whole=message_text(message.get("content")))
+            self._merge_message(msg_id, message, streamed)
 
     def _on_messages_complete(self, event: StreamEvent) -> None:
         for message in event.data if isinstance(event.data, list) else ():
@@ -291,82 +298,103 @@ class RunState:
         metadata = dict(data.get("metadata") or {})
         metadata.setdefault("tags", data.get("tags") or [])
         self._remember_token_meta(msg_id, metadata, event.namespace)
-        accumulated = self._source_text.get((_EVENTS, msg_id), "") + message_text(chunk.get("content"))
-        self._source_text[(_EVENTS, msg_id)] = accumulated
-        self._emit_tokens(msg_id, accumulated)
+        self._tokens(_EVENTS, msg_id, delta=message_text(chunk.get("content")))
         self._merge_message(msg_id, {**chunk, "type": chunk.get("type") or "AIMessageChunk"}, streamed=True)
 
     def _remember_token_meta(self, msg_id: str, metadata: dict, namespace: tuple[str, ...]) -> None:
-        if msg_id in self._token_meta and not metadata:
-            return
         known = self._token_meta.get(msg_id)
-        node = metadata.get("langgraph_node") or (known or {}).get("node") or ""
-        tags = metadata.get("tags") or (known or {}).get("tags") or []
-        ns = tuple(namespace) or _namespace_from_metadata(metadata) or tuple((known or {}).get("namespace") or ())
+        if known is not None and (known["node"] or not metadata):
+            return  # the first metadata that names a node wins; later chunks repeat it
+        node = metadata.get("langgraph_node") or ""
+        tags = metadata.get("tags") or []
+        ns = tuple(namespace) or _namespace_from_metadata(metadata)
         self._token_meta[msg_id] = {"node": str(node), "tags": [str(t) for t in tags], "namespace": list(ns)}
 
-    def _emit_tokens(self, msg_id: str, accumulated: str) -> None:
-        """Append what ``accumulated`` adds beyond what already reached ``text`` for this message."""
+    def _tokens(self, source: str, msg_id: str, delta: str | None = None, whole: str | None = None) -> None:
+        """One source's new text for a message: append to ``text`` only what no source delivered yet.
+
+        Sources that send deltas (messages-tuple, events) are tracked by length,
+        so a 10,000-token message costs no more per token than a short one.
+        """
+        key = (source, msg_id)
+        before = self._source_len.get(key, 0)
+        total = before + len(delta) if delta is not None else len(whole or "")
+        self._source_len[key] = total
         emitted = self._emitted.get(msg_id, 0)
-        if len(accumulated) <= emitted:
+        if total <= emitted:
             return
-        new = accumulated[emitted:]
-        self._emitted[msg_id] = len(accumulated)
+        new = delta[emitted - before:] if delta is not None else (whole or "")[emitted:]
+        self._emitted[msg_id] = total
+        parts = self._message_parts.get(msg_id)
+        if parts is None:
+            self._message_parts[msg_id] = [new]
+        else:
+            parts.append(new)
+        self._append_text(new, self._token_meta.get(msg_id) or _NO_META)
+
+    def _append_text(self, new: str, meta: dict) -> None:
         start = self._text_len
         self._text_parts.append(new)
         self._text_len += len(new)
         self._text_cache = None
-        meta = self._token_meta.get(msg_id) or {"node": "", "tags": [], "namespace": []}
         last = self.segments[-1] if self.segments else None
-        if last is not None and last["end"] == start and last["node"] == meta["node"] and \
-                last["tags"] == meta["tags"] and last["namespace"] == meta["namespace"]:
+        if last is not None and last["end"] == start and (meta is self._last_segment_meta or (
+                last["node"] == meta["node"] and last["tags"] == meta["tags"] and last["namespace"] == meta["namespace"])):
             last["end"] = self._text_len
-            self._changes.segments_from = min(self._changes.segments_from, len(self.segments) - 1)
         else:
             self.segments.append({"start": start, "end": self._text_len, **meta})
-            self._changes.segments_from = min(self._changes.segments_from, len(self.segments) - 1)
+        self._last_segment_meta = meta
+        self._changes.segments_from = min(self._changes.segments_from, len(self.segments) - 1)
         self._changes.text_parts.append(new)
-        if meta["node"] and meta["node"] != self.current_node and not meta["namespace"]:
-            self.current_node = meta["node"]
+        node = meta["node"]
+        if node and node != self.current_node and not meta["namespace"]:
+            self.current_node = node
             self._changes.scalars.add("current_node")
 
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Messages merged by id; a streamed message's text is joined only when read."""
+        for msg_id in self._stale_messages:
+            parts = self._message_parts.get(msg_id)
+            if parts:
+                text = "".join(parts)
+                self._message_parts[msg_id] = [text]
+                entry = self._messages[self._message_index[msg_id]]
+                entry["text"] = entry["content"] = text
+        self._stale_messages.clear()
+        return self._messages
+
     def _merge_message(self, msg_id: str, message: dict, streamed: bool) -> None:
-        meta = self._token_meta.get(msg_id) or {}
         index = self._message_index.get(msg_id)
+        if streamed and index is not None and not message.get("tool_calls"):
+            self._stale_messages.add(msg_id)  # the common case: one more token of a known message
+            return
         if index is None:
+            meta = self._token_meta.get(msg_id) or _NO_META
             entry = {
                 "id": msg_id, "type": message.get("type"), "content": "", "text": "",
-                "name": message.get("name"), "tool_calls": [], "node": meta.get("node", ""),
-                "namespace": meta.get("namespace", []),
+                "name": message.get("name"), "tool_calls": [], "node": meta["node"],
+                "namespace": meta["namespace"],
             }
-            self._message_index[msg_id] = len(self.messages)
-            self.messages.append(entry)
+            self._message_index[msg_id] = len(self._messages)
+            self._messages.append(entry)
         else:
-            entry = self.messages[index]
+            entry = self._messages[index]
         if streamed:
-            # The deduplicated token text is the message's text so far.
-            entry["text"] = self._message_text_so_far(msg_id)
-            entry["content"] = entry["text"]
+            self._stale_messages.add(msg_id)
             entry["type"] = entry["type"] or message.get("type")
         else:
             entry["type"] = message.get("type") or entry["type"]
-            entry["content"] = message.get("content", entry["content"])
-            entry["text"] = message_text(entry["content"]) or entry["text"]
+            if "content" in message:
+                entry["content"] = message["content"]
+                entry["text"] = message_text(entry["content"]) or entry["text"]
+                self._stale_messages.discard(msg_id)
         if message.get("name"):
             entry["name"] = message["name"]
         if message.get("tool_calls"):
             entry["tool_calls"] = message["tool_calls"]
         if message.get("tool_call_id"):
             entry["tool_call_id"] = message["tool_call_id"]
-        self._changes.scalars.add("messages")
-
-    def _message_text_so_far(self, msg_id: str) -> str:
-        longest = ""
-        for source in (_MESSAGES_TUPLE, _MESSAGES_PARTIAL, _EVENTS):
-            candidate = self._source_text.get((source, msg_id), "")
-            if len(candidate) > len(longest):
-                longest = candidate
-        return longest
 
     # steps -------------------------------------------------------------------
 
@@ -592,14 +620,16 @@ class RunState:
         if len(self.interrupts) > marks["interrupts"] or changes.interrupts_changed:
             delta["interrupts"] = list(self.interrupts)
             marks["interrupts"] = len(self.interrupts)
+        if changes.counted:
+            changes.scalars.update(("counts", "event_count", "duration"))
         for name in changes.scalars:
-            if name not in ("messages", "state"):
+            if name != "state":
                 delta[name] = getattr(self, name)
         return delta
 
 
 class _ChangeLog:
-    __slots__ = ("text_parts", "segments_from", "steps", "steps_reset", "scalars", "interrupts_changed")
+    __slots__ = ("text_parts", "segments_from", "steps", "steps_reset", "scalars", "interrupts_changed", "counted")
 
     def __init__(self) -> None:
         self.text_parts: list[str] = []
@@ -608,6 +638,7 @@ class _ChangeLog:
         self.steps_reset = False
         self.scalars: set[str] = set()
         self.interrupts_changed = False
+        self.counted = False  # counts, event_count and duration changed
 
 
 class _OrderedSet(dict):
