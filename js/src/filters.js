@@ -1,0 +1,77 @@
+// Token filter controls (node / tag / namespace selects), built from `segments`.
+import { h, clear, show } from "./dom.js";
+import { segmentOptions, EMPTY_FILTER } from "./segments.js";
+import { formatNamespace } from "./format.js";
+
+const ALL = "\u0000all"; // sentinel value, cannot collide with a real name
+
+function fillSelect(doc, select, allLabel, options, current) {
+  clear(select);
+  select.appendChild(h(doc, "option", { value: ALL }, allLabel));
+  for (const { value, label } of options) {
+    select.appendChild(h(doc, "option", { value }, label));
+  }
+  selectValue(select, current == null ? ALL : current);
+}
+
+/** Select the option with this value (via the `selected` attribute and `.value`). */
+function selectValue(select, value) {
+  for (const opt of select.querySelectorAll("option")) {
+    if (opt.getAttribute("value") === value) opt.setAttribute("selected", "");
+    else opt.removeAttribute("selected");
+  }
+  try {
+    select.value = value;
+  } catch (_e) {
+    // DOM implementations without a settable value (tests) rely on the attribute
+  }
+}
+
+export function createFilters(doc, { onChange }) {
+  const node = h(doc, "select.lgw-filter-node", { "aria-label": "filter tokens by node" });
+  const tag = h(doc, "select.lgw-filter-tag", { "aria-label": "filter tokens by tag" });
+  const namespace = h(doc, "select.lgw-filter-namespace", { "aria-label": "filter tokens by namespace" });
+  const note = h(doc, "span.lgw-filter-note");
+  const el = h(doc, "div.lgw-filters", null, h(doc, "span.lgw-filter-label", null, "filter"), node, tag, namespace, note);
+  show(el, false);
+  let filter = { ...EMPTY_FILTER };
+  let lastSig = "";
+
+  const read = (sel) => (sel.value === ALL || sel.value == null ? null : sel.value);
+  const changed = () => {
+    filter = { node: read(node), tag: read(tag), namespace: read(namespace) };
+    if (onChange) onChange(filter);
+  };
+  for (const s of [node, tag, namespace]) s.addEventListener("change", changed);
+
+  return {
+    el,
+    get filter() {
+      return filter;
+    },
+    /** Rebuild the options when the set of values changed. */
+    setSegments(segments) {
+      const o = segmentOptions(segments);
+      const sig = JSON.stringify(o);
+      if (sig === lastSig) return;
+      lastSig = sig;
+      fillSelect(doc, node, "all nodes", o.nodes.map((v) => ({ value: v, label: v })), filter.node);
+      fillSelect(doc, tag, "all tags", o.tags.map((v) => ({ value: v, label: v })), filter.tag);
+      fillSelect(doc, namespace, "all namespaces",
+        o.namespaces.map(({ key, ns }) => ({ value: key, label: formatNamespace(ns) })), filter.namespace);
+      show(tag, o.tags.length > 0);
+      show(el, (segments || []).length > 0);
+    },
+    /** Set programmatically (tests, API). */
+    setFilter(f) {
+      filter = { ...EMPTY_FILTER, ...f };
+      selectValue(node, filter.node ?? ALL);
+      selectValue(tag, filter.tag ?? ALL);
+      selectValue(namespace, filter.namespace ?? ALL);
+      if (onChange) onChange(filter);
+    },
+    setNote(text) {
+      note.textContent = text;
+    },
+  };
+}

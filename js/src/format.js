@@ -1,0 +1,62 @@
+// Pure formatting helpers (no DOM).
+
+/** Seconds → "850 ms", "3.2 s", "2 m 05 s", "1 h 02 m". */
+export function formatDuration(seconds) {
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) return "–";
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
+  const total = Math.floor(seconds);
+  if (total < 3600) {
+    const m = Math.floor(total / 60);
+    const s = total % 60;
+    return `${m} m ${String(s).padStart(2, "0")} s`;
+  }
+  const hrs = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  return `${hrs} h ${String(m).padStart(2, "0")} m`;
+}
+
+/** Step duration = ended - started, or null when unknown. */
+export function stepDuration(step) {
+  if (!step) return null;
+  const { started, ended } = step;
+  if (typeof started !== "number" || typeof ended !== "number") return null;
+  return Math.max(0, ended - started);
+}
+
+export function formatBytes(n) {
+  if (typeof n !== "number" || !Number.isFinite(n) || n < 0) return "? B";
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(1)} GB`;
+}
+
+/** Namespace list → display string; the root graph is "(root)". */
+export function formatNamespace(ns) {
+  if (!Array.isArray(ns) || ns.length === 0) return "(root)";
+  return ns.map(String).join(" › ");
+}
+
+/** Stable key for a namespace, used by filters. */
+export function namespaceKey(ns) {
+  if (!Array.isArray(ns) || ns.length === 0) return "";
+  return ns.map(String).join("|");
+}
+
+export function truncate(s, max) {
+  const str = String(s);
+  if (str.length <= max) return str;
+  return `${str.slice(0, max)}…`;
+}
+
+export function formatCount(n, singular, plural = `${singular}s`) {
+  const v = typeof n === "number" && Number.isFinite(n) ? n : 0;
+  return `${v.toLocaleString("en-US")} ${v === 1 ? singular : plural}`;
+}
+
+/** Seconds since the start of the run → "+1.25s". */
+export function formatOffset(t) {
+  if (typeof t !== "number" || !Number.isFinite(t)) return "";
+  return `+${t.toFixed(2)}s`;
+}

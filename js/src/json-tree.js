@@ -1,0 +1,216 @@
+// Lazy JSON tree: containers render their children only when expanded, strings are
+// capped, preview placeholders show a truncated preview and their byte count.
+// `update(value)` patches in place and keeps the user's expanded nodes.
+
+import { h, setText, show, clear, onActivate } from "./dom.js";
+import { isPreview, previewInfo } from "./preview.js";
+import { formatBytes } from "./format.js";
+
+export const STRING_CAP = 2000;
+export const STRING_STEP = 20000;
+export const CHILD_CAP = 100;
+
+function kindOf(v) {
+  if (isPreview(v)) return "preview";
+  if (Array.isArray(v)) return "array";
+  if (v !== null && typeof v === "object") return "object";
+  return "primitive";
+}
+
+function summary(v) {
+  if (Array.isArray(v)) return `[…] ${v.length} item${v.length === 1 ? "" : "s"}`;
+  const n = Object.keys(v).length;
+  return `{…} ${n} key${n === 1 ? "" : "s"}`;
+}
+
+function primitiveClass(v) {
+  if (v === null) return "lgw-json-null";
+  return `lgw-json-${typeof v}`;
+}
+
+/** Renders a primitive value into `el` (string capped with a "more" button). */
+function renderPrimitive(doc, el, v) {
+  clear(el);
+  el.className = `lgw-json-value ${primitiveClass(v)}`;
+  if (typeof v !== "string") {
+    el.appendChild(doc.createTextNode(v === undefined ? "undefined" : JSON.stringify(v)));
+    return;
+  }
+  let cap = STRING_CAP;
+  const text = doc.createTextNode("");
+  const more = h(doc, "button.lgw-json-more", { type: "button" });
+  const draw = () => {
+    const shown = v.length > cap ? v.slice(0, cap) : v;
+    text.data = `"${shown}${v.length > cap ? "…" : "\""}`;
+    show(more, v.length > cap);
+    setText(more, `+${(v.length - cap).toLocaleString("en-US")} chars`);
+  };
+  more.addEventListener("click", (e) => {
+    if (e.stopPropagation) e.stopPropagation();
+    cap += STRING_STEP;
+    draw();
+  });
+  el.appendChild(text);
+  el.appendChild(more);
+  draw();
+}
+
+function renderPreview(doc, el, v) {
+  clear(el);
+  el.className = "lgw-json-value lgw-preview";
+  const info = previewInfo(v);
+  el.appendChild(h(doc, "span.lgw-preview-text", null, `${info.text}…`));
+  el.appendChild(
+    h(doc, "span.lgw-preview-bytes", { title: "preview: the full value arrives when the run ends" },
+      info.bytes === null ? "preview" : `${formatBytes(info.bytes)} preview`),
+  );
+}
+
+export class JsonNode {
+  /**
+   * @param doc     document
+   * @param key     property name / index shown before the value, or null
+   * @param value   JSON value
+   * @param opts    {expandDepth: levels expanded initially (default 1), depth}
+   */
+  constructor(doc, key, value, opts = {}) {
+    this.doc = doc;
+    this.key = key;
+    this.depth = opts.depth || 0;
+    this.expandDepth = opts.expandDepth ?? 1;
+    this.el = h(doc, "div.lgw-json-node");
+    this.children = null; // Map key -> JsonNode when rendered
+    this.limit = CHILD_CAP;
+    this._build(value);
+  }
+
+  _build(value) {
+    const doc = this.doc;
+    clear(this.el);
+    this.value = value;
+    this.kind = kindOf(value);
+    this.children = null;
+    this.row = h(doc, "div.lgw-json-row");
+    this.el.appendChild(this.row);
+    const keyEl = this.key === null || this.key === undefined
+      ? null
+      : h(doc, "span.lgw-json-key", null, String(this.key));
+    if (this.kind === "array" || this.kind === "object") {
+      this.el.classList.add("lgw-json-container");
+      this.toggle = h(doc, "span.lgw-json-toggle", { "aria-hidden": "true" });
+      this.summaryEl = h(doc, "span.lgw-json-summary");
+      this.row.setAttribute("role", "button");
+      this.row.setAttribute("tabindex", "0");
+      append3(this.row, this.toggle, keyEl, this.summaryEl);
+      this.childEl = h(doc, "div.lgw-json-children");
+      this.el.appendChild(this.childEl);
+      onActivate(this.row, (e) => {
+        if (e && e.stopPropagation) e.stopPropagation();
+        this.setExpanded(!this.expanded);
+      });
+      this.expanded = false;
+      this.setExpanded(this.depth < this.expandDepth);
+      this._refreshSummary();
+    } else {
+      this.el.classList.remove("lgw-json-container");
+      this.valueEl = h(doc, "span.lgw-json-value");
+      append3(this.row, h(doc, "span.lgw-json-spacer"), keyEl, this.valueEl);
+      if (this.kind === "preview") renderPreview(doc, this.valueEl, value);
+      else renderPrimitive(doc, this.valueEl, value);
+    }
+  }
+
+  _refreshSummary() {
+    setText(this.summaryEl, summary(this.value));
+  }
+
+  setExpanded(expanded) {
+    if (this.kind !== "array" && this.kind !== "object") return;
+    this.expanded = expanded;
+    this.el.classList.toggle("lgw-collapsed", !expanded);
+    this.row.setAttribute("aria-expanded", expanded ? "true" : "false");
+    setText(this.toggle, expanded ? "▾" : "▸");
+    show(this.childEl, expanded);
+    if (expanded) this._syncChildren();
+  }
+
+  _entries() {
+    const v = this.value;
+    if (Array.isArray(v)) return v.map((x, i) => [String(i), x]);
+    return Object.keys(v).map((k) => [k, v[k]]);
+  }
+
+  _syncChildren() {
+    const entries = this._entries();
+    const old = this.children || new Map();
+    const next = new Map();
+    const shown = entries.slice(0, this.limit);
+    let i = 0;
+    for (const [k, v] of shown) {
+      let node = old.get(k);
+      if (node) node.update(v);
+      else node = new JsonNode(this.doc, k, v, { depth: this.depth + 1, expandDepth: this.expandDepth });
+      next.set(k, node);
+      const at = this.childEl.children[i];
+      if (at !== node.el) this.childEl.insertBefore(node.el, at || null);
+      i += 1;
+    }
+    for (const [k, node] of old) {
+      if (!next.has(k) && node.el.parentNode === this.childEl) this.childEl.removeChild(node.el);
+    }
+    if (this.moreEl && this.moreEl.parentNode) this.moreEl.parentNode.removeChild(this.moreEl);
+    this.moreEl = null;
+    if (entries.length > shown.length) {
+      const rest = entries.length - shown.length;
+      this.moreEl = h(this.doc, "button.lgw-json-more", { type: "button" }, `show ${Math.min(rest, CHILD_CAP)} more of ${rest}`);
+      this.moreEl.addEventListener("click", (e) => {
+        if (e.stopPropagation) e.stopPropagation();
+        this.limit += CHILD_CAP;
+        this._syncChildren();
+      });
+      this.childEl.appendChild(this.moreEl);
+    }
+    this.children = next;
+  }
+
+  update(value) {
+    const kind = kindOf(value);
+    if (kind !== this.kind) {
+      this._build(value);
+      return;
+    }
+    if (kind === "primitive") {
+      if (value !== this.value) {
+        this.value = value;
+        renderPrimitive(this.doc, this.valueEl, value);
+      }
+      return;
+    }
+    if (kind === "preview") {
+      if (value.__lg_preview__ !== this.value.__lg_preview__ || value.bytes !== this.value.bytes) {
+        this.value = value;
+        renderPreview(this.doc, this.valueEl, value);
+      }
+      return;
+    }
+    this.value = value;
+    this._refreshSummary();
+    if (this.expanded) this._syncChildren();
+    else if (this.children) {
+      // Stale children: dropped, rebuilt on the next expand.
+      clear(this.childEl);
+      this.children = null;
+    }
+  }
+}
+
+function append3(row, a, b, c) {
+  for (const x of [a, b, c]) if (x) row.appendChild(x);
+}
+
+/** Convenience: a tree element for `value` (root expanded unless expandDepth 0). */
+export function jsonTree(doc, value, opts = {}) {
+  const node = new JsonNode(doc, opts.key ?? null, value, opts);
+  node.el.classList.add("lgw-json");
+  return node;
+}

@@ -1,0 +1,45 @@
+// Renderers for the simple list panes: custom events, interrupts, messages, checkpoints.
+import { h } from "../dom.js";
+import { jsonTree } from "../json-tree.js";
+import { formatNamespace, formatOffset, truncate } from "../format.js";
+
+function meta(doc, parts) {
+  return h(doc, "div.lgw-item-meta", null, parts.filter(Boolean).map((p) => h(doc, "span", null, p)));
+}
+
+export function renderCustom(doc, item) {
+  const it = item || {};
+  return h(doc, "div.lgw-item", null,
+    meta(doc, [formatOffset(it.t), formatNamespace(it.namespace)]),
+    jsonTree(doc, it.data, { expandDepth: 1 }).el);
+}
+
+export function renderInterrupt(doc, item) {
+  const it = item || {};
+  const el = h(doc, "div.lgw-item", null,
+    meta(doc, [it.node ? `node ${it.node}` : null, formatNamespace(it.namespace), it.id ? `id ${it.id}` : null]),
+    jsonTree(doc, it.value, { expandDepth: 1 }).el);
+  if (it.id != null) el.setAttribute("data-id", String(it.id));
+  return el;
+}
+
+export function renderMessage(doc, m) {
+  const it = m || {};
+  const el = h(doc, "div.lgw-item.lgw-message", { "data-type": String(it.type ?? "") },
+    meta(doc, [it.type ? String(it.type) : null, it.name ? String(it.name) : null, it.node ? `node ${it.node}` : null]),
+    h(doc, "div.lgw-message-text", null, truncate(typeof it.text === "string" ? it.text : "", 20000)));
+  if (Array.isArray(it.tool_calls) && it.tool_calls.length) {
+    el.appendChild(h(doc, "div.lgw-step-label", null, "tool calls"));
+    el.appendChild(jsonTree(doc, it.tool_calls, { expandDepth: 1 }).el);
+  }
+  return el;
+}
+
+export function renderCheckpoint(doc, c) {
+  const it = c || {};
+  const next = Array.isArray(it.next) && it.next.length ? `next: ${it.next.join(", ")}` : null;
+  return h(doc, "div.lgw-item.lgw-checkpoint", null,
+    meta(doc, [typeof it.step === "number" ? `step ${it.step}` : null, it.source ? String(it.source) : null,
+      formatNamespace(it.namespace), next, it.checkpoint_id ? String(it.checkpoint_id) : null]),
+    jsonTree(doc, { values: it.values, metadata: it.metadata }, { expandDepth: 0, key: "checkpoint" }).el);
+}

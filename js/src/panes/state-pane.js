@@ -1,0 +1,99 @@
+// Current `state` as a lazy JSON tree, plus the list of diffs (ops as + / − / ~).
+// While streaming, `state` is kept current by applying each new diff's ops locally.
+import { h, setText, show } from "../dom.js";
+import { jsonTree } from "../json-tree.js";
+import { classifyOp, opHasValue, formatPath, summarizeOps } from "../ops.js";
+import { applyOps, clone } from "../patch.js";
+import { createListPane } from "./list-pane.js";
+
+export function renderDiff(doc, diff) {
+  const ops = Array.isArray(diff && diff.ops) ? diff.ops : [];
+  const sum = summarizeOps(ops);
+  const title = [];
+  if (typeof diff.step === "number") title.push(`step ${diff.step}`);
+  if (diff.node) title.push(String(diff.node));
+  const counts = [];
+  if (sum.add) counts.push(`+${sum.add}`);
+  if (sum.remove) counts.push(`−${sum.remove}`);
+  if (sum.replace) counts.push(`~${sum.replace}`);
+  const header = h(doc, "div.lgw-diff-header", null,
+    h(doc, "span.lgw-diff-index", null, typeof diff.index === "number" ? `#${diff.index}` : ""),
+    h(doc, "span.lgw-diff-title", null, title.join(" · ") || "update"),
+    h(doc, "span.lgw-diff-counts", null, counts.join(" ")));
+  const list = h(doc, "div.lgw-diff-ops");
+  for (const op of ops) list.appendChild(renderOp(doc, op));
+  const el = h(doc, "div.lgw-diff", null, header, list);
+  if (diff.node != null) el.setAttribute("data-node", String(diff.node));
+  return el;
+}
+
+export function renderOp(doc, op) {
+  const c = classifyOp(op);
+  const path = h(doc, "span.lgw-op-path", null, formatPath(op.path));
+  const row = h(doc, `div.lgw-op.${c.className}`, { "data-op": String(op.op), title: c.label },
+    h(doc, "span.lgw-op-symbol", { "aria-label": c.label }, c.symbol), path);
+  if ((op.op === "move" || op.op === "copy") && typeof op.from === "string") {
+    row.appendChild(h(doc, "span.lgw-op-from", null, `← ${formatPath(op.from)}`));
+  }
+  if (opHasValue(op)) {
+    const tree = jsonTree(doc, op.value, { expandDepth: 0 });
+    tree.el.classList.add("lgw-op-value");
+    row.appendChild(tree.el);
+  }
+  return row;
+}
+
+export function createStatePane(doc, { onDiffCount } = {}) {
+  let state = {};
+  const tree = jsonTree(doc, state, { expandDepth: 1 });
+  const stale = h(doc, "div.lgw-state-note", { hidden: true });
+  const stateEl = h(doc, "div.lgw-state", null, stale, tree.el);
+  const diffs = createListPane(doc, {
+    className: "lgw-diff-item",
+    renderItem: (d) => renderDiff(doc, d),
+    onCount: onDiffCount,
+  });
+  const diffsEl = h(doc, "div.lgw-diffs", null, diffs.el);
+
+  function setNote(text) {
+    setText(stale, text);
+    show(stale, !!text);
+  }
+
+  return {
+    stateEl,
+    diffsEl,
+    tree,
+    get state() {
+      return state;
+    },
+    /** Full state from a trait or snapshot. */
+    setState(value) {
+      state = value && typeof value === "object" ? clone(value) : {};
+      setNote("");
+      tree.update(state);
+    },
+    setDiffs(list) {
+      diffs.setAll(list);
+    },
+    /** New diffs from a delta: list them and apply their ops to the local state. */
+    addDiffs(list) {
+      if (!Array.isArray(list) || !list.length) return;
+      diffs.append(list);
+      let failed = 0;
+      for (const d of list) {
+        const r = applyOps(state, d.ops);
+        state = r.doc && typeof r.doc === "object" ? r.doc : {};
+        failed += r.failed;
+      }
+      if (failed) setNote("some values are previews; the full state arrives when the run ends");
+      tree.update(state);
+    },
+    clear() {
+      state = {};
+      setNote("");
+      tree.update(state);
+      diffs.clear();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// A titled, collapsible section of the widget.
+import { h, setText, show, onActivate } from "./dom.js";
+
+export function createSection(doc, { title, className, collapsed = false, hideWhenEmpty = false, onToggle }) {
+  const toggle = h(doc, "span.lgw-section-toggle", { "aria-hidden": "true" });
+  const count = h(doc, "span.lgw-section-count");
+  const extra = h(doc, "span.lgw-section-extra");
+  const header = h(doc, "div.lgw-section-header", { role: "button", tabindex: "0" },
+    toggle, h(doc, "span.lgw-section-title", null, title), count, extra);
+  const body = h(doc, "div.lgw-section-body");
+  const el = h(doc, `section.lgw-section${className ? `.${className}` : ""}`, null, header, body);
+  let isCollapsed = collapsed;
+  let n = 0;
+
+  function apply() {
+    el.classList.toggle("lgw-collapsed", isCollapsed);
+    header.setAttribute("aria-expanded", isCollapsed ? "false" : "true");
+    setText(toggle, isCollapsed ? "▸" : "▾");
+    show(body, !isCollapsed);
+  }
+  const off = onActivate(header, (e) => {
+    if (e && e.target && e.target.closest && e.target.closest(".lgw-section-extra button, .lgw-section-extra select")) return;
+    isCollapsed = !isCollapsed;
+    apply();
+    if (onToggle) onToggle(!isCollapsed);
+  });
+  apply();
+  if (hideWhenEmpty) show(el, false);
+
+  return {
+    el,
+    header,
+    body,
+    extra,
+    get collapsed() {
+      return isCollapsed;
+    },
+    setCollapsed(c) {
+      if (c === isCollapsed) return;
+      isCollapsed = c;
+      apply();
+      if (onToggle) onToggle(!isCollapsed);
+    },
+    setCount(value, label) {
+      n = value;
+      setText(count, label ?? (value ? String(value) : ""));
+      if (hideWhenEmpty) show(el, n > 0);
+    },
+    destroy: off,
+  };
+}

@@ -1,0 +1,80 @@
+// Token segments and filters (pure, no DOM).
+// Segment offsets are Python string indices (code points); JS strings index UTF-16
+// code units, so text is sliced by code points when it contains astral characters.
+
+import { namespaceKey } from "./format.js";
+
+export const EMPTY_FILTER = Object.freeze({ node: null, tag: null, namespace: null });
+
+/** Merge delta segments into a list: one with the same start as the last replaces it. */
+export function mergeSegments(existing, incoming) {
+  const out = existing.slice();
+  for (const seg of incoming || []) {
+    if (!seg || typeof seg.start !== "number") continue;
+    let i = out.length - 1;
+    while (i >= 0 && out[i].start > seg.start) i -= 1;
+    if (i >= 0 && out[i].start === seg.start) out[i] = seg;
+    else out.splice(i + 1, 0, seg);
+  }
+  return out;
+}
+
+export function isFilterActive(f) {
+  return !!f && (f.node != null || f.tag != null || f.namespace != null);
+}
+
+export function segmentMatches(seg, f) {
+  if (!isFilterActive(f)) return true;
+  if (f.node != null && (seg.node ?? "") !== f.node) return false;
+  if (f.tag != null && !(Array.isArray(seg.tags) && seg.tags.includes(f.tag))) return false;
+  if (f.namespace != null && namespaceKey(seg.namespace) !== f.namespace) return false;
+  return true;
+}
+
+const ASTRAL = /[\uD800-\uDFFF]/;
+
+/** Returns slice(start, end) over code points, cheap when text is BMP-only. */
+export function codePointSlicer(text) {
+  if (!ASTRAL.test(text)) return (a, b) => text.slice(a, b);
+  const cps = Array.from(text);
+  return (a, b) => cps.slice(a, b).join("");
+}
+
+/** Concatenation of text[start:end] for segments matching the filter. */
+export function filterText(text, segments, f) {
+  if (!isFilterActive(f)) return text;
+  const slice = codePointSlicer(text);
+  let out = "";
+  for (const seg of segments || []) {
+    if (segmentMatches(seg, f)) out += slice(seg.start, seg.end);
+  }
+  return out;
+}
+
+/** Distinct filter values: {nodes: [..], tags: [..], namespaces: [{key, label}]}. */
+export function segmentOptions(segments) {
+  const nodes = new Set();
+  const tags = new Set();
+  const namespaces = new Map();
+  for (const seg of segments || []) {
+    if (seg.node != null) nodes.add(String(seg.node));
+    for (const t of seg.tags || []) tags.add(String(t));
+    const key = namespaceKey(seg.namespace);
+    if (!namespaces.has(key)) namespaces.set(key, seg.namespace || []);
+  }
+  return {
+    nodes: [...nodes].sort(),
+    tags: [...tags].sort(),
+    namespaces: [...namespaces.entries()]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([key, ns]) => ({ key, ns })),
+  };
+}
+
+/** Code-point length of a string (what the kernel counts). */
+export function cpLength(text) {
+  if (!ASTRAL.test(text)) return text.length;
+  let n = 0;
+  for (const _ of text) n += 1;
+  return n;
+}

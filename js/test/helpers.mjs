@@ -1,0 +1,82 @@
+// Test helpers: a linkedom document and a fake anywidget model.
+import { parseHTML } from "linkedom";
+import widget from "../src/widget.js";
+import { createView } from "../src/view.js";
+
+export function makeDocument() {
+  const { document, Event } = parseHTML("<!doctype html><html><head></head><body></body></html>");
+  return { document, Event };
+}
+
+export class FakeModel {
+  constructor(traits = {}) {
+    this.traits = { ...traits };
+    this.handlers = new Map();
+    this.sent = [];
+  }
+  get(name) {
+    return this.traits[name];
+  }
+  set(name, value) {
+    this.traits[name] = value;
+    this.emit(`change:${name}`);
+  }
+  on(name, cb) {
+    if (!this.handlers.has(name)) this.handlers.set(name, new Set());
+    this.handlers.get(name).add(cb);
+  }
+  off(name, cb) {
+    const set = this.handlers.get(name);
+    if (!set) return;
+    if (cb) set.delete(cb);
+    else set.clear();
+  }
+  emit(name, ...args) {
+    for (const cb of [...(this.handlers.get(name) || [])]) cb(...args);
+  }
+  /** Kernel → front end custom message. */
+  custom(msg, buffers = []) {
+    this.emit("msg:custom", msg, buffers);
+  }
+  send(msg) {
+    this.sent.push(msg);
+  }
+  listenerCount() {
+    let n = 0;
+    for (const set of this.handlers.values()) n += set.size;
+    return n;
+  }
+}
+
+/** Render via the anywidget entry point. */
+export function mount(traits = {}) {
+  const { document, Event } = makeDocument();
+  const el = document.createElement("div");
+  document.body.appendChild(el);
+  const model = new FakeModel(traits);
+  const cleanup = widget.render({ model, el });
+  const click = (node) => node.dispatchEvent(new Event("click"));
+  return { document, Event, el, model, cleanup, click, $: (s) => el.querySelector(s), $$: (s) => [...el.querySelectorAll(s)] };
+}
+
+/** Render via createView (access to panes and options). */
+export function mountView(traits = {}, options = {}) {
+  const { document, Event } = makeDocument();
+  const el = document.createElement("div");
+  document.body.appendChild(el);
+  const model = new FakeModel(traits);
+  const view = createView({ model, el, options });
+  const click = (node) => node.dispatchEvent(new Event("click"));
+  return { document, Event, el, model, view, click, cleanup: () => view.destroy(), $: (s) => el.querySelector(s), $$: (s) => [...el.querySelectorAll(s)] };
+}
+
+export function step(key, extra = {}) {
+  const id = key.split("/").pop();
+  return {
+    key, id, name: id, namespace: [], parent: null, step: 1, status: "running",
+    input: null, result: null, error: null, interrupts: [], triggers: [],
+    started: 0.1, ended: null, checkpoint_id: null, source: "tasks", ...extra,
+  };
+}
+
+export const tick = () => new Promise((r) => setTimeout(r, 0));

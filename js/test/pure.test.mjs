@@ -1,0 +1,129 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mergeSegments, filterText, segmentOptions, isFilterActive, segmentMatches, cpLength } from "../src/segments.js";
+import { classifyOp, formatPath, summarizeOps, opHasValue } from "../src/ops.js";
+import { formatDuration, stepDuration, formatBytes, formatNamespace } from "../src/format.js";
+import { isAtBottom, nextFollow } from "../src/scroll.js";
+import { isPreview } from "../src/preview.js";
+import { applyOps } from "../src/patch.js";
+import { startsNewRun, acceptSeq } from "../src/view.js";
+
+const text = "Hello world! Bonjour";
+const segs = [
+  { start: 0, end: 6, node: "a", namespace: [], tags: ["x"] },
+  { start: 6, end: 12, node: "b", namespace: ["sub:1"], tags: [] },
+  { start: 12, end: 20, node: "a", namespace: ["sub:1"], tags: ["x", "y"] },
+];
+
+test("filterText: no filter returns the whole text", () => {
+  assert.equal(filterText(text, segs, { node: null, tag: null, namespace: null }), text);
+  assert.equal(isFilterActive({ node: null, tag: null, namespace: null }), false);
+});
+
+test("filterText: by node, tag, namespace and combined", () => {
+  assert.equal(filterText(text, segs, { node: "a" }), "Hello  Bonjour");
+  assert.equal(filterText(text, segs, { node: "b" }), "world!");
+  assert.equal(filterText(text, segs, { tag: "y" }), " Bonjour");
+  assert.equal(filterText(text, segs, { namespace: "" }), "Hello ");
+  assert.equal(filterText(text, segs, { namespace: "sub:1" }), "world! Bonjour");
+  assert.equal(filterText(text, segs, { node: "a", namespace: "sub:1" }), " Bonjour");
+  assert.equal(filterText(text, segs, { node: "zzz" }), "");
+  assert.equal(segmentMatches(segs[2], { tag: "x", node: "a" }), true);
+});
+
+test("filterText slices by code points (Python indices), not UTF-16 units", () => {
+  const t = "😀ab😀cd";
+  const s = [
+    { start: 0, end: 3, node: "a", namespace: [], tags: [] },
+    { start: 3, end: 6, node: "b", namespace: [], tags: [] },
+  ];
+  assert.equal(filterText(t, s, { node: "b" }), "😀cd");
+  assert.equal(cpLength(t), 6);
+});
+
+test("mergeSegments: same start replaces, new start appends", () => {
+  let list = mergeSegments([], [{ start: 0, end: 3, node: "a" }]);
+  list = mergeSegments(list, [{ start: 0, end: 7, node: "a" }, { start: 7, end: 9, node: "b" }]);
+  assert.deepEqual(list.map((s) => [s.start, s.end, s.node]), [[0, 7, "a"], [7, 9, "b"]]);
+  list = mergeSegments(list, [{ start: 7, end: 12, node: "b" }]);
+  assert.deepEqual(list.map((s) => [s.start, s.end]), [[0, 7], [7, 12]]);
+});
+
+test("segmentOptions lists distinct nodes, tags and namespaces", () => {
+  const o = segmentOptions(segs);
+  assert.deepEqual(o.nodes, ["a", "b"]);
+  assert.deepEqual(o.tags, ["x", "y"]);
+  assert.deepEqual(o.namespaces.map((n) => n.key), ["", "sub:1"]);
+});
+
+test("classifyOp: add/remove/replace/move/copy/test", () => {
+  assert.deepEqual([classifyOp({ op: "add" }).symbol, classifyOp({ op: "add" }).className], ["+", "lgw-op-add"]);
+  assert.deepEqual([classifyOp({ op: "remove" }).symbol, classifyOp({ op: "remove" }).className], ["−", "lgw-op-remove"]);
+  assert.deepEqual([classifyOp({ op: "replace" }).symbol, classifyOp({ op: "replace" }).className], ["~", "lgw-op-replace"]);
+  assert.equal(classifyOp({ op: "move" }).className, "lgw-op-replace");
+  assert.equal(classifyOp({ op: "copy" }).className, "lgw-op-add");
+  assert.equal(classifyOp({ op: "test" }).className, "lgw-op-test");
+  assert.deepEqual(summarizeOps([{ op: "add" }, { op: "add" }, { op: "remove" }]), { add: 2, remove: 1, replace: 0, test: 0 });
+  assert.equal(opHasValue({ op: "remove", path: "/a" }), false);
+  assert.equal(opHasValue({ op: "add", path: "/a", value: null }), true);
+});
+
+test("formatPath turns JSON pointers into readable paths", () => {
+  assert.equal(formatPath("/messages/0/content"), "messages[0].content");
+  assert.equal(formatPath("/a~1b/c~0d"), "a/b.c~d");
+  assert.equal(formatPath("/items/-"), "items[-]");
+  assert.equal(formatPath(""), "(root)");
+});
+
+test("formatDuration and stepDuration", () => {
+  assert.equal(formatDuration(0.25), "250 ms");
+  assert.equal(formatDuration(3.456), "3.46 s");
+  assert.equal(formatDuration(42.2), "42.2 s");
+  assert.equal(formatDuration(125), "2 m 05 s");
+  assert.equal(formatDuration(3725), "1 h 02 m");
+  assert.equal(formatDuration(null), "–");
+  assert.equal(stepDuration({ started: 1.5, ended: 2.25 }), 0.75);
+  assert.equal(stepDuration({ started: 1.5, ended: null }), null);
+  assert.equal(formatBytes(2048), "2.0 KB");
+  assert.equal(formatNamespace([]), "(root)");
+  assert.equal(formatNamespace(["a:1", "b:2"]), "a:1 › b:2");
+});
+
+test("autoscroll: follow only when at the bottom", () => {
+  assert.equal(isAtBottom(900, 1000, 100), true);
+  assert.equal(isAtBottom(895, 1000, 100), true); // within slack
+  assert.equal(isAtBottom(500, 1000, 100), false); // user scrolled up
+  assert.equal(nextFollow({ scrollTop: 500, scrollHeight: 1000, clientHeight: 100 }), false);
+  assert.equal(nextFollow({ scrollTop: 900, scrollHeight: 1000, clientHeight: 100 }), true); // back at bottom
+  assert.equal(isAtBottom(undefined, undefined, undefined), true); // no layout: follow
+});
+
+test("isPreview recognises preview placeholders only", () => {
+  assert.equal(isPreview({ __lg_preview__: "{\"a\":", bytes: 10 }), true);
+  assert.equal(isPreview({ a: 1 }), false);
+  assert.equal(isPreview(null), false);
+  assert.equal(isPreview("__lg_preview__"), false);
+});
+
+test("applyOps builds state from diffs and skips ops it cannot apply", () => {
+  let r = applyOps({}, [{ op: "add", path: "/a", value: 1 }, { op: "add", path: "/l", value: [] }]);
+  r = applyOps(r.doc, [{ op: "add", path: "/l/-", value: "x" }, { op: "replace", path: "/a", value: 2 }]);
+  assert.deepEqual(r.doc, { a: 2, l: ["x"] });
+  const bad = applyOps(r.doc, [{ op: "remove", path: "/nope/deep" }, { op: "add", path: "/b", value: true }]);
+  assert.equal(bad.failed, 1);
+  assert.deepEqual(bad.doc, { a: 2, l: ["x"], b: true });
+  const proto = applyOps({}, [{ op: "add", path: "/__proto__/polluted", value: 1 }]);
+  assert.equal(proto.failed, 1);
+  assert.equal({}.polluted, undefined);
+});
+
+test("seq and new-run rules", () => {
+  assert.equal(acceptSeq(null, 1), true);
+  assert.equal(acceptSeq(5, 5), false);
+  assert.equal(acceptSeq(5, 4), false);
+  assert.equal(acceptSeq(5, 6), true);
+  assert.equal(startsNewRun({ status: "done", run_id: "r1" }, { status: "connecting" }), true);
+  assert.equal(startsNewRun({ status: "running", run_id: "r1" }, { status: "running" }), false);
+  assert.equal(startsNewRun({ status: "running", run_id: "r1" }, { run_id: "r2" }), true);
+  assert.equal(startsNewRun({ status: "running", run_id: "r1" }, { run_id: "r1", text: "x" }), false);
+});

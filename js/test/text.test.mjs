@@ -1,0 +1,96 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mount, mountView } from "./helpers.mjs";
+
+test("render builds the text pane from the text trait and sends hello", () => {
+  const w = mount({ status: "done", text: "Hi there" });
+  assert.equal(w.$(".lgw-text").textContent, "Hi there");
+  assert.equal(w.model.sent[0].type, "hello");
+  assert.equal(w.$(".lgw-root").getAttribute("data-status"), "done");
+  w.cleanup();
+});
+
+test("deltas append text incrementally, keeping the same text node", () => {
+  const w = mount({ status: "idle", text: "" });
+  w.model.custom({ type: "delta", seq: 1, status: "running", text: "Hel" });
+  const pane = w.$(".lgw-text");
+  const node = pane.firstChild;
+  w.model.custom({ type: "delta", seq: 2, text: "lo " });
+  w.model.custom({ type: "delta", seq: 3, text: "world" });
+  assert.equal(pane.textContent, "Hello world");
+  assert.equal(pane.firstChild, node, "text node reused (appended, not rebuilt)");
+  assert.equal(pane.childNodes.length, 1);
+  assert.match(w.$(".lgw-status-tokens").textContent, /11 chars/);
+  w.cleanup();
+});
+
+test("final text trait reconciles: extension appends, divergence replaces", () => {
+  const w = mount({ status: "idle", text: "" });
+  w.model.custom({ type: "delta", seq: 1, status: "running", text: "Hello wor" });
+  const node = w.$(".lgw-text").firstChild;
+  w.model.set("text", "Hello world!");
+  assert.equal(w.$(".lgw-text").textContent, "Hello world!");
+  assert.equal(w.$(".lgw-text").firstChild, node);
+  w.model.set("text", "Completely different");
+  assert.equal(w.$(".lgw-text").textContent, "Completely different");
+  w.cleanup();
+});
+
+test("token filters are built from segments and filter the shown text", () => {
+  const segments = [
+    { start: 0, end: 5, node: "writer", namespace: [], tags: ["draft"] },
+    { start: 5, end: 11, node: "critic", namespace: ["review:abc"], tags: [] },
+  ];
+  const w = mountView({ status: "done", text: "Hello world", segments });
+  const opts = (sel) => [...w.el.querySelectorAll(`${sel} option`)].map((o) => o.textContent);
+  assert.deepEqual(opts(".lgw-filter-node"), ["all nodes", "critic", "writer"]);
+  assert.deepEqual(opts(".lgw-filter-tag"), ["all tags", "draft"]);
+  assert.deepEqual(opts(".lgw-filter-namespace"), ["all namespaces", "(root)", "review:abc"]);
+  const text = w.view.panes.text;
+  text.filters.setFilter({ node: "critic" });
+  assert.equal(w.$(".lgw-text").textContent, " world");
+  text.filters.setFilter({ tag: "draft" });
+  assert.equal(w.$(".lgw-text").textContent, "Hello");
+  text.filters.setFilter({ namespace: "review:abc" });
+  assert.equal(w.$(".lgw-text").textContent, " world");
+  text.filters.setFilter({});
+  assert.equal(w.$(".lgw-text").textContent, "Hello world");
+  w.cleanup();
+});
+
+test("filtered view follows deltas with new and extended segments", () => {
+  const w = mountView({ status: "idle", text: "" });
+  const text = w.view.panes.text;
+  w.model.custom({ type: "delta", seq: 1, status: "running", text: "ab", segments: [{ start: 0, end: 2, node: "a", namespace: [], tags: [] }] });
+  text.filters.setFilter({ node: "a" });
+  w.model.custom({ type: "delta", seq: 2, text: "cd", segments: [{ start: 0, end: 4, node: "a", namespace: [], tags: [] }] });
+  assert.equal(w.$(".lgw-text").textContent, "abcd");
+  w.model.custom({ type: "delta", seq: 3, text: "XY", segments: [{ start: 4, end: 6, node: "b", namespace: [], tags: [] }] });
+  assert.equal(w.$(".lgw-text").textContent, "abcd");
+  text.filters.setFilter({ node: "b" });
+  assert.equal(w.$(".lgw-text").textContent, "XY");
+  w.cleanup();
+});
+
+test("autoscroll follows while at the bottom and stops after the user scrolls up", () => {
+  const w = mountView({ status: "idle", text: "" });
+  const pane = w.$(".lgw-text");
+  // linkedom has no layout: fake the metrics
+  let height = 100;
+  Object.defineProperty(pane, "scrollHeight", { get: () => height, configurable: true });
+  Object.defineProperty(pane, "clientHeight", { get: () => 50, configurable: true });
+  w.model.custom({ type: "delta", seq: 1, status: "running", text: "a" });
+  assert.equal(pane.scrollTop, 100);
+  pane.scrollTop = 10; // user scrolls up
+  pane.dispatchEvent(new w.Event("scroll"));
+  height = 200;
+  w.model.custom({ type: "delta", seq: 2, text: "b" });
+  assert.equal(pane.scrollTop, 10, "stays where the user put it");
+  assert.equal(w.$(".lgw-jump").hasAttribute("hidden"), false);
+  pane.scrollTop = 150; // back at the bottom
+  pane.dispatchEvent(new w.Event("scroll"));
+  height = 300;
+  w.model.custom({ type: "delta", seq: 3, text: "c" });
+  assert.equal(pane.scrollTop, 300, "follows again");
+  w.cleanup();
+});
