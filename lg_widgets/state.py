@@ -106,6 +106,7 @@ class RunState:
         self._nodes_since_state: list[str] = []
         self._last_root_step: int | None = None
         self._state_seen = False
+        self._static_interrupt = False
         self._changes = _ChangeLog()
         # how many items of each list the change log has already handed out
         self._marks = {"diffs": 0, "custom": 0, "checkpoints": 0, "interrupts": 0}
@@ -180,14 +181,25 @@ class RunState:
         """The stream ended without an error: ``done``, or ``interrupted``."""
         if self.status in ("error", "cancelled"):
             return
-        pending = any(s["status"] == "running" for s in self.steps)
-        self.set_status("interrupted" if self.interrupts else "done")
-        if not pending:
-            return
+        interrupted = self._static_interrupt or any(not i["resolved"] for i in self.interrupts)
+        self.set_status("interrupted" if interrupted else "done")
         for step in self.steps:  # a step the server never reported back on ended with the run
             if step["status"] == "running":
-                step["status"] = "interrupted" if self.interrupts else "done"
+                step["status"] = "interrupted" if interrupted else "done"
                 self._changes.steps.add(step["key"])
+
+    def continue_run(self) -> None:
+        """A new run continues this one on the same thread (resume, or another input).
+
+        Everything shown so far stays; the interrupts it answers count as resolved.
+        """
+        for interrupt in self.interrupts:
+            interrupt["resolved"] = True
+        self._changes.interrupts_changed = True
+        self._static_interrupt = False
+        self.error = None
+        self._changes.scalars.add("error")
+        self.set_status("connecting")
 
     def fail(self, error: dict[str, Any], status: str = "error") -> None:
         """Record an error (or a cancellation) that ends the run; partial output stays."""
@@ -506,6 +518,8 @@ class RunState:
         ns = event.namespace
         for node, update in data.items():
             if node == "__interrupt__":
+                if not update and not ns:  # interrupt_before/after: the run stops with no interrupt value
+                    self._static_interrupt = True
                 for interrupt in update if isinstance(update, list) else [update]:
                     if isinstance(interrupt, dict):
                         self._add_interrupt(interrupt, ns, None)
@@ -533,7 +547,8 @@ class RunState:
                         self._changes.interrupts_changed = True
             return
         self._interrupt_ids.add(dedup_key)
-        self.interrupts.append({"id": interrupt_id, "value": interrupt.get("value"), "namespace": list(ns), "node": node})
+        self.interrupts.append({"id": interrupt_id, "value": interrupt.get("value"), "namespace": list(ns),
+                                "node": node, "resolved": False})
 
     def _on_custom(self, event: StreamEvent) -> None:
         self.custom.append({"namespace": list(event.namespace), "data": event.data, "t": self._t(event)})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import pathlib
 from typing import Any, AsyncIterable
 
@@ -69,15 +70,20 @@ class StreamView(anywidget.AnyWidget):
                  **run_options: Any):
         modes = normalize_stream_mode(list(DEFAULT_STREAM_MODE) if stream_mode is None else stream_mode)
         # Validate everything before a widget exists, so a typo fails at once.
-        self._request = RunRequest(
+        request = RunRequest(
             assistant_id, input, stream_mode=modes, config=config, context=context,
             stream_subgraphs=stream_subgraphs, thread_id=thread_id, **run_options,
         )
-        super().__init__(assistant_id=assistant_id, stream_mode=modes)
+        self._init(request, url, api_key)
+
+    def _init(self, request: RunRequest, url: str | None, api_key: str | None) -> None:
+        self._request = request
+        super().__init__(assistant_id=request.assistant_id, stream_mode=request.modes)
         self._url = url
         self._api_key = api_key  # a plain attribute: never a trait, never synced or saved
+        self.forked_from: str | None = None
         self.events: list[StreamEvent] = []
-        self._run_state = RunState(modes)
+        self._run_state = RunState(request.modes)
         self._future: concurrent.futures.Future | None = None
         self._stream: RunStream | None = None
         self._task: asyncio.Task | None = None
@@ -117,6 +123,9 @@ class StreamView(anywidget.AnyWidget):
         if _background.in_background_thread():
             raise InvalidArgument("run() blocks; inside the lg_widgets loop use `await view.wait()`.")
         self.start()
+        return self._finish_blocking()
+
+    def _finish_blocking(self) -> "StreamView":
         self._future.result()
         self._raise_if_failed()
         return self
@@ -133,6 +142,58 @@ class StreamView(anywidget.AnyWidget):
             except concurrent.futures.CancelledError:
                 pass
         return self
+
+    def resume(self, value: Any = None, *, wait: bool = False) -> "StreamView":
+        """Answer the interrupt: a new run on the same thread with ``command={"resume": value}``.
+
+        Its output goes into this view (the text grows, the steps go on).
+        ``wait=True`` blocks until it ends, like ``run()``.
+        """
+        if self.running:
+            raise InvalidArgument("The run is still live: resume it once it stops on its interrupt.")
+        if not self.thread_id:
+            raise InvalidArgument("Only a threaded run can be resumed: create the view with thread_id='new'.")
+        if self.status != "interrupted":
+            raise InvalidArgument(f"Nothing to resume: the run is {self.status!r}, not 'interrupted'.")
+        request = dataclasses.replace(self._request, input=None, command={"resume": value},
+                                      thread_id=self.thread_id, checkpoint_id=None)
+        self._launch(request, continue_view=True)
+        return self._finish_blocking() if wait else self
+
+    def history(self, limit: int = 100) -> list[dict]:
+        """The thread's checkpoints, newest first (``POST /threads/{id}/history``)."""
+        if not self.thread_id:
+            raise InvalidArgument("A stateless run has no history: create the view with thread_id='new'.")
+        return _background.submit(self._request_json(
+            "POST", f"/threads/{self.thread_id}/history", {"limit": limit})).result()
+
+    def fork(self, checkpoint_id: str, input: Any = None, *, update: dict | None = None,
+             wait: bool = False) -> "StreamView":
+        """A new view that runs this thread again from ``checkpoint_id`` (time travel).
+
+        ``update`` first writes those values into the state at that checkpoint
+        (``POST /threads/{id}/state``) and forks from the checkpoint it creates.
+        """
+        if self.running:
+            raise InvalidArgument("The run is still live: fork once it has stopped.")
+        if not self.thread_id:
+            raise InvalidArgument("Only a threaded run can be forked: create the view with thread_id='new'.")
+        if update is not None:
+            written = _background.submit(self._request_json(
+                "POST", f"/threads/{self.thread_id}/state", {"values": update, "checkpoint_id": checkpoint_id})).result()
+            checkpoint_id = written["checkpoint"]["checkpoint_id"]
+        request = dataclasses.replace(self._request, input=input, command=None,
+                                      thread_id=self.thread_id, checkpoint_id=checkpoint_id)
+        view = StreamView.__new__(StreamView)
+        view._init(request, self._url, self._api_key)
+        view.forked_from = checkpoint_id
+        view._launch(request)
+        return view._finish_blocking() if wait else view
+
+    async def _request_json(self, method: str, path: str, body: Any) -> Any:
+        url = await asyncio.to_thread(resolve_url, self._url)
+        async with LangGraphClient(url, self._api_key) as client:
+            return await client.request_json(method, path, body)
 
     def text_for(self, node=None, tag=None, namespace=None) -> str:
         """The token text of chosen nodes, LLM call tags or subgraph namespace (see RunState.text_for)."""
@@ -152,14 +213,18 @@ class StreamView(anywidget.AnyWidget):
 
     # ---------------------------------------------------------------- running
 
-    def _launch(self, request: RunRequest, source: AsyncIterable[StreamEvent] | None = None) -> "StreamView":
+    def _launch(self, request: RunRequest, source: AsyncIterable[StreamEvent] | None = None,
+                continue_view: bool = False) -> "StreamView":
         if self.running:
             raise InvalidArgument("This view is already running; wait for it or cancel() it first.")
-        self.events = []
-        self._run_state = RunState(request.modes)
+        if continue_view:
+            self._run_state.continue_run()
+        else:
+            self.events = []
+            self._run_state = RunState(request.modes)
+            self._run_state.set_status("connecting")
         self._exception = None
         self._stream = None
-        self._run_state.set_status("connecting")
         self._publish_final()
         self._future = _background.submit(self._stream_run(request, source))
         return self
@@ -252,6 +317,9 @@ class StreamView(anywidget.AnyWidget):
                 reply = {}
             elif kind == "events":
                 reply = self._events_page(content)
+            elif kind == "resume":
+                self.resume(content.get("value"))
+                reply = {}
             else:
                 raise InvalidArgument(f"unknown request {kind!r}")
         except Exception as exc:
