@@ -65,8 +65,9 @@ def step_names(parts: list[tuple[str, Any]]) -> list[str]:
             mode = mode_of(event)
             payload = data.get("payload") if mode == "debug" and data.get("type") == "task" else (
                 data if mode == "tasks" and "input" in data else None)
-            if payload is not None and (event, payload["id"]) not in seen:
-                seen.add((event, payload["id"]))
+            key = (event.partition("|")[2], payload["id"]) if payload is not None else None
+            if payload is not None and key not in seen:  # debug and tasks report the same task
+                seen.add(key)
                 names.append(payload["name"])
     else:
         for event, data in parts:

@@ -1,0 +1,60 @@
+"""`subgraph`: prepare → child (a compiled subgraph: research → write) → finish.
+
+Input ``{"topic": "parsers"}``. Run with ``stream_subgraphs=True`` to see the
+child's events under namespaces like ``child:<task id>``.
+"""
+
+from operator import add
+from typing import Annotated, TypedDict
+
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+from langgraph.graph import END, START, StateGraph
+
+
+class State(TypedDict, total=False):
+    topic: str
+    notes: Annotated[list[str], add]
+    summary: str
+
+
+def research(state: State) -> dict:
+    return {"notes": [f"{state['topic']} turn text into trees"]}
+
+
+def write(state: State) -> dict:
+    text = f"In short: {state['notes'][-1]}."
+    reply = GenericFakeChatModel(messages=iter([AIMessage(text)])).invoke("summarise")
+    return {"summary": reply.content}
+
+
+child = (
+    StateGraph(State)
+    .add_node(research)
+    .add_node(write)
+    .add_edge(START, "research")
+    .add_edge("research", "write")
+    .add_edge("write", END)
+    .compile()
+)
+
+
+def prepare(state: State) -> dict:
+    return {"topic": state.get("topic", "parsers").strip().lower(), "notes": ["prepared"]}
+
+
+def finish(state: State) -> dict:
+    return {"notes": ["finished"]}
+
+
+graph = (
+    StateGraph(State)
+    .add_node(prepare)
+    .add_node("child", child)
+    .add_node(finish)
+    .add_edge(START, "prepare")
+    .add_edge("prepare", "child")
+    .add_edge("child", "finish")
+    .add_edge("finish", END)
+    .compile()
+)

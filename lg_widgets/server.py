@@ -1,0 +1,145 @@
+"""The embedded server: the real LangGraph API (``langgraph dev``, in memory) on a free port.
+
+``local_server()`` serves the demo graphs shipped in ``lg_widgets/demo``;
+``local_server("path/to/langgraph.json")`` serves your own. One server per
+config file is started and reused; all stop when the interpreter exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import httpx
+
+from .errors import InvalidArgument, ServerStartError
+
+DEMO_CONFIG = pathlib.Path(__file__).parent / "demo" / "langgraph.json"
+#: Seconds to wait for ``GET /ok`` before giving up.
+START_TIMEOUT = 120.0
+LOG_LINES_IN_ERRORS = 40
+
+_lock = threading.Lock()
+_start_lock = threading.Lock()
+_servers: dict[pathlib.Path, "LocalServer"] = {}
+
+
+def free_port() -> int:
+    """A free loopback port (never the usual 2024, which is taken on some machines)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LocalServer:
+    """A running ``langgraph dev`` process. Use ``.url``; ``.stop()`` or a ``with`` block ends it."""
+
+    def __init__(self, config: pathlib.Path, port: int):
+        self.config = config
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self._log = tempfile.NamedTemporaryFile(prefix="lg_widgets-server-", suffix=".log", delete=False)
+        self.log_path = pathlib.Path(self._log.name)
+        self._process: subprocess.Popen | None = None
+
+    def __repr__(self) -> str:
+        state = "running" if self.is_running() else "stopped"
+        return f"LocalServer(config={self.config.name!r}, {state})"
+
+    def __enter__(self) -> "LocalServer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self, timeout: float = START_TIMEOUT) -> "LocalServer":
+        command = [
+            sys.executable, "-m", "langgraph_cli", "dev",
+            "--no-browser", "--no-reload", "--host", "127.0.0.1", "--port", str(self.port),
+            "--config", str(self.config),
+        ]
+        env = {k: v for k, v in os.environ.items() if k not in ("LANGGRAPH_API_URL", "LANGGRAPH_API_KEY")}
+        # No tracing or telemetry to the network; unbuffered logs so errors reach the log file.
+        env.update(LANGSMITH_TRACING="false", LANGCHAIN_TRACING_V2="false", LANGGRAPH_NO_ANALYTICS="1",
+                   PYTHONUNBUFFERED="1")
+        self._process = subprocess.Popen(
+            command, cwd=self.config.parent, env=env, stdin=subprocess.DEVNULL,
+            stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self._wait_until_ready(timeout)
+        return self
+
+    def _wait_until_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise ServerStartError(
+                    f"`langgraph dev` exited with code {self._process.returncode} while starting "
+                    f"{self.config}. Its log:\n{self.log_tail()}"
+                )
+            try:
+                if httpx.get(f"{self.url}/ok", timeout=2.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise ServerStartError(
+            f"`langgraph dev` did not answer GET /ok within {timeout:.0f} s for {self.config}. Its log:\n{self.log_tail()}"
+        )
+
+    def log_tail(self, lines: int = LOG_LINES_IN_ERRORS) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def is_running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the server and everything it started (its whole process group)."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout)
+            except ProcessLookupError:
+                pass
+        with _lock:
+            if _servers.get(self.config) is self:
+                del _servers[self.config]
+
+
+def local_server(config: str | os.PathLike | None = None, port: int | None = None) -> LocalServer:
+    """The embedded LangGraph API server for ``config`` (the demo graphs when ``None``), started if needed."""
+    path = pathlib.Path(config).expanduser().resolve() if config is not None else DEMO_CONFIG
+    if not path.is_file():
+        raise InvalidArgument(f"No langgraph.json at {path}. Pass the path of your project's langgraph.json.")
+    with _start_lock:  # two views asking at once share one server
+        with _lock:
+            server = _servers.get(path)
+        if server is not None and server.is_running() and (port is None or port == server.port):
+            return server
+        server = LocalServer(path, port or free_port()).start()
+        with _lock:
+            _servers[path] = server
+        return server
+
+
+@atexit.register
+def _stop_all() -> None:
+    for server in list(_servers.values()):
+        server.stop(timeout=5.0)
