@@ -107,6 +107,9 @@ class RunState:
         self._last_root_step: int | None = None
         self._state_seen = False
         self._static_interrupt = False
+        # subgraph namespaces seen, and the task ids they name that no `updates` card has taken yet
+        self._namespaces: set[tuple[str, ...]] = set()
+        self._unclaimed_tasks: dict[tuple[tuple[str, ...], str], list[str]] = {}
         self._changes = _ChangeLog()
         # how many items of each list the change log has already handed out
         self._marks = {"diffs": 0, "custom": 0, "checkpoints": 0, "interrupts": 0}
@@ -228,9 +231,17 @@ class RunState:
         self._changes.counted = True
         if self.status in ("idle", "connecting"):
             self.set_status("running")
+        if event.namespace and event.namespace not in self._namespaces:
+            self._new_namespace(event.namespace)
         handler = _HANDLERS.get(mode)
         if handler is not None:
             handler(self, event)
+
+    def _new_namespace(self, ns: tuple[str, ...]) -> None:
+        self._namespaces.add(ns)
+        name, _, task_id = ns[-1].partition(":")
+        if task_id:
+            self._unclaimed_tasks.setdefault((ns[:-1], name), []).append(task_id)
 
     def apply_all(self, events: Iterable[StreamEvent]) -> "RunState":
         for event in events:
@@ -530,8 +541,15 @@ class RunState:
                 self._changes.scalars.add("current_node")
             if self._steps_from_tasks:
                 continue
-            self._updates_seq += 1
-            card = self._upsert_step(f"update-{self._updates_seq}", node, ns, "updates")
+            # A node that ran a subgraph takes the task id its subgraph's namespace named,
+            # so the subgraph's cards can hang under it.
+            waiting = self._unclaimed_tasks.get((ns, str(node)))
+            if waiting:
+                step_id = waiting.pop(0)
+            else:
+                self._updates_seq += 1
+                step_id = f"update-{self._updates_seq}"
+            card = self._upsert_step(step_id, node, ns, "updates")
             card.update(result=update, status="done", started=self._t(event), ended=self._t(event))
 
     # interrupts, custom, checkpoints, state -----------------------------
