@@ -105,7 +105,8 @@ class StreamView(anywidget.AnyWidget):
 
     @property
     def running(self) -> bool:
-        return self._future is not None and not self._future.done()
+        future = getattr(self, "_future", None)  # None too when __init__ failed validation
+        return future is not None and not future.done()
 
     def start(self) -> "StreamView":
         """Start the run in the background and return at once."""

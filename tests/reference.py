@@ -96,3 +96,12 @@ def custom_data(parts: list[tuple[str, Any]]) -> list[Any]:
 def error(parts: list[tuple[str, Any]]) -> Any:
     errors = [data for event, data in parts if event == "error"]
     return errors[-1] if errors else None
+
+
+def without_ids(value: Any) -> Any:
+    """``value`` without ``id`` keys: message ids differ between two runs of the same graph."""
+    if isinstance(value, dict):
+        return {k: without_ids(v) for k, v in value.items() if k != "id"}
+    if isinstance(value, list):
+        return [without_ids(v) for v in value]
+    return value

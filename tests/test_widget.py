@@ -38,7 +38,7 @@ def test_traits_match_the_sdk_stream(server, comms, graph, input):
     parts = asyncio.run(sdk_parts(server.url, graph, input, MODES, threaded=True))
     assert view.status == "done"
     assert view.text == ref.token_text(parts)
-    assert view.state == ref.final_state(parts)
+    assert ref.without_ids(view.state) == ref.without_ids(ref.final_state(parts))
     assert replay(view.diffs) == view.state
     assert [s["name"] for s in view.steps] == ref.step_names(parts)
     assert [c["data"] for c in view.custom] == ref.custom_data(parts)
@@ -64,7 +64,9 @@ def test_comm_bytes_grow_linearly_on_a_10k_token_run(server, comms):
     assert sent <= 2 * content, f"comm sent {sent} bytes for {content} bytes of content"
     deltas = [m for m in comm.custom_messages() if m["type"] == "delta"]
     assert len(deltas) > 3, "text streams to the front end while the run is live"
-    assert "".join(d.get("text", "") for d in deltas) == view.text
+    streamed = "".join(d.get("text", "") for d in deltas)
+    # Deltas carry the text as it arrives; the last frame's worth comes with the final traits.
+    assert streamed and view.text.startswith(streamed)
 
 
 def test_repr_is_deterministic_and_secret_free(server, comms):

@@ -1,0 +1,179 @@
+"""Browser tests: one real JupyterLab (and, for one test, Notebook 7) per session, driven in Chromium.
+
+Run: ``PYTHONPATH=.:tests python -m pytest tests/browser`` (``make test`` runs them too).
+The kernel streams from the session's ``langgraph dev`` (the ``server`` fixture of
+tests/conftest.py) through ``$LANGGRAPH_API_URL``, so notebook code is exactly what a
+user types: ``StreamView("joke", {...}).start()``.
+
+Chromium is Debian's ``/usr/bin/chromium`` (Playwright cannot download its own here);
+without it every browser test fails with a message saying how to install it: never a skip.
+Screenshots go to ``test-artifacts/`` (also one per failing test).
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+
+import pytest
+
+from jupyter_harness import REPO, JupyterServer, NotebookDriver
+
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts"
+VIEWPORT = {"width": 1400, "height": 1000}
+
+# Console messages of JupyterLab itself that say nothing about the widget.
+BENIGN_CONSOLE = [
+    re.compile(r"Failed to load resource: the server responded with a status of 404 .*favicon", re.I),
+]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+# ------------------------------------------------------------------ browser
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> pathlib.Path:
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"The browser tests need Debian's Chromium at {CHROMIUM}, which is missing. "
+            "Install it with `make browser-deps` (sh scripts/install_chromium.sh) or "
+            "`apt-get install chromium`. Browser tests never skip.",
+            pytrace=False,
+        )
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_executable),
+            headless=True,
+            args=["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> pathlib.Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+class ConsoleWatch:
+    """Console errors and uncaught page errors seen by one page."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+    def _on_console(self, message) -> None:
+        if message.type == "error":
+            text = message.text
+            if not any(pattern.search(text) for pattern in BENIGN_CONSOLE):
+                self.errors.append(f"console.error: {text}")
+
+    def unexpected(self) -> list[str]:
+        return list(self.errors)
+
+
+def _safe_name(node_name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", node_name).strip("-")[:80]
+
+
+def _close_page(page, request) -> None:
+    """Screenshot the page if the test failed, then close it (once)."""
+    if page.is_closed():
+        return
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        try:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"failure-{_safe_name(request.node.name)}.png"), full_page=True)
+        except Exception:  # the page may be gone; the failure itself is what matters
+            pass
+    page.close()
+
+
+@pytest.fixture
+def page(browser, artifacts, request):
+    """A fresh page (own browser context); its console errors fail the test; a screenshot on failure."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.console_watch = ConsoleWatch(page)
+    yield page
+    _close_page(page, request)
+    context.close()
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.passed:
+        errors = page.console_watch.unexpected()
+        assert not errors, "the page logged errors:\n" + "\n".join(errors)
+
+
+# ------------------------------------------------------------------ servers
+
+
+def _server_env(langgraph_url: str) -> dict[str, str]:
+    return {"LANGGRAPH_API_URL": langgraph_url}
+
+
+@pytest.fixture(scope="session")
+def lab_server(server, tmp_path_factory):
+    """JupyterLab 4; kernels reach the demo graphs' ``langgraph dev`` through $LANGGRAPH_API_URL."""
+    jupyter = JupyterServer("lab", tmp_path_factory.mktemp("jupyterlab"), env=_server_env(server.url))
+    jupyter.start()
+    yield jupyter
+    jupyter.stop()
+
+
+@pytest.fixture(scope="session")
+def notebook7_server(server, tmp_path_factory):
+    jupyter = JupyterServer("notebook", tmp_path_factory.mktemp("notebook7"), env=_server_env(server.url))
+    jupyter.start()
+    yield jupyter
+    jupyter.stop()
+
+
+def _notebook_opener(jupyter: JupyterServer, page, request):
+    opened = []
+
+    def open_notebook(cells: list[str], name: str | None = None) -> NotebookDriver:
+        name = name or f"{_safe_name(request.node.name)}.ipynb"
+        jupyter.write_notebook(name, cells)
+        driver = NotebookDriver(page, jupyter, name).open()
+        opened.append(driver)
+        return driver
+
+    return open_notebook, opened
+
+
+@pytest.fixture
+def lab(lab_server, page, request):
+    """``lab(cells, name=None)`` writes a notebook, opens it in JupyterLab, waits for an idle kernel."""
+    open_notebook, _ = _notebook_opener(lab_server, page, request)
+    yield open_notebook
+    _close_page(page, request)  # first: a page watching its kernel die would log errors
+    lab_server.shutdown_kernels()
+
+
+@pytest.fixture
+def notebook7(notebook7_server, page, request):
+    """The same in Jupyter Notebook 7."""
+    open_notebook, _ = _notebook_opener(notebook7_server, page, request)
+    yield open_notebook
+    _close_page(page, request)
+    notebook7_server.shutdown_kernels()
