@@ -16,29 +16,38 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
-from httpx_sse import EventSource, SSEError
+from httpx_sse import ServerSentEvent
+# The SSE-spec line splitter (only \r, \n, \r\n end a line: JSON may hold U+2028).
+from httpx_sse._decoders import SSEDecoder, SSELineDecoder
 
 from .errors import (
     HTTPStatusError,
     InvalidArgument,
+    LGWidgetsError,
     MalformedStream,
     ServerUnreachable,
     StreamDisconnected,
     StreamStalled,
 )
 from .protocol import REQUEST_MODES, StreamEvent, parse_event
+from .redact import redact_string
 
 #: Seconds without a byte from the server before a stream counts as stalled.
 DEFAULT_READ_TIMEOUT = 300.0
-#: Reconnect attempts after a dropped connection, and the first backoff (doubles).
+#: Rejoin attempts in a row that bring no new event before giving up, the first
+#: backoff (doubles per failed attempt, resets once events flow again) and its cap.
 MAX_RESUME_ATTEMPTS = 5
 FIRST_BACKOFF = 0.2
+MAX_BACKOFF = 5.0
+#: Run statuses that mean "still going": a stream that closes then is rejoined.
+LIVE_RUN_STATUSES = ("pending", "running")
 
 
 @dataclass
@@ -149,24 +158,40 @@ def resolve_api_key(api_key: str | None) -> str | None:
 
 
 class LangGraphClient:
-    """A small async client for the run endpoints of the LangGraph API."""
+    """A small async client for the run endpoints of the LangGraph API.
+
+    ``read_timeout``: seconds without a byte before a stream counts as stalled.
+    ``max_resume_attempts`` / ``resume_backoff``: how often, and how patiently,
+    a dropped resumable stream is rejoined (see ``RunStream``).
+    """
 
     def __init__(self, url: str | None = None, api_key: str | None = None, *,
-                 read_timeout: float = DEFAULT_READ_TIMEOUT, connect_timeout: float = 10.0):
+                 read_timeout: float | None = None, connect_timeout: float = 10.0,
+                 max_resume_attempts: int | None = None, resume_backoff: float | None = None):
         self.url = resolve_url(url)
+        # Defaults are read here, not at import, so a test (or a user) can change them module-wide.
+        self.read_timeout = _positive("read_timeout", DEFAULT_READ_TIMEOUT if read_timeout is None else read_timeout)
+        self.max_resume_attempts = MAX_RESUME_ATTEMPTS if max_resume_attempts is None else max_resume_attempts
+        if not isinstance(self.max_resume_attempts, int) or self.max_resume_attempts < 0:
+            raise InvalidArgument(f"max_resume_attempts must be an int >= 0, got {max_resume_attempts!r}.")
+        self.resume_backoff = _positive("resume_backoff", FIRST_BACKOFF if resume_backoff is None else resume_backoff,
+                                        zero_ok=True)
         headers = {"accept": "text/event-stream"}
         key = resolve_api_key(api_key)
         if key:
             headers["x-api-key"] = key
+        parts = urlsplit(self.url)
+        # Secrets that must never appear in an error message: the key, and a password in the URL.
+        self._secrets = [s for s in (key, parts.password) if s]
+        self.display_url = _display_url(self.url)
         self._http = httpx.AsyncClient(
             base_url=self.url,
             headers=headers,
-            timeout=httpx.Timeout(connect_timeout, read=read_timeout),
+            timeout=httpx.Timeout(_positive("connect_timeout", connect_timeout), read=self.read_timeout),
         )
-        self.read_timeout = read_timeout
 
     def __repr__(self) -> str:
-        return f"LangGraphClient(url={self.url!r})"
+        return f"LangGraphClient(url={self.display_url!r})"
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -177,22 +202,31 @@ class LangGraphClient:
     async def __aexit__(self, *exc: Any) -> None:
         await self.aclose()
 
+    def redact(self, text: str) -> str:
+        return redact_string(text, self._secrets)
+
     # plain JSON endpoints ------------------------------------------------
 
     async def request_json(self, method: str, path: str, body: Any = None) -> Any:
         try:
             response = await self._http.request(method, path, json=body, headers={"accept": "application/json"})
-        except httpx.TimeoutException as exc:
-            raise StreamStalled(f"{method} {self.url}{path} timed out ({type(exc).__name__}).") from None
-        except httpx.HTTPError as exc:
-            raise _unreachable(self.url, exc) from None
+        except httpx.TransportError as exc:
+            raise self.unreachable(exc) from None
         if response.status_code >= 400:
-            raise _status_error(method, path, response.status_code, response.text)
-        return response.json() if response.content else None
+            raise self.status_error(method, path, response.status_code, response.text)
+        try:
+            return response.json() if response.content else None
+        except ValueError:
+            raise MalformedStream(self.redact(
+                f"{method} {self.display_url}{path} answered with something that is not JSON: "
+                f"{response.text[:200]!r}. Is the URL a LangGraph API server?")) from None
 
     async def create_thread(self) -> str:
         thread = await self.request_json("POST", "/threads", {})
-        return thread["thread_id"]
+        if not isinstance(thread, dict) or not thread.get("thread_id"):
+            raise MalformedStream(f"POST {self.display_url}/threads answered without a thread_id: {thread!r:.200}. "
+                                  "Is the URL a LangGraph API server?")
+        return str(thread["thread_id"])
 
     async def cancel_run(self, thread_id: str, run_id: str) -> None:
         await self.request_json("POST", f"/threads/{thread_id}/runs/{run_id}/cancel")
@@ -205,9 +239,44 @@ class LangGraphClient:
     def stream(self, request: RunRequest) -> "RunStream":
         return RunStream(self, request)
 
+    # errors ----------------------------------------------------------------
+
+    def unreachable(self, exc: Exception) -> LGWidgetsError:
+        """A transport error before any answer → an error that says what to check."""
+        if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.ConnectTimeout):
+            return StreamStalled(self.redact(
+                f"{self.display_url} accepted the connection but sent nothing for {self.read_timeout:g} s "
+                f"({type(exc).__name__}). Is the server overloaded? Raise read_timeout to wait longer."))
+        return ServerUnreachable(self.redact(
+            f"Could not reach the LangGraph API server at {self.display_url} ({type(exc).__name__}: {exc}). "
+            + _connection_hint(exc)))
+
+    def status_error(self, method: str, path: str, status: int, text: str) -> HTTPStatusError:
+        error = _status_error(method, path, status, text, has_key=bool(self._secrets))
+        detail = error.detail
+        if isinstance(detail, str):
+            detail = self.redact(detail)
+        elif detail is not None:
+            detail = json.loads(self.redact(json.dumps(detail)))
+        return HTTPStatusError(self.redact(str(error)), status_code=status, detail=detail)
+
+
+class _Dropped(Exception):
+    """Internal: the connection ended before the run did; ``cause`` says how."""
+
+    def __init__(self, cause: str):
+        super().__init__(cause)
+        self.cause = cause
+
 
 class RunStream:
-    """One run's event stream. ``async for event in run_stream`` yields ``StreamEvent``s."""
+    """One run's event stream. ``async for event in run_stream`` yields ``StreamEvent``s.
+
+    When the connection drops (or closes while the server says the run is
+    still going) on a resumable threaded run, it rejoins the run
+    (``GET {location}`` with ``Last-Event-ID``) and goes on where it was,
+    without losing or repeating an event; ``resumes`` counts the rejoins.
+    """
 
     def __init__(self, client: LangGraphClient, request: RunRequest):
         self.client = client
@@ -216,10 +285,14 @@ class RunStream:
         self.run_id: str | None = None
         self.location: str | None = None
         self.resumes = 0
+        self.events_received = 0
         self._last_id: str | None = None
         self._previous_id: str | None = None
         self._seen_with_last_id = 0
-        self._pending_disconnect: StreamDisconnected | None = None
+        self._skip_id: str | None = None
+        self._skip = 0
+        self._ended = False
+        self._answered = False
 
     async def start_thread(self) -> str | None:
         """Resolve ``thread_id`` (creating a thread for ``"new"``) before the run starts."""
@@ -231,83 +304,136 @@ class RunStream:
     async def __aiter__(self) -> AsyncIterator[StreamEvent]:
         await self.start_thread()
         path = f"/threads/{self.thread_id}/runs/stream" if self.thread_id else "/runs/stream"
-        body = self.request.body(threaded=bool(self.thread_id))
-        async for event in self._events("POST", path, body, headers={}):
-            yield event
-        # Rejoin after a dropped connection, when the server can replay what we missed.
-        while self._pending_disconnect is not None:
-            error, self._pending_disconnect = self._pending_disconnect, None
-            if not self._can_resume() or self.resumes >= MAX_RESUME_ATTEMPTS:
-                raise error
-            await asyncio.sleep(FIRST_BACKOFF * 2 ** self.resumes)
+        method, body, headers = "POST", self.request.body(threaded=bool(self.thread_id)), {}
+        failures = 0  # rejoin attempts in a row that brought nothing new
+        while True:
+            before = self.events_received
+            try:
+                async for event in self._events(method, path, body, headers):
+                    yield event
+                cause = await self._closed_while_running()
+                if cause is None:
+                    return
+            except _Dropped as dropped:
+                cause = dropped.cause
+            if self.events_received > before:
+                failures = 0
+            if not self._can_resume() or failures >= self.client.max_resume_attempts:
+                raise self._disconnected(cause, failures)
+            await asyncio.sleep(min(MAX_BACKOFF, self.client.resume_backoff * 2 ** failures))
+            failures += 1
             self.resumes += 1
-            headers = {"last-event-id": self._previous_id or "0"} if self._last_id else {}
-            skip = self._seen_with_last_id if self._last_id else 0
-            async for event in self._events("GET", self.location, None, headers=headers, skip_id=self._last_id, skip=skip):
-                yield event
+            method, path, body, headers = "GET", self._rejoin_path(), None, self._resume_headers()
+
+    # rejoining ---------------------------------------------------------------
 
     def _can_resume(self) -> bool:
         # Without event ids a rejoin would replay everything again: only resume numbered streams.
-        return bool(self.location and self.thread_id and self.request.stream_resumable and self._last_id)
+        return bool(self.thread_id and self.run_id and self.request.stream_resumable and self._last_id)
 
-    async def _events(self, method: str, path: str, body: Any, headers: dict,
-                      skip_id: str | None = None, skip: int = 0) -> AsyncIterator[StreamEvent]:
-        http = self.client._http
+    def _rejoin_path(self) -> str:
+        # A `location` from another origin is never followed (it could send the API key
+        # elsewhere); the standard path of a threaded run's stream does the same job.
+        return self.location or f"/threads/{self.thread_id}/runs/{self.run_id}/stream"
+
+    def _resume_headers(self) -> dict[str, str]:
+        # Resume from the id *before* the last one: ids may be shared by several events
+        # (the dev server's per-millisecond ids), so the last id's events all come again
+        # and the ones already received are skipped (DESIGN.md, "Resuming").
+        self._skip_id, self._skip = self._last_id, self._seen_with_last_id
+        return {"last-event-id": self._previous_id or "0"}
+
+    def _already_received(self, event_id: str | None) -> bool:
+        """On a rejoined stream: is this an event the stream has yielded before?"""
+        if self._skip and event_id == self._skip_id:
+            self._skip -= 1
+            return True
+        self._skip = 0
+        # Ids only grow, so one below the last id seen is a replay (a rejoin on the
+        # in-memory server can send a few events twice).
+        order, last = _id_order(event_id), _id_order(self._last_id)
+        return order is not None and last is not None and order < last
+
+    async def _closed_while_running(self) -> str | None:
+        """After a clean close: why to rejoin when the server says the run goes on, else None."""
+        if self._ended or not self._can_resume():
+            return None
         try:
-            async with http.stream(method, path, json=body, headers=headers) as response:
-                await self._check_response(response, method, path)
-                source = EventSource(response)
-                async for sse in source.aiter_sse():
-                    if skip and sse.id == skip_id:
-                        skip -= 1  # already received before the cut
+            run = await self.client.get_run(self.thread_id, self.run_id)
+        except LGWidgetsError:
+            return None  # no way to tell: a close is how the current server ends a run
+        status = run.get("status") if isinstance(run, dict) else None
+        if status in LIVE_RUN_STATUSES:
+            return f"the stream closed while the run was still {status}"
+        return None
+
+    def _disconnected(self, cause: str, attempts: int) -> StreamDisconnected:
+        url = self.client.display_url
+        if not self._can_resume():
+            advice = ("It can't be rejoined: only threaded runs (thread_id='new') with stream_resumable=True "
+                      "whose events carry ids can.")
+        else:
+            advice = (f"Rejoining the run failed {attempts} time(s) in a row; is the server still up? "
+                      "The run may still finish on the server (see its thread's history).")
+        return StreamDisconnected(self.client.redact(
+            f"The connection to {url} was lost mid-run ({cause}). {advice} Events received so far are kept."))
+
+    # one connection ------------------------------------------------------------
+
+    async def _events(self, method: str, path: str, body: Any, headers: dict) -> AsyncIterator[StreamEvent]:
+        rejoin = method == "GET"
+        try:
+            async with self.client._http.stream(method, path, json=body, headers=headers) as response:
+                await self._check_response(response, method, path, rejoin)
+                self._answered = True
+                async for sse in _server_sent_events(response, f"{method} {self.client.display_url}{path}"):
+                    if rejoin and self._already_received(sse.id):
                         continue
-                    skip = 0
                     event = parse_event(sse.event, sse.data, sse.id, time.monotonic())
                     self._remember(event)
                     yield event
         except httpx.ReadTimeout:
             raise StreamStalled(
-                f"The server sent nothing for {self.client.read_timeout:.0f} s; the run may be stuck. "
-                "Events received so far are kept."
+                f"The server sent nothing for {self.client.read_timeout:g} s (read_timeout); the run may be "
+                "stuck, or a proxy holds the stream. Events received so far are kept. Pass a larger "
+                "read_timeout if the graph is silent for long."
             ) from None
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.NetworkError) as exc:
-            if isinstance(exc, httpx.ConnectError) and self.run_id is None:
-                raise _unreachable(self.client.url, exc) from None
-            self._pending_disconnect = StreamDisconnected(
-                f"The connection to {self.client.url} dropped mid-run ({type(exc).__name__}). "
-                + ("It could not be resumed. " if self._can_resume() else
-                   "Only threaded runs (thread_id='new') with stream_resumable can be rejoined. ")
-                + "Events received before the cut are kept."
-            )
-        except httpx.TimeoutException as exc:
-            raise _unreachable(self.client.url, exc) from None
-        except httpx.HTTPError as exc:
-            raise _unreachable(self.client.url, exc) from None
-        except SSEError as exc:
-            raise MalformedStream(f"The server's answer is not an event stream: {exc}") from None
+        except httpx.TransportError as exc:
+            if not self._answered:
+                raise self.client.unreachable(exc) from None  # never got an answer: nothing to rejoin
+            raise _Dropped(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__) from None
 
-    async def _check_response(self, response: httpx.Response, method: str, path: str) -> None:
+    async def _check_response(self, response: httpx.Response, method: str, path: str, rejoin: bool) -> None:
         if response.status_code >= 400:
             await response.aread()
-            raise _status_error(method, path, response.status_code, response.text)
+            if rejoin and response.status_code >= 500:
+                raise _Dropped(f"rejoining answered HTTP {response.status_code}")  # try again
+            error = self.client.status_error(method, path, response.status_code, response.text)
+            if rejoin:
+                raise StreamDisconnected(self.client.redact(
+                    f"The connection was lost mid-run and the server refused to rejoin it ({error}). "
+                    "Events received so far are kept.")) from None
+            raise error
         content_type = response.headers.get("content-type", "")
         if "text/event-stream" not in content_type:
             await response.aread()
-            raise MalformedStream(
-                f"{method} {self.client.url}{path} answered {content_type or 'no content type'!r}, "
-                f"not an event stream: {response.text[:200]!r}. Is the URL a LangGraph API server?"
-            )
+            raise MalformedStream(self.client.redact(
+                f"{method} {self.client.display_url}{path} answered {content_type or 'no content type'!r}, "
+                f"not an event stream: {response.text[:200]!r}. Is the URL a LangGraph API server?"))
         location = response.headers.get("location")
-        if location and self.location is None:
+        if location and not rejoin:
             self.location = _same_origin_path(self.client.url, location)
         content_location = response.headers.get("content-location") or ""
         parts = [p for p in content_location.split("/") if p]
         if "runs" in parts and parts.index("runs") + 1 < len(parts):
-            self.run_id = parts[parts.index("runs") + 1]
+            self.run_id = self.run_id or parts[parts.index("runs") + 1]
 
     def _remember(self, event: StreamEvent) -> None:
+        self.events_received += 1
         if event.mode == "metadata" and isinstance(event.data, dict) and event.data.get("run_id"):
             self.run_id = str(event.data["run_id"])
+        if event.mode in ("end", "error"):
+            self._ended = True
         if event.id is None:
             return
         if event.id == self._last_id:
@@ -323,6 +449,72 @@ class RunStream:
         return True
 
 
+_SSE_FIELDS = frozenset({"event", "data", "id", "retry"})
+
+
+async def _server_sent_events(response: httpx.Response, what: str) -> AsyncIterator[ServerSentEvent]:
+    """The SSE events of a response. Lines that aren't SSE are ignored, as the spec says,
+    unless nothing else came: then the answer wasn't an event stream at all."""
+    lines, decoder = SSELineDecoder(), SSEDecoder()
+    events, junk = 0, []
+    async for text in response.aiter_text():
+        for line in lines.decode(text):
+            if line and not line.startswith(":") and line.partition(":")[0] not in _SSE_FIELDS:
+                junk.append(line[:80])
+                continue
+            sse = decoder.decode(line)
+            if sse is not None:
+                events += 1
+                yield sse
+    for line in lines.flush():  # a last event without its blank line is incomplete: dropped, per spec
+        decoder.decode(line)
+    if junk and not events:
+        raise MalformedStream(
+            f"{what} sent no events, only lines that are not server-sent events, e.g. {junk[0]!r}. "
+            "Is the URL a LangGraph API server?")
+
+
+def _id_order(event_id: str | None) -> tuple[int, ...] | None:
+    """``"1712-0"`` → ``(1712, 0)``: the order of ``<ms>-<seq>`` / integer ids, else None."""
+    if not event_id:
+        return None
+    try:
+        return tuple(int(part) for part in event_id.split("-"))
+    except ValueError:
+        return None
+
+
+def _positive(name: str, value: Any, zero_ok: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (value == 0 and not zero_ok):
+        raise InvalidArgument(f"{name} must be a positive number of seconds, got {value!r}.")
+    return float(value)
+
+
+def _display_url(url: str) -> str:
+    """The URL without user name and password, for messages."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def _connection_hint(exc: Exception) -> str:
+    text = f"{exc} {exc.__cause__ or ''} {exc.__context__ or ''}".lower()
+    if "ssl" in text or "tls" in text or "certificate" in text:
+        return ("The TLS handshake failed: if the server speaks plain HTTP, use an http:// URL; "
+                "otherwise check its certificate.")
+    if any(s in text for s in ("name or service not known", "nodename nor servname", "name resolution",
+                               "getaddrinfo", "no address associated")):
+        return "The host name does not resolve: check the URL for typos."
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return ("The server closed the connection or did not answer with HTTP: check the URL's scheme "
+                "and port (it must be the LangGraph API server).")
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "The connection timed out: check the host and port, and any firewall or proxy in between."
+    return ("Is it running, on this port? Start one with lg_widgets.local_server(), pass url=..., "
+            "or set LANGGRAPH_API_URL.")
+
+
 def _same_origin_path(base_url: str, location: str) -> str | None:
     """The path of ``location`` if it points at the same server; ``None`` otherwise."""
     absolute = urljoin(base_url + "/", location)
@@ -336,39 +528,44 @@ def _same_origin_path(base_url: str, location: str) -> str | None:
     return path + (f"?{target.query}" if target.query else "")
 
 
-def _unreachable(url: str, exc: Exception) -> ServerUnreachable:
-    return ServerUnreachable(
-        f"Could not reach the LangGraph API server at {url} ({type(exc).__name__}: {exc}). "
-        "Is it running? Start one with lg_widgets.local_server(), pass url=..., or set LANGGRAPH_API_URL."
-    )
-
-
-def _status_error(method: str, path: str, status: int, text: str) -> HTTPStatusError:
+def _status_error(method: str, path: str, status: int, text: str, has_key: bool = False) -> HTTPStatusError:
     detail: Any = None
     try:
         payload = json.loads(text)
         detail = payload.get("detail", payload) if isinstance(payload, dict) else payload
     except ValueError:
-        detail = text.strip()[:300] or None
-    hint = {
-        401: "Check the API key (api_key=... or LANGGRAPH_API_KEY).",
-        403: "The API key is not allowed to do this.",
-        404: "Check the assistant_id / thread_id: the server doesn't know it.",
-        409: "The thread is busy with another run; wait for it or use another thread.",
-        422: "The server rejected the request body; check input, config and stream_mode.",
-    }.get(status, "The server failed; see its logs." if status >= 500 else "")
+        # An HTML error page (a gateway's 502) says little beyond its text: keep that, briefly.
+        detail = " ".join(re.sub(r"<[^>]*>", " ", text).split())[:300] or None
     shown = detail if isinstance(detail, str) else json.dumps(detail)[:300]
     return HTTPStatusError(
-        f"{method} {path} failed with HTTP {status}: {shown}. {hint}".strip(),
+        f"{method} {path} failed with HTTP {status}: {shown}. {_status_hint(status, has_key)}".strip(),
         status_code=status,
         detail=detail,
     )
 
 
+def _status_hint(status: int, has_key: bool) -> str:
+    if status == 401:
+        return ("The API key was refused: check api_key=... or LANGGRAPH_API_KEY." if has_key else
+                "The server wants an API key: pass api_key=... or set LANGGRAPH_API_KEY.")
+    if status == 403:
+        return "The API key is not allowed to do this: check its permissions or use another key."
+    if status in (502, 503, 504):
+        return "A gateway or proxy in front of the server could not reach it: check the server, then try again."
+    return {
+        404: "Check the assistant_id / thread_id: the server doesn't know it (graph ids are in langgraph.json).",
+        409: "The thread is busy with another run: wait for it, cancel it, or use another thread.",
+        422: "The server rejected the request body: check input, config, context and stream_mode.",
+    }.get(status, "The server failed: see its logs." if status >= 500 else "")
+
+
 async def stream_run(assistant_id: str, input: Any = None, *, url: str | None = None,
-                     api_key: str | None = None, **options: Any) -> AsyncIterator[StreamEvent]:
+                     api_key: str | None = None, read_timeout: float | None = None,
+                     max_resume_attempts: int | None = None, resume_backoff: float | None = None,
+                     **options: Any) -> AsyncIterator[StreamEvent]:
     """Start a run and yield its events: ``async for event in stream_run("joke", {...})``."""
     request = RunRequest(assistant_id, input, **options)
-    async with LangGraphClient(url, api_key) as client:
+    async with LangGraphClient(url, api_key, read_timeout=read_timeout, max_resume_attempts=max_resume_attempts,
+                               resume_backoff=resume_backoff) as client:
         async for event in client.stream(request):
             yield event

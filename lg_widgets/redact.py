@@ -42,3 +42,21 @@ def redact_string(text: str, secrets: list[str]) -> str:
         if secret:
             text = text.replace(secret, REDACTED)
     return text
+
+
+_BOOKKEEPING = ("config", "parent_config", "metadata", "configurable")
+
+
+def redact_event_data(value: Any) -> Any:
+    """An event's data with the server's bookkeeping (config / metadata) redacted, anywhere inside it.
+
+    The graph's own values are left alone: a state key named ``token`` is data, not a secret.
+    """
+    if isinstance(value, dict):
+        return {
+            key: redact(item) if key in _BOOKKEEPING else redact_event_data(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_event_data(item) for item in value]
+    return value

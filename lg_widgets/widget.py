@@ -11,16 +11,18 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
+import os
 import pathlib
 from typing import Any, AsyncIterable
 
 import anywidget
 import traitlets as t
 
-from . import _background
+from . import _background, sources
 from .client import LangGraphClient, RunRequest, RunStream, normalize_stream_mode, resolve_url
 from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
 from .protocol import StreamEvent
+from .redact import redact_event_data
 from .state import RunState
 from .sync import preview, shape_delta, shape_snapshot
 from .transcript import as_html, as_text
@@ -82,6 +84,7 @@ class StreamView(anywidget.AnyWidget):
         self._url = url
         self._api_key = api_key  # a plain attribute: never a trait, never synced or saved
         self.forked_from: str | None = None
+        self._source_factory = None
         self.events: list[StreamEvent] = []
         self._run_state = RunState(request.modes)
         self._future: concurrent.futures.Future | None = None
@@ -110,7 +113,48 @@ class StreamView(anywidget.AnyWidget):
 
     def start(self) -> "StreamView":
         """Start the run in the background and return at once."""
-        return self._launch(self._request)
+        return self._launch(self._request, self._source_factory() if self._source_factory else None)
+
+    # other sources, same view --------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> int:
+        """Write every received event (with its arrival offset) to a JSON-lines file; returns the count.
+
+        ``StreamView.replay(path)`` plays it back with no server. Secrets in the
+        server's config/metadata are redacted; the API key is never in an event.
+        """
+        header = {"assistant_id": self.assistant_id, "stream_mode": list(self.stream_mode)}
+        return sources.write_recording(path, self.events, header)
+
+    @classmethod
+    def replay(cls, path: str | os.PathLike, speed: float = 1.0) -> "StreamView":
+        """A view that plays a recording (``view.save``) at ``speed`` × its pace (0: at once). Call ``run()``/``start()``."""
+        header, records = sources.read_recording(path)
+        view = cls._with_source(header.get("assistant_id") or "recording", header.get("stream_mode") or ["values"],
+                                lambda: sources.replay_events(records, speed))
+        return view
+
+    @classmethod
+    def from_graph(cls, graph: Any, input: Any = None, *, stream_mode: str | list[str] | None = None,
+                   config: dict | None = None, context: Any = None, stream_subgraphs: bool = False) -> "StreamView":
+        """A view of a compiled graph run in this kernel with its own ``astream`` (no server)."""
+        modes = normalize_stream_mode(["messages-tuple", "debug", "values"] if stream_mode is None else stream_mode)
+        name = getattr(graph, "name", None) or "graph"
+        return cls._with_source(name, modes, lambda: sources.graph_events(
+            graph, input, modes, config=config, context=context, subgraphs=stream_subgraphs))
+
+    @classmethod
+    def from_sdk(cls, stream: Any, *, assistant_id: str = "sdk", stream_mode: str | list[str] | None = None) -> "StreamView":
+        """A view of an existing ``langgraph_sdk`` ``client.runs.stream(...)`` iterator (used once)."""
+        modes = normalize_stream_mode(stream_mode or list(DEFAULT_STREAM_MODE))
+        return cls._with_source(assistant_id, modes, lambda: sources.sdk_events(stream))
+
+    @classmethod
+    def _with_source(cls, assistant_id: str, modes: list[str], factory) -> "StreamView":
+        view = cls.__new__(cls)
+        view._init(RunRequest(assistant_id, None, stream_mode=modes), None, None)
+        view._source_factory = factory
+        return view
 
     async def wait(self) -> "StreamView":
         """Wait until the run ends. Raises the run's error (partial output stays on the view)."""
@@ -339,7 +383,7 @@ class StreamView(anywidget.AnyWidget):
         limit = min(MAX_EVENTS_PAGE, max(1, int(content.get("limit") or 100)))
         page = [
             {"index": i, "event": e.event, "mode": e.mode, "namespace": list(e.namespace), "id": e.id,
-             "data": preview(e.data, limit=64 * 1024)}
+             "data": preview(redact_event_data(e.data), limit=64 * 1024)}
             for i, e in indexed[offset:offset + limit]
         ]
         return {"events": page, "total": len(indexed), "offset": offset}

@@ -86,6 +86,16 @@ def serve(app: Callable) -> Served:
     return Served(app)
 
 
+def recording(app: Callable, requests: list) -> Callable:
+    """Wrap an ASGI app so that each request lands in ``requests`` as (method, path, headers)."""
+    async def record(scope, receive, send):
+        if scope["type"] == "http":
+            headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+            requests.append((scope["method"], scope["path"], headers))
+        await app(scope, receive, send)
+    return record
+
+
 # ------------------------------------------------------------------ the run data
 
 
@@ -214,12 +224,7 @@ class ReplayServer:
         self.stop()
 
     def _record(self, app: Callable) -> Callable:
-        async def recording(scope, receive, send):
-            if scope["type"] == "http":
-                headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
-                self.requests.append((scope["method"], scope["path"], headers))
-            await app(scope, receive, send)
-        return recording
+        return recording(app, self.requests)
 
     # what a test compares with -------------------------------------------
 

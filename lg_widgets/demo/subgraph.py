@@ -18,18 +18,24 @@ class State(TypedDict, total=False):
     summary: str
 
 
-def research(state: State) -> dict:
-    return {"notes": [f"{state['topic']} turn text into trees"]}
+class ChildState(TypedDict, total=False):
+    topic: str
+    finding: str  # the child's own key: the parent never sees it
+    summary: str  # shared with the parent, which receives the child's final value
 
 
-def write(state: State) -> dict:
-    text = f"In short: {state['notes'][-1]}."
+def research(state: ChildState) -> dict:
+    return {"finding": f"{state['topic']} turn text into trees"}
+
+
+def write(state: ChildState) -> dict:
+    text = f"In short: {state['finding']}."
     reply = GenericFakeChatModel(messages=iter([AIMessage(text)])).invoke("summarise")
     return {"summary": reply.content}
 
 
 child = (
-    StateGraph(State)
+    StateGraph(ChildState)
     .add_node(research)
     .add_node(write)
     .add_edge(START, "research")

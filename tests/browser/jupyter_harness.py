@@ -89,8 +89,8 @@ class JupyterServer:
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}",
             "--ServerApp.port_retries=0",
-            f"--ServerApp.token={self.token}",
-            "--ServerApp.password=",
+            f"--IdentityProvider.token={self.token}",
+            "--allow-root",
             f"--ServerApp.root_dir={self.root}",
             "--ServerApp.terminals_enabled=False",
             f"--{app_class}.expose_app_in_browser=True",
@@ -98,7 +98,8 @@ class JupyterServer:
             f"--{app_class}.workspaces_dir={home / 'workspaces'}",
         ]
         if self.app == "lab":
-            command.append("--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+            command += ["--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                        "--LabApp.extension_manager=readonly"]
         env = dict(os.environ)
         # The kernel imports lg_widgets from this checkout (an installed copy works the same).
         python_path = [str(REPO)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
@@ -297,6 +298,17 @@ class NotebookDriver:
     def run_cell(self, index: int, timeout: float = 120.0) -> str:
         """Run cell ``index`` to its ``execute_reply``; returns its output text (raises on a Python error)."""
         self.wait_run(self.start_cell(index), timeout)
+        return self.output_text(index)
+
+    def run_cell_with_keyboard(self, index: int, timeout: float = 120.0) -> str:
+        """Run a never-run cell ``index`` the way a user does: click its editor, press Shift+Enter."""
+        self.wait_js("panel.content.widgets[arg].model.executionCount === null", index)
+        self.cell(index).locator(".jp-InputArea-editor").click()
+        self.wait_js("panel.content.activeCellIndex === arg", index)
+        self.page.keyboard.press("Shift+Enter")
+        # execution_count is set from the kernel's execute_reply.
+        self.wait_js("panel.content.widgets[arg].model.executionCount !== null"
+                     " && panel.sessionContext.session.kernel.status === 'idle'", index, timeout=timeout)
         return self.output_text(index)
 
     def run_all(self, timeout: float = 180.0) -> None:

@@ -1,0 +1,87 @@
+"""Other sources feed the same fold: a recording, a local compiled graph, a langgraph_sdk stream."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+from langgraph_sdk import get_client
+
+import reference as ref
+from lg_widgets import MalformedStream, StreamView
+from lg_widgets.server import DEMO_CONFIG
+
+pytestmark = pytest.mark.integration
+MODES = ["debug", "messages-tuple", "values", "custom"]
+
+
+def demo_graph(name: str):
+    spec = importlib.util.spec_from_file_location(f"demo_{name}", DEMO_CONFIG.parent / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.graph
+
+
+def comparable(view: StreamView) -> dict:
+    data = view.run_state.to_dict()
+    data.pop("duration")  # arrival times are rounded to microseconds in a recording
+    return json.loads(json.dumps(data))
+
+
+def test_replay_gives_the_same_traits(server, comms, tmp_path):
+    live = StreamView("subgraph", {"topic": "parsers"}, url=server.url, thread_id="new",
+                      stream_subgraphs=True, stream_mode=MODES).run()
+    path = tmp_path / "run.jsonl"
+    assert live.save(path) == len(live.events)
+    replayed = StreamView.replay(path, speed=0).run()
+    assert comparable(replayed) == comparable(live)
+    assert replayed.duration == pytest.approx(live.duration, abs=1e-5)
+    assert [e.event for e in replayed.events] == [e.event for e in live.events]
+
+
+def test_replay_keeps_its_pace(server, comms, tmp_path):
+    live = StreamView("joke", {"topic": "x"}, url=server.url, stream_mode="messages-tuple").run()
+    path = tmp_path / "run.jsonl"
+    live.save(path)
+    replayed = StreamView.replay(path, speed=1.0).run()
+    assert replayed.duration == pytest.approx(live.duration, abs=0.05)
+
+
+def test_a_recording_without_secrets(server, comms, tmp_path):
+    key = "lgw-planted-key-1234"
+    view = StreamView("joke", {"topic": "x"}, url=server.url, api_key=key, thread_id="new",
+                      stream_mode=["debug", "checkpoints"]).run()
+    path = tmp_path / "run.jsonl"
+    view.save(path)
+    assert key not in path.read_text()
+
+
+def test_not_a_recording(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"hello": 1}\n')
+    with pytest.raises(MalformedStream, match="not an lg_widgets recording"):
+        StreamView.replay(path)
+
+
+@pytest.mark.parametrize("graph, input", [("subgraph", {"topic": "parsers"}), ("custom", {"items": 2}),
+                                          ("parallel", {"topic": "tea"}), ("agent", {"messages": [
+                                              {"role": "user", "content": "weather?"}]})])
+def test_local_graph_matches_the_server(server, comms, graph, input):
+    remote = StreamView(graph, input, url=server.url, stream_mode=MODES, stream_subgraphs=True).run()
+    local = StreamView.from_graph(demo_graph(graph), input, stream_mode=MODES, stream_subgraphs=True).run()
+    assert local.status == remote.status == "done"
+    assert local.text == remote.text
+    assert [s["name"] for s in local.steps] == [s["name"] for s in remote.steps]
+    assert [c["data"] for c in local.custom] == [c["data"] for c in remote.custom]
+    assert ref.without_ids(local.state) == ref.without_ids(remote.state)
+
+
+async def test_sdk_stream_feeds_the_view(server, comms):
+    client = get_client(url=server.url)
+    stream = client.runs.stream(None, "joke", input={"topic": "ice cream"}, stream_mode=MODES)
+    view = await StreamView.from_sdk(stream, assistant_id="joke", stream_mode=MODES).start().wait()
+    direct = StreamView("joke", {"topic": "ice cream"}, url=server.url, stream_mode=MODES).run()
+    assert view.text == direct.text
+    assert [s["name"] for s in view.steps] == [s["name"] for s in direct.steps]
+    assert view.state == direct.state
