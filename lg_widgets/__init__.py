@@ -34,6 +34,10 @@ def __getattr__(name):
         from . import server
 
         return getattr(server, name)
+    if name in ("compare_modes", "ModeComparison"):
+        from . import compare
+
+        return getattr(compare, name)
     if name in ("stream_run", "RunRequest"):
         from . import client
 
@@ -46,6 +50,7 @@ __all__ = [
     "InvalidArgument",
     "LGWidgetsError",
     "LocalServer",
+    "ModeComparison",
     "MalformedStream",
     "RunCancelled",
     "RunError",
@@ -57,6 +62,7 @@ __all__ = [
     "StreamEvent",
     "StreamStalled",
     "StreamView",
+    "compare_modes",
     "local_server",
     "parse_event",
     "stream_run",

@@ -85,3 +85,18 @@ async def test_sdk_stream_feeds_the_view(server, comms):
     assert view.text == direct.text
     assert [s["name"] for s in view.steps] == [s["name"] for s in direct.steps]
     assert view.state == direct.state
+
+
+def test_compare_modes_runs_each_mode_separately(server, comms):
+    from lg_widgets import compare_modes
+
+    comparison = compare_modes("joke", {"topic": "ice cream"}, modes=["values", "updates", "messages-tuple"],
+                               url=server.url)
+    table = {row["mode"]: row for row in comparison.table}
+    assert set(table) == {"values", "updates", "messages-tuple"}
+    assert table["messages-tuple"]["text_chars"] > 0 and table["values"]["text_chars"] == 0
+    assert table["updates"]["steps"] == 2 and table["values"]["state_keys"] == ["joke", "topic"]
+    for mode, view in comparison.views.items():
+        assert all(e.mode in (mode.replace("messages-tuple", "messages"), "metadata") for e in view.events)
+    text = repr(comparison)
+    assert text.splitlines()[0].split() == ["mode", "events", "bytes", "token", "chars", "steps", "state", "keys", "status"]
