@@ -83,7 +83,8 @@ class RunRequest:
         for name in ("config", "context", "command", "metadata"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, dict):
-                raise InvalidArgument(f"{name} must be a dict or None, got {type(value).__name__}.")
+                raise InvalidArgument(f"{name} must be a dict or None, got {type(value).__name__}: "
+                                      f"pass e.g. {name}={{...}} with JSON-compatible values.")
         try:
             json.dumps(self.input)
         except (TypeError, ValueError) as exc:
@@ -133,11 +134,12 @@ def normalize_stream_mode(stream_mode: Any) -> list[str]:
             f"stream_mode must be a mode name or a list of them, got {stream_mode!r}. "
             f"Known modes: {', '.join(sorted(REQUEST_MODES))}."
         )
+    known = ", ".join(sorted(REQUEST_MODES))
+    if not modes:
+        raise InvalidArgument(f"stream_mode is empty: name at least one mode. Known modes: {known}.")
     unknown = [m for m in modes if m not in REQUEST_MODES]
-    if unknown or not modes:
-        raise InvalidArgument(
-            f"Unknown stream mode(s) {unknown or modes!r}. Known modes: {', '.join(sorted(REQUEST_MODES))}."
-        )
+    if unknown:
+        raise InvalidArgument(f"Unknown stream mode(s) {unknown!r}. Known modes: {known}.")
     return modes
 
 
@@ -248,11 +250,11 @@ class LangGraphClient:
                 f"{self.display_url} accepted the connection but sent nothing for {self.read_timeout:g} s "
                 f"({type(exc).__name__}). Is the server overloaded? Raise read_timeout to wait longer."))
         return ServerUnreachable(self.redact(
-            f"Could not reach the LangGraph API server at {self.display_url} ({type(exc).__name__}: {exc}). "
+            f"Could not reach the LangGraph API server at {self.display_url} ({_describe(exc)}). "
             + _connection_hint(exc)))
 
     def status_error(self, method: str, path: str, status: int, text: str) -> HTTPStatusError:
-        error = _status_error(method, path, status, text, has_key=bool(self._secrets))
+        error = _status_error(method, f"{self.display_url}{path}", status, text, has_key=bool(self._secrets))
         detail = error.detail
         if isinstance(detail, str):
             detail = self.redact(detail)
@@ -401,7 +403,7 @@ class RunStream:
         except httpx.TransportError as exc:
             if not self._answered:
                 raise self.client.unreachable(exc) from None  # never got an answer: nothing to rejoin
-            raise _Dropped(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__) from None
+            raise _Dropped(_describe(exc)) from None
 
     async def _check_response(self, response: httpx.Response, method: str, path: str, rejoin: bool) -> None:
         if response.status_code >= 400:
@@ -474,6 +476,10 @@ async def _server_sent_events(response: httpx.Response, what: str) -> AsyncItera
             "Is the URL a LangGraph API server?")
 
 
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 def _id_order(event_id: str | None) -> tuple[int, ...] | None:
     """``"1712-0"`` → ``(1712, 0)``: the order of ``<ms>-<seq>`` / integer ids, else None."""
     if not event_id:
@@ -506,7 +512,7 @@ def _connection_hint(exc: Exception) -> str:
     if any(s in text for s in ("name or service not known", "nodename nor servname", "name resolution",
                                "getaddrinfo", "no address associated")):
         return "The host name does not resolve: check the URL for typos."
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
         return ("The server closed the connection or did not answer with HTTP: check the URL's scheme "
                 "and port (it must be the LangGraph API server).")
     if isinstance(exc, httpx.ConnectTimeout):
@@ -530,15 +536,20 @@ def _same_origin_path(base_url: str, location: str) -> str | None:
 
 def _status_error(method: str, path: str, status: int, text: str, has_key: bool = False) -> HTTPStatusError:
     detail: Any = None
+    hint = _status_hint(status, has_key)
     try:
         payload = json.loads(text)
         detail = payload.get("detail", payload) if isinstance(payload, dict) else payload
     except ValueError:
         # An HTML error page (a gateway's 502) says little beyond its text: keep that, briefly.
         detail = " ".join(re.sub(r"<[^>]*>", " ", text).split())[:300] or None
-    shown = detail if isinstance(detail, str) else json.dumps(detail)[:300]
+        if status in (404, 405):  # a LangGraph server answers JSON: this is some other service
+            hint = "The server doesn't know this endpoint: is the URL a LangGraph API server (right host and port)?"
+    shown = detail if isinstance(detail, str) else json.dumps(detail)
+    # A validation detail spans lines (schema paths): one line, bounded, ending in one period.
+    shown = " ".join(str(shown).split())[:400].rstrip(".")
     return HTTPStatusError(
-        f"{method} {path} failed with HTTP {status}: {shown}. {_status_hint(status, has_key)}".strip(),
+        f"{method} {path} failed with HTTP {status}: {shown}. {hint}".strip(),
         status_code=status,
         detail=detail,
     )
@@ -549,7 +560,8 @@ def _status_hint(status: int, has_key: bool) -> str:
         return ("The API key was refused: check api_key=... or LANGGRAPH_API_KEY." if has_key else
                 "The server wants an API key: pass api_key=... or set LANGGRAPH_API_KEY.")
     if status == 403:
-        return "The API key is not allowed to do this: check its permissions or use another key."
+        return ("The API key is not allowed to do this: check its permissions or use another key." if has_key else
+                "The server refuses this without credentials: pass api_key=... or set LANGGRAPH_API_KEY.")
     if status in (502, 503, 504):
         return "A gateway or proxy in front of the server could not reach it: check the server, then try again."
     return {

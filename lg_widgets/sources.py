@@ -86,6 +86,21 @@ async def graph_events(graph: Any, input: Any, stream_mode: list[str], config: d
         yield _event(name, json.loads(orjson.dumps(chunk, default=_jsonable)), None, time.monotonic())
 
 
+def graph_drawing(graph: Any) -> dict:
+    """A compiled graph's nodes and edges, shaped like the server's ``/assistants/{id}/graph``."""
+    try:
+        drawing = graph.get_graph(xray=True).to_json()
+    except Exception:  # a graph that can't draw itself still streams
+        return {}
+    return {
+        "nodes": [{"id": str(n["id"]), "data": {"name": str((n.get("data") or {}).get("name", n["id"]))
+                                                if isinstance(n.get("data"), dict) else str(n["id"])}}
+                  for n in drawing.get("nodes", [])],
+        "edges": [{"source": str(e["source"]), "target": str(e["target"]), "conditional": bool(e.get("conditional"))}
+                  for e in drawing.get("edges", [])],
+    }
+
+
 def _jsonable(value: Any) -> Any:
     """How the server serialises what graphs put in their streams (messages, interrupts, ...)."""
     if hasattr(value, "model_dump"):

@@ -100,6 +100,7 @@ class RunState:
         # step numbers: the latest checkpoint step per namespace, and a super-step
         # counter for `tasks`-only runs (which carry no step numbers)
         self._checkpoint_step: dict[tuple[str, ...], int] = {}
+        self._latest_checkpoint: dict[tuple[str, ...], str] = {}
         self._superstep: dict[tuple[str, ...], int] = {}
         self._last_was_result: dict[tuple[str, ...], bool] = {}
         self._updates_seq = 0
@@ -478,6 +479,8 @@ class RunState:
             card["triggers"] = list(payload.get("triggers") or [])
         if card["started"] is None:
             card["started"] = self._t(event)
+        if card["checkpoint_id"] is None:  # the checkpoint the task ran from: fork there to re-run it
+            card["checkpoint_id"] = self._latest_checkpoint.get(ns)
         if not ns and card["name"]:
             self.current_node = card["name"]
             self._changes.scalars.add("current_node")
@@ -581,6 +584,8 @@ class RunState:
         step = metadata.get("step")
         if isinstance(step, int):
             self._checkpoint_step[ns] = step
+        if checkpoint_id:
+            self._latest_checkpoint[ns] = checkpoint_id
         if config.get("thread_id"):
             self.set_ids(thread_id=str(config["thread_id"]))
         if checkpoint_id and key in self._checkpoint_keys:

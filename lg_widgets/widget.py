@@ -65,6 +65,10 @@ class StreamView(anywidget.AnyWidget):
     current_node = t.Unicode("").tag(sync=True)
     event_count = t.Int(0).tag(sync=True)
     duration = t.Float(0.0).tag(sync=True)
+    #: the assistant's graph ({nodes, edges}, from GET /assistants/{id}/graph?xray=true), {} if unknown
+    graph = t.Dict().tag(sync=True)
+    #: where this view forked within itself: [{checkpoint_id, steps_before, events_before}]
+    branches = t.List().tag(sync=True)
 
     def __init__(self, assistant_id: str, input: Any = None, *, stream_mode: str | list[str] | None = None,
                  url: str | None = None, api_key: str | None = None, thread_id: str | None = None,
@@ -140,8 +144,10 @@ class StreamView(anywidget.AnyWidget):
         """A view of a compiled graph run in this kernel with its own ``astream`` (no server)."""
         modes = normalize_stream_mode(["messages-tuple", "debug", "values"] if stream_mode is None else stream_mode)
         name = getattr(graph, "name", None) or "graph"
-        return cls._with_source(name, modes, lambda: sources.graph_events(
+        view = cls._with_source(name, modes, lambda: sources.graph_events(
             graph, input, modes, config=config, context=context, subgraphs=stream_subgraphs))
+        view.graph = sources.graph_drawing(graph)
+        return view
 
     @classmethod
     def from_sdk(cls, stream: Any, *, assistant_id: str = "sdk", stream_mode: str | list[str] | None = None) -> "StreamView":
@@ -200,7 +206,10 @@ class StreamView(anywidget.AnyWidget):
             raise InvalidArgument("Only a threaded run can be resumed: create the view with thread_id='new'.")
         if self.status != "interrupted":
             raise InvalidArgument(f"Nothing to resume: the run is {self.status!r}, not 'interrupted'.")
-        request = dataclasses.replace(self._request, input=None, command={"resume": value},
+        # interrupt(...) waits for a value; interrupt_before/after only for the run to go on.
+        waiting_for_value = any(not i["resolved"] for i in self.interrupts)
+        request = dataclasses.replace(self._request, input=None,
+                                      command={"resume": value} if waiting_for_value else None,
                                       thread_id=self.thread_id, checkpoint_id=None)
         self._launch(request, continue_view=True)
         return self._finish_blocking() if wait else self
@@ -213,11 +222,13 @@ class StreamView(anywidget.AnyWidget):
             "POST", f"/threads/{self.thread_id}/history", {"limit": limit})).result()
 
     def fork(self, checkpoint_id: str, input: Any = None, *, update: dict | None = None,
-             wait: bool = False) -> "StreamView":
+             wait: bool = False, in_place: bool = False) -> "StreamView":
         """A new view that runs this thread again from ``checkpoint_id`` (time travel).
 
         ``update`` first writes those values into the state at that checkpoint
         (``POST /threads/{id}/state``) and forks from the checkpoint it creates.
+        ``in_place=True`` runs the fork in this view instead, as a new branch
+        after what it already shows (what a step card's Fork button does).
         """
         if self.running:
             raise InvalidArgument("The run is still live: fork once it has stopped.")
@@ -229,6 +240,11 @@ class StreamView(anywidget.AnyWidget):
             checkpoint_id = written["checkpoint"]["checkpoint_id"]
         request = dataclasses.replace(self._request, input=input, command=None,
                                       thread_id=self.thread_id, checkpoint_id=checkpoint_id)
+        if in_place:
+            self.branches = [*self.branches, {"checkpoint_id": checkpoint_id, "steps_before": len(self.steps),
+                                              "events_before": len(self.events)}]
+            self._launch(request, continue_view=True)
+            return self._finish_blocking() if wait else self
         view = StreamView.__new__(StreamView)
         view._init(request, self._url, self._api_key)
         view.forked_from = checkpoint_id
@@ -283,6 +299,8 @@ class StreamView(anywidget.AnyWidget):
             if source is None:
                 url = await asyncio.to_thread(resolve_url, self._url)
                 client = LangGraphClient(url, self._api_key)
+                if not self.graph:
+                    self.graph = await _fetch_graph(client, request.assistant_id)
                 self._stream = source = client.stream(request)
                 state.set_ids(thread_id=await self._stream.start_thread())
             async for event in source:
@@ -365,6 +383,9 @@ class StreamView(anywidget.AnyWidget):
             elif kind == "resume":
                 self.resume(content.get("value"))
                 reply = {}
+            elif kind == "fork":
+                self.fork(str(content.get("checkpoint_id") or ""), in_place=True)
+                reply = {}
             else:
                 raise InvalidArgument(f"unknown request {kind!r}")
         except Exception as exc:
@@ -388,3 +409,11 @@ class StreamView(anywidget.AnyWidget):
         ]
         return {"events": page, "total": len(indexed), "offset": offset}
 
+
+async def _fetch_graph(client: LangGraphClient, assistant_id: str) -> dict:
+    """The assistant's drawable graph; {} when the server can't say (the view works without it)."""
+    try:
+        graph = await client.request_json("GET", f"/assistants/{assistant_id}/graph?xray=true")
+    except LGWidgetsError:
+        return {}
+    return graph if isinstance(graph, dict) and isinstance(graph.get("nodes"), list) else {}
