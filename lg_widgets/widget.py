@@ -294,13 +294,14 @@ class StreamView(anywidget.AnyWidget):
         state = self._run_state
         self._task = asyncio.current_task()
         flusher = asyncio.ensure_future(self._flush_every_frame(state))
+        graph_task: asyncio.Future | None = None
         client = None
         try:
             if source is None:
                 url = await asyncio.to_thread(resolve_url, self._url)
                 client = LangGraphClient(url, self._api_key)
-                if not self.graph:
-                    self.graph = await _fetch_graph(client, request.assistant_id)
+                if not self.graph:  # beside the run, not before it: the drawing must not delay tokens
+                    graph_task = asyncio.ensure_future(self._load_graph(client, request.assistant_id))
                 self._stream = source = client.stream(request)
                 state.set_ids(thread_id=await self._stream.start_thread())
             async for event in source:
@@ -322,10 +323,22 @@ class StreamView(anywidget.AnyWidget):
             state.fail({"type": type(exc).__name__, "message": str(exc), "kind": "internal"})
         finally:
             flusher.cancel()
+            if graph_task is not None:  # a short run may end before its drawing arrives
+                await asyncio.wait([graph_task], timeout=5.0)
+                graph_task.cancel()
             if client is not None:
                 await client.aclose()
             state.take_changes()  # the final traits carry everything from here on
             self._publish_final()
+
+    async def _load_graph(self, client: LangGraphClient, assistant_id: str) -> None:
+        """The assistant's drawable graph; left empty when the server can't say (the view works without it)."""
+        try:
+            graph = await client.request_json("GET", f"/assistants/{assistant_id}/graph?xray=true")
+        except LGWidgetsError:
+            return
+        if isinstance(graph, dict) and isinstance(graph.get("nodes"), list):
+            self.graph = graph
 
     async def _flush_every_frame(self, state: RunState) -> None:
         while True:
@@ -410,10 +423,3 @@ class StreamView(anywidget.AnyWidget):
         return {"events": page, "total": len(indexed), "offset": offset}
 
 
-async def _fetch_graph(client: LangGraphClient, assistant_id: str) -> dict:
-    """The assistant's drawable graph; {} when the server can't say (the view works without it)."""
-    try:
-        graph = await client.request_json("GET", f"/assistants/{assistant_id}/graph?xray=true")
-    except LGWidgetsError:
-        return {}
-    return graph if isinstance(graph, dict) and isinstance(graph.get("nodes"), list) else {}
