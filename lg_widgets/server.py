@@ -8,6 +8,7 @@ config file is started and reused; all stop when the interpreter exits.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import pathlib
 import signal
@@ -61,17 +62,23 @@ class LocalServer:
         self.stop()
 
     def start(self, timeout: float = START_TIMEOUT) -> "LocalServer":
+        # The server keeps its files (.langgraph_api) in its working directory: a temporary one,
+        # never the user's project or the installed package.
+        workdir = pathlib.Path(tempfile.mkdtemp(prefix="lg_widgets-server-"))
+        config = _config_with_absolute_paths(self.config, workdir)
         command = [
             sys.executable, "-m", "langgraph_cli", "dev",
             "--no-browser", "--no-reload", "--host", "127.0.0.1", "--port", str(self.port),
-            "--config", str(self.config),
+            "--config", str(config),
         ]
         env = {k: v for k, v in os.environ.items() if k not in ("LANGGRAPH_API_URL", "LANGGRAPH_API_KEY")}
+        # Graph files may import their neighbours, as they would from the project's directory.
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(self.config.parent), env.get("PYTHONPATH")) if p)
         # No tracing or telemetry to the network; unbuffered logs so errors reach the log file.
         env.update(LANGSMITH_TRACING="false", LANGCHAIN_TRACING_V2="false", LANGGRAPH_NO_ANALYTICS="1",
                    PYTHONUNBUFFERED="1")
         self._process = subprocess.Popen(
-            command, cwd=self.config.parent, env=env, stdin=subprocess.DEVNULL,
+            command, cwd=workdir, env=env, stdin=subprocess.DEVNULL,
             stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         self._wait_until_ready(timeout)
@@ -121,6 +128,36 @@ class LocalServer:
         with _lock:
             if _servers.get(self.config) is self:
                 del _servers[self.config]
+
+
+def _config_with_absolute_paths(config: pathlib.Path, workdir: pathlib.Path) -> pathlib.Path:
+    """A copy of ``config`` in ``workdir`` whose relative paths point back at the project.
+
+    ``langgraph dev`` resolves graph files and dependencies against its working directory.
+    """
+    try:
+        data = json.loads(config.read_text())
+    except (OSError, ValueError) as exc:
+        raise InvalidArgument(f"{config} is not a readable langgraph.json: {exc}") from None
+    base = config.parent
+
+    def absolute(spec: str) -> str:
+        path, sep, attr = spec.rpartition(":") if ".py:" in spec else (spec, "", "")
+        if path.startswith((".", "/")) or path.endswith(".py"):
+            return str((base / path).resolve()) + sep + attr
+        return spec
+
+    graphs = data.get("graphs") or {}
+    data["graphs"] = {name: absolute(spec) if isinstance(spec, str) else
+                      {**spec, "path": absolute(spec["path"])} if isinstance(spec, dict) and "path" in spec else spec
+                      for name, spec in graphs.items()}
+    data["dependencies"] = [absolute(d) if isinstance(d, str) and d.startswith(".") else d
+                            for d in data.get("dependencies") or ["."]]
+    if isinstance(data.get("env"), str):
+        data["env"] = str((base / data["env"]).resolve())
+    target = workdir / "langgraph.json"
+    target.write_text(json.dumps(data, indent=2))
+    return target
 
 
 def local_server(config: str | os.PathLike | None = None, port: int | None = None) -> LocalServer:
