@@ -11,6 +11,7 @@ import atexit
 import json
 import os
 import pathlib
+import shutil
 import signal
 import socket
 import subprocess
@@ -50,6 +51,7 @@ class LocalServer:
         self._log = tempfile.NamedTemporaryFile(prefix="lg_widgets-server-", suffix=".log", delete=False)
         self.log_path = pathlib.Path(self._log.name)
         self._process: subprocess.Popen | None = None
+        self._workdir: pathlib.Path | None = None
 
     def __repr__(self) -> str:
         state = "running" if self.is_running() else "stopped"
@@ -64,7 +66,7 @@ class LocalServer:
     def start(self, timeout: float = START_TIMEOUT) -> "LocalServer":
         # The server keeps its files (.langgraph_api) in its working directory: a temporary one,
         # never the user's project or the installed package.
-        workdir = pathlib.Path(tempfile.mkdtemp(prefix="lg_widgets-server-"))
+        workdir = self._workdir = pathlib.Path(tempfile.mkdtemp(prefix="lg_widgets-server-"))
         config = _config_with_absolute_paths(self.config, workdir)
         command = [
             sys.executable, "-m", "langgraph_cli", "dev",
@@ -125,6 +127,8 @@ class LocalServer:
                 process.wait(timeout)
             except ProcessLookupError:
                 pass
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
         with _lock:
             if _servers.get(self.config) is self:
                 del _servers[self.config]
