@@ -3,8 +3,11 @@
 ``httpx`` does the HTTP, ``httpx-sse`` parses the server-sent events. A
 ``RunStream`` is one run: iterate it for events, ``cancel()`` it, read its
 ``run_id`` / ``thread_id``. When the connection drops mid-run on a resumable
-threaded stream it rejoins the run with ``Last-Event-ID`` (see DESIGN.md on
-why it resumes from the id *before* the last one and skips what it has).
+threaded stream (or closes while the server says the run is still going) it
+rejoins the run with ``Last-Event-ID``, a bounded number of times with backoff
+(see DESIGN.md on why it resumes from the id *before* the last one and skips
+what it has). ``LangGraphClient(read_timeout=, max_resume_attempts=,
+resume_backoff=)`` tune it; the module constants below are the defaults.
 
 The fold doesn't care where events come from: any async iterable of
 ``StreamEvent`` (a recorded file, a local graph, a ``langgraph_sdk`` stream)
@@ -330,8 +333,10 @@ class RunStream:
     # rejoining ---------------------------------------------------------------
 
     def _can_resume(self) -> bool:
-        # Without event ids a rejoin would replay everything again: only resume numbered streams.
-        return bool(self.thread_id and self.run_id and self.request.stream_resumable and self._last_id)
+        # Events without ids can't be told apart from a replay: only numbered streams are
+        # rejoined (or one that was cut before its first event: then nothing can repeat).
+        numbered = self._last_id is not None or self.events_received == 0
+        return bool(self.thread_id and self.run_id and self.request.stream_resumable and numbered)
 
     def _rejoin_path(self) -> str:
         # A `location` from another origin is never followed (it could send the API key
@@ -371,7 +376,9 @@ class RunStream:
 
     def _disconnected(self, cause: str, attempts: int) -> StreamDisconnected:
         url = self.client.display_url
-        if not self._can_resume():
+        if self.client.max_resume_attempts == 0 and self._can_resume():
+            advice = "Rejoining is switched off (max_resume_attempts=0)."
+        elif not self._can_resume():
             advice = ("It can't be rejoined: only threaded runs (thread_id='new') with stream_resumable=True "
                       "whose events carry ids can.")
         else:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import pathlib
 
 import pytest
 
 import recording_comm
 import lg_widgets
-from lg_widgets import StreamEvent, parse_event
 
-FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 TEST_GRAPHS = pathlib.Path(__file__).parent / "graphs" / "langgraph.json"
 
 
@@ -34,15 +31,6 @@ def comms():
     recording_comm.RecordingComm.instances.clear()
     yield recording_comm.RecordingComm
     undo()
-
-
-def load_recording(name: str) -> list[StreamEvent]:
-    """A recorded event stream from tests/fixtures (see scripts/record_fixtures.py)."""
-    events = []
-    for line in (FIXTURES / f"{name}.jsonl").read_text().splitlines():
-        raw = json.loads(line)
-        events.append(parse_event(raw["event"], json.dumps(raw["data"]), raw.get("id"), raw.get("time", 0.0)))
-    return events
 
 
 @pytest.fixture

@@ -130,7 +130,7 @@ async def test_stall_longer_than_read_timeout_raises_stalled(reference):
 async def test_clean_close_while_running_rejoins():
     # The server ends the response cleanly twice while the run goes on: the client asks
     # the run's status, sees it running, and rejoins.
-    with ReplayServer(2000, close_after=[300, 500], pause=0.01) as server:
+    with ReplayServer(2000, close_after=[300, 500], pause=0.02) as server:
         events: list = []
         stream = await collect(server.url, events)
         expected = server.expected_events()
@@ -138,6 +138,17 @@ async def test_clean_close_while_running_rejoins():
     assert stream.resumes == 2
     status_checks = [r for r in server.requests if r[0] == "GET" and not r[1].endswith("/stream")]
     assert len(status_checks) == 3  # two closes while running, one after the end
+
+
+async def test_close_before_the_first_event_rejoins_from_the_start():
+    with ReplayServer(500, close_after=[0], pause=0.02) as server:
+        events: list = []
+        stream = await collect(server.url, events)
+        expected = server.expected_events()
+    assert [e.id for e in events] == [e[2] for e in expected]
+    assert stream.resumes == 1
+    rejoin = [r for r in server.requests if r[0] == "GET" and r[1].endswith("/stream")]
+    assert [r[2].get("last-event-id") for r in rejoin] == ["0"]
 
 
 async def test_clean_close_after_the_run_ended_does_not_rejoin():

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import pathlib
 
 import pytest
 
 import reference as ref
-from conftest import FIXTURES, load_recording
+from recordings import FIXTURES, load_recording
 from lg_widgets import MalformedStream, RunState, parse_event
 from lg_widgets.diff import replay
 
