@@ -395,12 +395,15 @@ class RunStream:
             async with self.client._http.stream(method, path, json=body, headers=headers) as response:
                 await self._check_response(response, method, path, rejoin)
                 self._answered = True
-                async for sse in _server_sent_events(response, f"{method} {self.client.display_url}{path}"):
-                    if rejoin and self._already_received(sse.id):
-                        continue
-                    event = parse_event(sse.event, sse.data, sse.id, time.monotonic())
-                    self._remember(event)
-                    yield event
+                reader = _SSEReader(f"{method} {self.client.display_url}{path}")
+                async for text in response.aiter_text():
+                    for sse in reader.feed(text):
+                        if rejoin and self._already_received(sse.id):
+                            continue
+                        event = parse_event(sse.event, sse.data, sse.id, time.monotonic())
+                        self._remember(event)
+                        yield event
+                reader.finish()
         except httpx.ReadTimeout:
             raise StreamStalled(
                 f"The server sent nothing for {self.client.read_timeout:g} s (read_timeout); the run may be "
@@ -461,26 +464,38 @@ class RunStream:
 _SSE_FIELDS = frozenset({"event", "data", "id", "retry"})
 
 
-async def _server_sent_events(response: httpx.Response, what: str) -> AsyncIterator[ServerSentEvent]:
-    """The SSE events of a response. Lines that aren't SSE are ignored, as the spec says,
-    unless nothing else came: then the answer wasn't an event stream at all."""
-    lines, decoder = SSELineDecoder(), SSEDecoder()
-    events, junk = 0, []
-    async for text in response.aiter_text():
-        for line in lines.decode(text):
-            if line and not line.startswith(":") and line.partition(":")[0] not in _SSE_FIELDS:
-                junk.append(line[:80])
+class _SSEReader:
+    """Text in, server-sent events out (a plain class, not another async generator: this runs
+    once per event and each generator layer costs). Lines that aren't SSE are ignored, as the
+    spec says, unless nothing else came: then the answer wasn't an event stream at all."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self._lines, self._decoder = SSELineDecoder(), SSEDecoder()
+        self._events = 0
+        self._junk: list[str] = []
+
+    def feed(self, text: str) -> list[ServerSentEvent]:
+        found = []
+        decode = self._decoder.decode
+        for line in self._lines.decode(text):
+            # Cheap first-letter test before the exact one: fields are event, data, id, retry.
+            if line and line[0] not in "edir:" or line and line[0] != ":" and line.partition(":")[0] not in _SSE_FIELDS:
+                self._junk.append(line[:80])
                 continue
-            sse = decoder.decode(line)
+            sse = decode(line)
             if sse is not None:
-                events += 1
-                yield sse
-    for line in lines.flush():  # a last event without its blank line is incomplete: dropped, per spec
-        decoder.decode(line)
-    if junk and not events:
-        raise MalformedStream(
-            f"{what} sent no events, only lines that are not server-sent events, e.g. {junk[0]!r}. "
-            "Is the URL a LangGraph API server?")
+                found.append(sse)
+        self._events += len(found)
+        return found
+
+    def finish(self) -> None:
+        for line in self._lines.flush():  # a last event without its blank line is incomplete: dropped, per spec
+            self._decoder.decode(line)
+        if self._junk and not self._events:
+            raise MalformedStream(
+                f"{self.what} sent no events, only lines that are not server-sent events, e.g. {self._junk[0]!r}. "
+                "Is the URL a LangGraph API server?")
 
 
 def _describe(exc: Exception) -> str:

@@ -48,10 +48,11 @@ class LocalServer:
         self.config = config
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        self._log = tempfile.NamedTemporaryFile(prefix="lg_widgets-server-", suffix=".log", delete=False)
-        self.log_path = pathlib.Path(self._log.name)
+        # The server keeps its files (.langgraph_api) in its working directory: a temporary one,
+        # never the user's project or the installed package. Its log goes there too.
+        self._workdir = pathlib.Path(tempfile.mkdtemp(prefix="lg_widgets-server-"))
+        self.log_path = self._workdir / "server.log"
         self._process: subprocess.Popen | None = None
-        self._workdir: pathlib.Path | None = None
 
     def __repr__(self) -> str:
         state = "running" if self.is_running() else "stopped"
@@ -64,11 +65,11 @@ class LocalServer:
         self.stop()
 
     def start(self, timeout: float = START_TIMEOUT) -> "LocalServer":
-        # The server keeps its files (.langgraph_api) in its working directory: a temporary one,
-        # never the user's project or the installed package.
-        workdir = self._workdir = pathlib.Path(tempfile.mkdtemp(prefix="lg_widgets-server-"))
+        workdir = self._workdir
         config = _config_with_absolute_paths(self.config, workdir)
         command = [
+            # The guard stops the server when this process dies, even without atexit (a killed kernel).
+            sys.executable, "-m", "lg_widgets._guard", str(workdir),
             sys.executable, "-m", "langgraph_cli", "dev",
             "--no-browser", "--no-reload", "--host", "127.0.0.1", "--port", str(self.port),
             "--config", str(config),
@@ -79,10 +80,14 @@ class LocalServer:
         # No tracing or telemetry to the network; unbuffered logs so errors reach the log file.
         env.update(LANGSMITH_TRACING="false", LANGCHAIN_TRACING_V2="false", LANGGRAPH_NO_ANALYTICS="1",
                    PYTHONUNBUFFERED="1")
-        self._process = subprocess.Popen(
-            command, cwd=workdir, env=env, stdin=subprocess.DEVNULL,
-            stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        # lg_widgets must be importable by the guard even when it runs from a source tree.
+        package_root = str(pathlib.Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join((env["PYTHONPATH"], package_root))
+        with open(self.log_path, "wb") as log:
+            self._process = subprocess.Popen(
+                command, cwd=workdir, env=env, stdin=subprocess.PIPE,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
         self._wait_until_ready(timeout)
         return self
 
@@ -90,20 +95,23 @@ class LocalServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise ServerStartError(
+                error = ServerStartError(
                     f"`langgraph dev` exited with code {self._process.returncode} while starting "
                     f"{self.config}. Its log:\n{self.log_tail()}"
                 )
+                self.stop()
+                raise error
             try:
                 if httpx.get(f"{self.url}/ok", timeout=2.0).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        self.stop()
-        raise ServerStartError(
+        error = ServerStartError(
             f"`langgraph dev` did not answer GET /ok within {timeout:.0f} s for {self.config}. Its log:\n{self.log_tail()}"
         )
+        self.stop()
+        raise error
 
     def log_tail(self, lines: int = LOG_LINES_IN_ERRORS) -> str:
         try:
@@ -127,8 +135,9 @@ class LocalServer:
                 process.wait(timeout)
             except ProcessLookupError:
                 pass
-        if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
+        if process is not None and process.stdin is not None:
+            process.stdin.close()
+        shutil.rmtree(self._workdir, ignore_errors=True)
         with _lock:
             if _servers.get(self.config) is self:
                 del _servers[self.config]

@@ -330,7 +330,9 @@ class RunState:
         if known is not None and (known["node"] or not metadata):
             return  # the first metadata that names a node wins; later chunks repeat it
         node = metadata.get("langgraph_node") or ""
-        tags = metadata.get("tags") or []
+        # LangGraph's own `seq:step:N` bookkeeping tags (events mode has them, messages-tuple
+        # doesn't): dropped, so a message's tags don't depend on which mode arrived first.
+        tags = [t for t in metadata.get("tags") or [] if not str(t).startswith("seq:step")]
         ns = tuple(namespace) or _namespace_from_metadata(metadata)
         self._token_meta[msg_id] = {"node": str(node), "tags": [str(t) for t in tags], "namespace": list(ns)}
 

@@ -184,3 +184,13 @@ def test_error_event_then_close():
     assert state.status == "error"
     assert state.error == {"type": "ValueError", "message": "boom", "kind": "run"}
     assert state.text == "part"
+
+
+def test_tags_do_not_depend_on_which_mode_came_first():
+    tuple_event = ev("messages", [{"type": "AIMessageChunk", "id": "m", "content": "b"}, {"langgraph_node": "n", "tags": ["mine"]}])
+    events_event = ev("events", {"event": "on_chat_model_stream", "tags": ["seq:step:1", "mine"],
+                                 "metadata": {"langgraph_node": "n"},
+                                 "data": {"chunk": {"type": "AIMessageChunk", "id": "m", "content": "b"}}})
+    one, two = fold([tuple_event, events_event]), fold([events_event, tuple_event])
+    assert one.segments == two.segments
+    assert one.segments[0]["tags"] == ["mine"]

@@ -1,0 +1,82 @@
+"""The embedded server: free port, reuse, start errors with the server's log, clean stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import httpx
+import pytest
+
+import lg_widgets
+from lg_widgets import InvalidArgument, ServerStartError
+from waiting import wait_until
+
+pytestmark = pytest.mark.integration
+DEMO_GRAPHS = {"joke", "agent", "subgraph", "human", "custom", "long", "failing", "parallel"}
+
+
+def test_serves_every_demo_graph_on_a_free_port(server):
+    assert server.port != 2024
+    assert httpx.get(f"{server.url}/ok").status_code == 200
+    graphs = {a["graph_id"] for a in httpx.post(f"{server.url}/assistants/search", json={"limit": 100}).json()}
+    assert DEMO_GRAPHS <= graphs
+    assert lg_widgets.local_server() is server, "the same config reuses the running server"
+    assert "127.0.0.1" not in repr(server) and "0x" not in repr(server)
+
+
+def test_users_own_graphs_with_relative_imports(tmp_path):
+    (tmp_path / "helpers.py").write_text("GREETING = 'hi from a neighbour module'\n")
+    (tmp_path / "mine.py").write_text(textwrap.dedent("""
+        from typing import TypedDict
+        from langgraph.graph import StateGraph, START, END
+        from helpers import GREETING
+
+        class S(TypedDict, total=False):
+            said: str
+
+        graph = StateGraph(S).add_node("say", lambda s: {"said": GREETING}).add_edge(START, "say").add_edge("say", END).compile()
+    """))
+    (tmp_path / "langgraph.json").write_text(json.dumps({"dependencies": ["."], "graphs": {"mine": "./mine.py:graph"}}))
+    with lg_widgets.local_server(tmp_path / "langgraph.json") as mine:
+        result = httpx.post(f"{mine.url}/runs/wait", json={"assistant_id": "mine", "input": {}}, timeout=30).json()
+        assert result == {"said": "hi from a neighbour module"}
+    assert not mine.is_running()
+    assert not (tmp_path / ".langgraph_api").exists(), "server files never land in the user's project"
+
+
+def test_a_graph_that_fails_to_import_reports_the_servers_log(tmp_path):
+    (tmp_path / "broken.py").write_text("raise RuntimeError('this graph module is broken on purpose')\n")
+    (tmp_path / "langgraph.json").write_text(json.dumps({"dependencies": ["."], "graphs": {"b": "./broken.py:graph"}}))
+    with pytest.raises(ServerStartError, match="broken on purpose"):
+        lg_widgets.local_server(tmp_path / "langgraph.json")
+
+
+def test_a_missing_config_is_an_argument_error(tmp_path):
+    with pytest.raises(InvalidArgument, match="No langgraph.json"):
+        lg_widgets.local_server(tmp_path / "nope.json")
+
+
+def test_the_server_dies_with_a_killed_kernel(tmp_path):
+    """A kernel killed outright runs no atexit: the guard process still stops the server."""
+    script = "import lg_widgets, sys; s = lg_widgets.local_server(); print(s.url, s._workdir, flush=True); sys.stdin.read()"
+    parent = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    url, workdir = parent.stdout.readline().split()
+    assert httpx.get(f"{url}/ok").status_code == 200
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+
+    def gone() -> bool:
+        try:
+            httpx.get(f"{url}/ok", timeout=1)
+            return False
+        except httpx.HTTPError:
+            return True
+
+    wait_until(gone, timeout=30, what="the orphaned server to stop")
+    wait_until(lambda: not os.path.exists(workdir), timeout=10, what="its working directory to go")
