@@ -17,9 +17,11 @@ feeds a view the same way.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import re
+import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
@@ -193,6 +195,7 @@ class LangGraphClient:
             base_url=self.url,
             headers=headers,
             timeout=httpx.Timeout(_positive("connect_timeout", connect_timeout), read=self.read_timeout),
+            verify=_tls_context(),
         )
 
     def __repr__(self) -> str:
@@ -496,6 +499,12 @@ class _SSEReader:
             raise MalformedStream(
                 f"{self.what} sent no events, only lines that are not server-sent events, e.g. {self._junk[0]!r}. "
                 "Is the URL a LangGraph API server?")
+
+
+@functools.lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle takes ~20 ms; one context serves every client (each view makes one).
+    return httpx.create_ssl_context()  # honours SSL_CERT_FILE / SSL_CERT_DIR like httpx's default
 
 
 def _describe(exc: Exception) -> str:
