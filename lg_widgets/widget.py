@@ -16,6 +16,7 @@ import pathlib
 from typing import Any, AsyncIterable
 
 import anywidget
+import orjson
 import traitlets as t
 
 from . import _background, sources
@@ -371,7 +372,9 @@ class StreamView(anywidget.AnyWidget):
 
     def _publish_final(self) -> None:
         """Set every synced trait from the fold, in one comm message."""
-        data = self._run_state.to_dict()
+        # A copy: the fold keeps growing its own lists, and a trait holding the same object
+        # would compare equal to its new value at the end and never be sent.
+        data = orjson.loads(orjson.dumps(self._run_state.to_dict(), default=str))
         with self.hold_sync():
             for name, value in data.items():
                 setattr(self, name, value)

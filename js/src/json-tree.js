@@ -43,7 +43,7 @@ function renderPrimitive(doc, el, v) {
     const shown = v.length > cap ? v.slice(0, cap) : v;
     text.data = `"${shown}${v.length > cap ? "…" : "\""}`;
     show(more, v.length > cap);
-    setText(more, `+${(v.length - cap).toLocaleString("en-US")} chars`);
+    setText(more, v.length > cap ? `+${(v.length - cap).toLocaleString("en-US")} chars` : "");
   };
   more.addEventListener("click", (e) => {
     if (e.stopPropagation) e.stopPropagation();
