@@ -40,6 +40,9 @@ LOG_TAIL_LINES = 60
 SETTINGS = {
     "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True},
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+}
+#: JupyterLab only (Notebook 7 fails on settings of plugins it does not load).
+LAB_SETTINGS = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
 }
@@ -51,8 +54,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def write_settings(settings_dir: pathlib.Path) -> None:
-    for plugin_id, values in SETTINGS.items():
+def write_settings(settings_dir: pathlib.Path, settings: dict[str, dict]) -> None:
+    for plugin_id, values in settings.items():
         package, plugin = plugin_id.rsplit(":", 1)
         path = settings_dir / package / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +84,7 @@ class JupyterServer:
         home = self.home
         for sub in ("root", "settings", "workspaces", "config", "data", "runtime", "ipython"):
             (home / sub).mkdir(parents=True, exist_ok=True)
-        write_settings(home / "settings")
+        write_settings(home / "settings", {**SETTINGS, **(LAB_SETTINGS if self.app == "lab" else {})})
         app_class = "LabApp" if self.app == "lab" else "JupyterNotebookApp"
         command = [
             sys.executable, "-m", "jupyter", self.app,
@@ -190,7 +193,9 @@ class JupyterServer:
 
     def notebook_url(self, name: str) -> str:
         prefix = "/lab/tree" if self.app == "lab" else "/notebooks"
-        return f"{self.url}{prefix}/{name}?token={self.token}"
+        # `reset`: JupyterLab opens only this notebook, not the tabs of earlier tests' workspace.
+        reset = "reset&" if self.app == "lab" else ""
+        return f"{self.url}{prefix}/{name}?{reset}token={self.token}"
 
 
 # Finds the notebook panel of a path among the main-area widgets (JupyterLab and Notebook 7).
@@ -236,9 +241,10 @@ class NotebookDriver:
         return self
 
     def wait_ready(self, timeout: float = 60.0) -> None:
-        """The panel exists, its kernel is connected and idle, and its cells are in the DOM."""
+        """No splash screen; the panel exists, its kernel is connected and idle, its cells are in the DOM."""
         self.wait_js(
-            "panel && panel.context.isReady && panel.sessionContext.session"
+            "!document.getElementById('jupyterlab-splash')"
+            " && panel && panel.context.isReady && panel.sessionContext.session"
             " && panel.sessionContext.session.kernel"
             " && panel.sessionContext.session.kernel.connectionStatus === 'connected'"
             " && panel.sessionContext.session.kernel.status === 'idle'"
@@ -248,8 +254,14 @@ class NotebookDriver:
 
     # ---------------------------------------------------------- locators
 
+    @property
+    def panel(self):
+        """The notebook panel's element (other notebooks may be open in other tabs)."""
+        panel_id = self.js("return panel.node.id;")
+        return self.page.locator(f'[id="{panel_id}"]')
+
     def cell(self, index: int):
-        return self.page.locator(".jp-Notebook .jp-Cell").nth(index)
+        return self.panel.locator(".jp-Notebook .jp-Cell").nth(index)
 
     def view(self, index: int):
         """The StreamView rendered in cell ``index``'s output."""

@@ -151,8 +151,23 @@ def test_subgraph_cards_nest_inside_their_parent(lab):
     expect(write_card).to_be_visible()
 
 
-def test_cancel_button_stops_a_long_threaded_run(lab, server):
-    nb = lab([IMPORT, 'view = StreamView("long", {"tokens": 200000}, thread_id="new").start()\nview'])
+@pytest.fixture
+def own_server():
+    """A ``langgraph dev`` for one test, stopped after it.
+
+    A cancelled run's sync node keeps its worker thread busy on the server until its
+    fake model has produced every token; stopping the server ends that work, so it
+    cannot slow down the tests that follow.
+    """
+    from lg_widgets.server import DEMO_CONFIG, LocalServer, free_port
+
+    server = LocalServer(DEMO_CONFIG, free_port()).start()
+    yield server
+    server.stop()
+
+
+def test_cancel_button_stops_a_long_threaded_run(lab, own_server):
+    nb = lab([IMPORT, f'view = StreamView("long", {{"tokens": 200000}}, thread_id="new", url={own_server.url!r}).start()\nview'])
     nb.run_cell(0)
     nb.run_cell(1)
     view = nb.view(1)
@@ -175,7 +190,7 @@ def test_cancel_button_stops_a_long_threaded_run(lab, server):
     assert 0 < len(info["text"]) < 200000
     assert view.locator(".lgw-text").text_content() == info["text"]
     # The server stopped the run too.
-    run_url = f"{server.url}/threads/{info['thread_id']}/runs/{info['run_id']}"
+    run_url = f"{own_server.url}/threads/{info['thread_id']}/runs/{info['run_id']}"
     wait_until(lambda: httpx.get(run_url).json()["status"] not in ("pending", "running"), timeout=30,
                what="the server to stop the run")
     assert httpx.get(run_url).json()["status"] != "success"
@@ -193,7 +208,7 @@ def test_failing_run_shows_its_error_and_keeps_the_partial_text(lab):
     kernel = nb.kernel_json("{'text': view.text, 'error': view.error}")
     assert kernel["error"]["type"] == "ValueError"
     assert kernel["text"] == "Starting to answer, but"
-    expect(view.locator(".lgw-text")).to_have_text(kernel["text"])
+    assert view.locator(".lgw-text").text_content() == kernel["text"]
     expect(view.locator('.lgw-step[data-name="prepare"]')).to_have_attribute("data-status", "done")
     expect(view.locator('.lgw-step[data-name="explode"]')).to_have_attribute("data-status", "error")
     expect(view.locator(".lgw-status-value")).to_have_text("error")
@@ -260,6 +275,8 @@ def _set_theme(nb, theme: str, light: bool) -> None:
         " const rgb = getComputedStyle(el).color.match(/\\d+/g).map(Number); el.remove();"
         " const y = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]; return light ? y > 128 : y < 128; }",
         arg=light, polling=50)
+    # JupyterLab shows its splash screen while it switches themes.
+    nb.page.wait_for_function("() => !document.getElementById('jupyterlab-splash')", polling=50)
     nb.page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
