@@ -334,7 +334,8 @@ class RunState:
         # doesn't): dropped, so a message's tags don't depend on which mode arrived first.
         tags = [t for t in metadata.get("tags") or [] if not str(t).startswith("seq:step")]
         ns = tuple(namespace) or _namespace_from_metadata(metadata)
-        self._token_meta[msg_id] = {"node": str(node), "tags": [str(t) for t in tags], "namespace": list(ns)}
+        self._token_meta[msg_id] = {"node": str(node), "tags": [str(t) for t in tags], "namespace": list(ns),
+                                    "message": msg_id}
 
     def _tokens(self, source: str, msg_id: str, delta: str | None = None, whole: str | None = None) -> None:
         """One source's new text for a message: append to ``text`` only what no source delivered yet.
@@ -356,7 +357,10 @@ class RunState:
             self._message_parts[msg_id] = [new]
         else:
             parts.append(new)
-        self._append_text(new, self._token_meta.get(msg_id) or _NO_META)
+        meta = self._token_meta.get(msg_id)
+        if meta is None:  # e.g. messages/partial without a messages/metadata event first
+            meta = self._token_meta[msg_id] = {**_NO_META, "message": msg_id}
+        self._append_text(new, meta)
 
     def _append_text(self, new: str, meta: dict) -> None:
         start = self._text_len
@@ -364,8 +368,7 @@ class RunState:
         self._text_len += len(new)
         self._text_cache = None
         last = self.segments[-1] if self.segments else None
-        if last is not None and last["end"] == start and (meta is self._last_segment_meta or (
-                last["node"] == meta["node"] and last["tags"] == meta["tags"] and last["namespace"] == meta["namespace"])):
+        if last is not None and last["end"] == start and meta is self._last_segment_meta:
             last["end"] = self._text_len
         else:
             self.segments.append({"start": start, "end": self._text_len, **meta})

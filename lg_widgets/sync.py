@@ -67,3 +67,57 @@ def shape_snapshot(data: dict[str, Any]) -> dict[str, Any]:
     shaped["state"] = preview(data.get("state"), limit=PREVIEW_LIMIT * 16)
     shaped.pop("messages", None)
     return shaped
+
+
+# Final traits on the wire -------------------------------------------------------
+# The traits keep full values in Python; these only shape what travels (and what a
+# saved notebook stores), so that no content goes over the comm twice.
+
+STATE_REF = "__lg_state_ref__"
+
+
+def diffs_to_json(diffs: list[dict], widget: Any) -> list[dict]:
+    """An op value equal to the final state at the op's path travels as ``{"__lg_state_ref__": path}``."""
+    state = widget.state
+    shaped = []
+    for diff in diffs:
+        ops = []
+        for op in diff["ops"]:
+            if "value" in op and isinstance(op["value"], (dict, list, str)) and len(op.get("path", "")) > 0:
+                found, current = _pointer_get(state, op["path"])
+                if found and current == op["value"]:
+                    op = {**op, "value": {STATE_REF: op["path"]}}
+            ops.append(op)
+        shaped.append({**diff, "ops": ops})
+    return shaped
+
+
+def messages_to_json(messages: list[dict], widget: Any) -> list[dict]:
+    """A streamed message's text is already in ``text`` (its ``segments`` say where): it travels
+    as ``"text_in_segments": true`` instead of twice more (``text`` and ``content``)."""
+    text, pieces = widget.text, {}
+    for segment in widget.segments:
+        pieces.setdefault(segment.get("message"), []).append(text[segment["start"]:segment["end"]])
+    shaped = []
+    for message in messages:
+        streamed = message.get("text") and "".join(pieces.get(message["id"], ())) == message["text"]
+        if streamed and message.get("content") in (message["text"], None):
+            message = {k: v for k, v in message.items() if k not in ("text", "content")}
+            message["text_in_segments"] = True
+        elif message.get("content") == message.get("text"):
+            message = {k: v for k, v in message.items() if k != "content"}
+        shaped.append(message)
+    return shaped
+
+
+def _pointer_get(document: Any, pointer: str) -> tuple[bool, Any]:
+    current = document
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(current, dict) and token in current:
+            current = current[token]
+        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
+            current = current[int(token)]
+        else:
+            return False, None
+    return True, current

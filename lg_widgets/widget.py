@@ -25,7 +25,7 @@ from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
 from .protocol import StreamEvent
 from .redact import redact_event_data
 from .state import RunState
-from .sync import preview, shape_delta, shape_snapshot
+from .sync import diffs_to_json, messages_to_json, preview, shape_delta, shape_snapshot
 from .transcript import as_html, as_text
 
 _STATIC = pathlib.Path(__file__).parent / "static"
@@ -53,11 +53,11 @@ class StreamView(anywidget.AnyWidget):
     thread_id = t.Unicode("").tag(sync=True)
     text = t.Unicode("").tag(sync=True)
     segments = t.List().tag(sync=True)
-    messages = t.List().tag(sync=True)
+    messages = t.List().tag(sync=True, to_json=messages_to_json)
     steps = t.List().tag(sync=True)
     checkpoints = t.List().tag(sync=True)
     state = t.Any({}).tag(sync=True)
-    diffs = t.List().tag(sync=True)
+    diffs = t.List().tag(sync=True, to_json=diffs_to_json)
     custom = t.List().tag(sync=True)
     interrupts = t.List().tag(sync=True)
     error = t.Dict(allow_none=True, default_value=None).tag(sync=True)
@@ -95,6 +95,7 @@ class StreamView(anywidget.AnyWidget):
         self._future: concurrent.futures.Future | None = None
         self._stream: RunStream | None = None
         self._task: asyncio.Task | None = None
+        self._cancelling = False
         self._exception: BaseException | None = None
         self._seq = 0
         self.on_msg(self._on_front_end_message)
@@ -286,6 +287,7 @@ class StreamView(anywidget.AnyWidget):
             self._run_state = RunState(request.modes)
             self._run_state.set_status("connecting")
         self._exception = None
+        self._cancelling = False
         self._stream = None
         self._publish_final()
         self._future = _background.submit(self._stream_run(request, source))
@@ -310,7 +312,9 @@ class StreamView(anywidget.AnyWidget):
                 state.apply(event)
                 if self._stream is not None:
                     state.set_ids(run_id=self._stream.run_id)
-            if state.error is not None and state.status == "error":
+            if self._cancelling:  # the server closed the stream because we asked it to
+                self._mark_cancelled(state)
+            elif state.error is not None and state.status == "error":
                 self._exception = RunError(state.error["type"], state.error["message"])
             else:
                 state.finish()
@@ -350,6 +354,7 @@ class StreamView(anywidget.AnyWidget):
                 self.send({"type": "delta", "seq": self._seq, **shape_delta(delta)})
 
     async def _cancel(self) -> None:
+        self._cancelling = True
         stream = self._stream
         task = self._task
         try:

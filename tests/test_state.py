@@ -172,7 +172,7 @@ def test_change_log_hands_out_each_item_once():
     state.apply(ev("messages", [{"type": "AIMessageChunk", "id": "m", "content": "c"}, {}]))
     second = state.take_changes()
     assert second["text"] == "c" and "custom" not in second
-    assert second["segments"] == [{"start": 0, "end": 3, "node": "", "tags": [], "namespace": []}]
+    assert second["segments"] == [{"start": 0, "end": 3, "node": "", "tags": [], "namespace": [], "message": "m"}]
     assert state.take_changes() == {}
 
 

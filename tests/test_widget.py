@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from jsonpointer import resolve_pointer
 
 import reference as ref
 from lg_widgets import HTTPStatusError, InvalidArgument, RunError, ServerUnreachable, StreamView
@@ -20,6 +21,22 @@ SYNCED = ["status", "run_id", "thread_id", "text", "segments", "messages", "step
           "diffs", "custom", "interrupts", "error", "counts", "event_kinds", "current_node", "event_count",
           "duration", "assistant_id", "stream_mode"]
 MODES = ["messages-tuple", "updates", "debug", "values", "custom"]
+
+
+def from_wire(state: dict) -> dict:
+    """Undo the final traits' wire shaping (sync.py) the way the front end does."""
+    pieces = {}
+    for seg in state["segments"]:
+        pieces.setdefault(seg["message"], []).append(state["text"][seg["start"]:seg["end"]])
+    messages = []
+    for m in state["messages"]:
+        if m.pop("text_in_segments", False):
+            m["text"] = "".join(pieces[m["id"]])
+        messages.append({**m, "content": m["text"]} if "content" not in m else m)
+    diffs = [{**d, "ops": [{**op, "value": resolve_pointer(state["state"], op["value"]["__lg_state_ref__"])}
+                           if isinstance(op.get("value"), dict) and "__lg_state_ref__" in op["value"] else op
+                           for op in d["ops"]]} for d in state["diffs"]]
+    return {**state, "messages": messages, "diffs": diffs}
 
 
 def synced_state(view: StreamView) -> dict:
@@ -52,6 +69,7 @@ def test_traits_match_the_sdk_stream(server, comms, graph, input):
         data = message["data"] or {}
         if data.get("method") in ("update", "echo_update") or message["msg_type"] == "comm_open":
             received.update((data.get("state") or {}))
+    received = from_wire(received)
     for name in SYNCED:
         assert received[name] == json.loads(json.dumps(getattr(view, name))), name
 

@@ -1,5 +1,5 @@
 // Keep a local copy of `state` current while diffs stream in.
-import { applyOperation } from "fast-json-patch/module/core.mjs";
+import { applyOperation, getValueByPointer } from "fast-json-patch/module/core.mjs";
 
 export function clone(v) {
   if (v === undefined) return undefined;
@@ -21,4 +21,30 @@ export function applyOps(doc, ops) {
     }
   }
   return { doc: cur, failed };
+}
+
+const STATE_REF = "__lg_state_ref__";
+
+/**
+ * The final `diffs` trait sends an op value that equals the final state at the op's path as
+ * `{"__lg_state_ref__": path}` (it would otherwise travel twice); put the value back.
+ */
+export function resolveStateRefs(diffs, state) {
+  if (!Array.isArray(diffs)) return diffs;
+  return diffs.map((d) => {
+    if (!d || !Array.isArray(d.ops) || !d.ops.some(isRef)) return d;
+    return { ...d, ops: d.ops.map((op) => (isRef(op) ? { ...op, value: lookup(state, op.value[STATE_REF]) } : op)) };
+  });
+}
+
+function isRef(op) {
+  return op && op.value && typeof op.value === "object" && typeof op.value[STATE_REF] === "string";
+}
+
+function lookup(doc, pointer) {
+  try {
+    return getValueByPointer(doc, pointer);
+  } catch (_e) {
+    return undefined;
+  }
 }

@@ -78,3 +78,20 @@ export function cpLength(text) {
   for (const _ of text) n += 1;
   return n;
 }
+
+/**
+ * Streamed messages arrive as `{..., text_in_segments: true}` without their text (it is in
+ * `text` already): rebuild each one's text from the segments that carry its message id.
+ */
+export function withSegmentText(messages, text, segments) {
+  if (!messages.some((m) => m && m.text_in_segments)) return messages.slice();
+  const pieces = new Map();
+  const chars = Array.from(typeof text === "string" ? text : "");
+  for (const s of Array.isArray(segments) ? segments : []) {
+    if (!s || s.message == null) continue;
+    if (!pieces.has(s.message)) pieces.set(s.message, []);
+    pieces.get(s.message).push(chars.slice(s.start, s.end).join(""));
+  }
+  return messages.map((m) =>
+    m && m.text_in_segments ? { ...m, text: (pieces.get(m.id) || []).join("") } : m);
+}

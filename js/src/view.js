@@ -6,6 +6,8 @@ import { createRequests, newRequestId } from "./requests.js";
 import { createTextPane } from "./panes/text-pane.js";
 import { createStepsPane } from "./panes/steps-pane.js";
 import { createStatePane } from "./panes/state-pane.js";
+import { resolveStateRefs } from "./patch.js";
+import { withSegmentText } from "./segments.js";
 import { createListPane } from "./panes/list-pane.js";
 import { renderCustom, renderInterrupt, renderMessage, renderCheckpoint } from "./panes/items.js";
 import { createRawPane } from "./panes/raw-pane.js";
@@ -109,7 +111,7 @@ export function createView({ model, el, options = {} }) {
     status.set({ status: cur.status });
   }
   function setMessages(v) {
-    messagesList = Array.isArray(v) ? v.slice() : [];
+    messagesList = withSegmentText(Array.isArray(v) ? v : [], model.get("text"), model.get("segments"));
     messages.pane.setAll(messagesList);
   }
   const setters = {
@@ -120,7 +122,7 @@ export function createView({ model, el, options = {} }) {
     steps: (v) => steps.setAll(v),
     checkpoints: (v) => checkpoints.pane.setAll(v),
     state: (v) => statePane.setState(v),
-    diffs: (v) => statePane.setDiffs(v),
+    diffs: (v) => statePane.setDiffs(resolveStateRefs(v, model.get("state"))),
     custom: (v) => custom.pane.setAll(v),
     interrupts: (v) => interrupts.pane.setAll(v),
     error: (v) => error.set(v),

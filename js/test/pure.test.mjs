@@ -127,3 +127,25 @@ test("seq and new-run rules", () => {
   assert.equal(startsNewRun({ status: "running", run_id: "r1" }, { run_id: "r2" }), true);
   assert.equal(startsNewRun({ status: "running", run_id: "r1" }, { run_id: "r1", text: "x" }), false);
 });
+
+import { withSegmentText } from "../src/segments.js";
+import { resolveStateRefs } from "../src/patch.js";
+
+test("streamed messages get their text back from the segments", () => {
+  const text = "A1 B1 😀A2";
+  const segments = [
+    { start: 0, end: 3, message: "a" }, { start: 3, end: 6, message: "b" }, { start: 6, end: 9, message: "a" },
+  ];
+  const out = withSegmentText([{ id: "a", text_in_segments: true }, { id: "t", text: "tool" }], text, segments);
+  assert.equal(out[0].text, "A1 😀A2");
+  assert.equal(out[1].text, "tool");
+});
+
+test("diff op values that equal the final state are resolved from it", () => {
+  const state = { joke: "ha", list: [1, { x: 2 }] };
+  const diffs = [{ ops: [{ op: "add", path: "/list/1", value: { __lg_state_ref__: "/list/1" } },
+                         { op: "remove", path: "/gone" }] }];
+  const out = resolveStateRefs(diffs, state);
+  assert.deepEqual(out[0].ops[0].value, { x: 2 });
+  assert.equal(out[0].ops[1].value, undefined);
+});
