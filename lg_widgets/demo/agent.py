@@ -19,7 +19,7 @@ def get_weather(city: str) -> str:
 def call_model(state: MessagesState) -> dict:
     answered = any(m.type == "tool" for m in state["messages"])
     model = FakeListChatModel(responses=["end" if answered else "begin"])
-    reply = model.invoke(state["messages"])
+    reply = model.with_config(tags=["agent-model"]).invoke(state["messages"])
     if answered:
         return {"messages": [AIMessage(reply.content, id=reply.id)]}
     call = {"name": "get_weather", "args": {"city": "sf"}, "id": "call_weather_sf", "type": "tool_call"}

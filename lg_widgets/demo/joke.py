@@ -24,7 +24,7 @@ def generate_joke(state: JokeState) -> dict:
     topic = state["topic"]
     joke = f"Why did the {topic} sit on the computer? To keep an eye on the mouse!"
     model = GenericFakeChatModel(messages=iter([AIMessage(joke)]))
-    reply = model.invoke(f"Tell me a joke about {topic}")
+    reply = model.with_config(tags=["joke-model"]).invoke(f"Tell me a joke about {topic}")
     return {"joke": reply.content}
 
 
