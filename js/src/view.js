@@ -13,11 +13,13 @@ import { renderCustom, renderInterrupt, renderMessage, renderCheckpoint } from "
 import { createRawPane } from "./panes/raw-pane.js";
 import { createStatusLine, LIVE_STATUSES } from "./panes/status-line.js";
 import { createErrorBanner } from "./panes/error-banner.js";
+import { createGraphPane } from "./panes/graph-pane.js";
+import { createResumeControl } from "./panes/resume-control.js";
 
 export const TRAITS = [
   "status", "run_id", "thread_id", "assistant_id", "text", "segments", "messages", "steps",
   "checkpoints", "state", "diffs", "custom", "interrupts", "error", "counts", "current_node",
-  "event_count", "duration", "event_kinds",
+  "event_count", "duration", "event_kinds", "graph", "branches",
 ];
 
 const SCALARS = ["run_id", "thread_id", "assistant_id", "current_node", "event_count", "duration"];
@@ -62,8 +64,24 @@ export function createView({ model, el, options = {} }) {
       stepsSection.setCount(n);
       status.set({ steps: n });
     },
+    onFork: async (step, card) => {
+      card.forkEl.disabled = true;
+      const reply = await requests.request({ type: "fork", checkpoint_id: step.checkpoint_id }).catch((e) => ({ ok: false, error: e.message }));
+      if (reply && reply.ok === false) card.forkMessage.textContent = reply.error || "fork refused";
+    },
   });
   stepsSection.body.appendChild(steps.el);
+
+  const graphSection = createSection(doc, { title: "Graph", className: "lgw-section-graph", collapsed: true });
+  const graph = createGraphPane(doc, { onSelect: (name) => steps.setNameFilter(name) });
+  graphSection.body.appendChild(graph.el);
+  const resume = createResumeControl(doc, { onResume: (value) => requests.request({ type: "resume", value }) });
+  let lastSteps = [];
+  const refreshControls = () => {
+    const threaded = !!model.get("thread_id");
+    steps.setForkable(threaded && !LIVE_STATUSES.has(cur.status));
+    resume.set({ status: cur.status, thread_id: model.get("thread_id") });
+  };
 
   const stateSection = createSection(doc, { title: "State", className: "lgw-section-state" });
   const diffSection = createSection(doc, { title: "Diffs", className: "lgw-section-diffs", collapsed: false });
@@ -99,8 +117,8 @@ export function createView({ model, el, options = {} }) {
     status.el,
     error.el,
     h(doc, "div.lgw-main", null,
-      h(doc, "div.lgw-col.lgw-col-left", null, textSection.el, interrupts.section.el, custom.section.el, messages.section.el),
-      h(doc, "div.lgw-col.lgw-col-right", null, stepsSection.el, stateSection.el, diffSection.el, checkpoints.section.el)),
+      h(doc, "div.lgw-col.lgw-col-left", null, textSection.el, interrupts.section.el, resume.el, custom.section.el, messages.section.el),
+      h(doc, "div.lgw-col.lgw-col-right", null, graphSection.el, stepsSection.el, stateSection.el, diffSection.el, checkpoints.section.el)),
     rawSection.el);
   el.appendChild(root);
 
@@ -109,6 +127,7 @@ export function createView({ model, el, options = {} }) {
     cur.status = typeof v === "string" && v ? v : "idle";
     root.setAttribute("data-status", cur.status);
     status.set({ status: cur.status });
+    refreshControls();
   }
   function setMessages(v) {
     messagesList = withSegmentText(Array.isArray(v) ? v : [], model.get("text"), model.get("segments"));
@@ -119,7 +138,18 @@ export function createView({ model, el, options = {} }) {
     text: (v) => text.setText(v),
     segments: (v) => text.setSegments(v),
     messages: setMessages,
-    steps: (v) => steps.setAll(v),
+    steps: (v) => {
+      lastSteps = Array.isArray(v) ? v : [];
+      steps.setAll(v);
+      graph.setSteps(lastSteps);
+      steps.setBranches(model.get("branches"));
+      refreshControls();
+    },
+    graph: (v) => {
+      graph.setGraph(v);
+      graph.setSteps(lastSteps);
+    },
+    branches: (v) => steps.setBranches(v),
     checkpoints: (v) => checkpoints.pane.setAll(v),
     state: (v) => statePane.setState(v),
     diffs: (v) => statePane.setDiffs(resolveStateRefs(v, model.get("state"))),
@@ -133,6 +163,7 @@ export function createView({ model, el, options = {} }) {
     setters[name] = (v) => {
       if (name === "run_id") cur.run_id = v || "";
       status.set({ [name]: v });
+      if (name === "thread_id") refreshControls();
     };
   }
 

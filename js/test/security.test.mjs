@@ -84,7 +84,8 @@ test("source never uses HTML-parsing sinks, eval, or network loads", () => {
   walk(src);
   assert.ok(files.length > 5);
   for (const f of files) {
-    const code = readFileSync(f, "utf8");
+    // The SVG namespace is an identifier that looks like a URL, not a network load.
+    const code = readFileSync(f, "utf8").replaceAll('"http://www.w3.org/2000/svg"', '"SVG_NS"');
     for (const bad of ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "fetch(", "XMLHttpRequest", "import(", "http://", "https://", ".href", ".src ="]) {
       assert.ok(!code.includes(bad), `${f} contains ${bad}`);
     }

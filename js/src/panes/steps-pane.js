@@ -21,7 +21,7 @@ function hasValue(step, field) {
 }
 
 class StepCard {
-  constructor(doc, step, { onToggle } = {}) {
+  constructor(doc, step, { onToggle, onFork } = {}) {
     this.doc = doc;
     this.expanded = false;
     this.fieldViews = new Map();
@@ -33,8 +33,17 @@ class StepCard {
     this.durEl = h(doc, "span.lgw-step-duration");
     this.flagsEl = h(doc, "span.lgw-step-flags");
     this.childCountEl = h(doc, "span.lgw-step-childcount");
+    this.forkEl = h(doc, "button.lgw-fork", { type: "button", hidden: true,
+      title: "Run again from the checkpoint before this step" }, "Fork");
+    this.forkEl.addEventListener("click", (ev) => {
+      ev.stopPropagation(); // not a header toggle
+      if (onFork) onFork(this.step, this);
+    });
+    this.forkEl.addEventListener("keydown", (ev) => ev.stopPropagation());
+    this.forkMessage = h(doc, "span.lgw-fork-message");
     this.header = h(doc, "div.lgw-step-header", { role: "button", tabindex: "0", "aria-expanded": "false" },
-      this.toggle, this.nameEl, this.numEl, this.nsEl, this.flagsEl, this.childCountEl, this.statusEl, this.durEl);
+      this.toggle, this.nameEl, this.numEl, this.nsEl, this.flagsEl, this.childCountEl, this.statusEl, this.durEl,
+      this.forkEl, this.forkMessage);
     this.body = h(doc, "div.lgw-step-body", { hidden: true });
     this.childrenEl = h(doc, "div.lgw-step-children");
     this.el = h(doc, "div.lgw-step.lgw-collapsed", null, this.header, this.body, this.childrenEl);
@@ -125,10 +134,22 @@ class StepCard {
   }
 }
 
-export function createStepsPane(doc, { onCount } = {}) {
+export function createStepsPane(doc, { onCount, onFork } = {}) {
   const el = h(doc, "div.lgw-steps");
   const cards = new Map(); // key -> StepCard
   const byId = new Map(); // task id -> StepCard (first seen)
+  let forkable = false; // a threaded run that is not live
+  let nameFilter = null;
+  let order = []; // step keys in run order, for branch markers
+  let branchEls = [];
+
+  function refreshCard(card) {
+    show(card.forkEl, forkable && !!card.step.checkpoint_id && !card.step.namespace?.length);
+    card.forkEl.disabled = !forkable;
+    const holdsMatch = () => [...card.childrenEl.querySelectorAll(".lgw-step")]
+      .some((child) => child.getAttribute("data-name") === nameFilter);
+    show(card.el, !nameFilter || card.step.name === nameFilter || holdsMatch());
+  }
 
   function containerFor(step) {
     if (step.parent != null) {
@@ -173,12 +194,15 @@ export function createStepsPane(doc, { onCount } = {}) {
       const moved = card.step.parent !== step.parent;
       card.update(step);
       if (moved) place(card);
+      refreshCard(card);
     } else {
-      card = new StepCard(doc, step);
+      card = new StepCard(doc, step, { onFork });
       cards.set(key, card);
+      order.push(key);
       if (step.id != null && !byId.has(step.id)) byId.set(step.id, card);
       place(card);
       adoptOrphans(card);
+      refreshCard(card);
     }
   }
 
@@ -186,6 +210,7 @@ export function createStepsPane(doc, { onCount } = {}) {
     const card = cards.get(key);
     if (!card) return;
     cards.delete(key);
+    order = order.filter((k) => k !== key);
     if (byId.get(card.step.id) === card) byId.delete(card.step.id);
     // children go back to the top level
     for (const child of [...card.childrenEl.children]) el.appendChild(child);
@@ -216,8 +241,34 @@ export function createStepsPane(doc, { onCount } = {}) {
       for (const s of list) upsert(s);
       notify();
     },
+    /** Fork buttons show on threaded runs that are not live. */
+    setForkable(value) {
+      forkable = !!value;
+      for (const card of cards.values()) refreshCard(card);
+    },
+    /** Show only the cards of one node name (and the parents that hold them); null: all. */
+    setNameFilter(name) {
+      nameFilter = name || null;
+      for (const card of cards.values()) refreshCard(card);
+    },
+    /** A divider before the first step of each branch forked inside this view. */
+    setBranches(branches) {
+      for (const b of branchEls) b.remove();
+      branchEls = [];
+      for (const branch of Array.isArray(branches) ? branches : []) {
+        const card = cards.get(order[branch.steps_before]);
+        if (!card || !card.el.parentNode) continue;
+        const id = String(branch.checkpoint_id || "");
+        const divider = h(doc, "div.lgw-branch", null, `forked from checkpoint ${id.slice(0, 8)}…`);
+        card.el.parentNode.insertBefore(divider, card.el);
+        branchEls.push(divider);
+      }
+    },
     clear() {
       for (const card of cards.values()) card.destroy();
+      for (const b of branchEls) b.remove();
+      branchEls = [];
+      order = [];
       cards.clear();
       byId.clear();
       clear(el);
