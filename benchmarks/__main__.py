@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -70,6 +71,19 @@ def alternate(measured, baseline, repeats: int) -> tuple[float, float, float]:
     return mine, base, mine / base
 
 
+@contextlib.contextmanager
+def recording_comms():
+    """Widgets made inside talk to a comm that counts what a live front end would receive."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "tests"))
+    import recording_comm
+
+    undo = recording_comm.install()
+    try:
+        yield recording_comm.RecordingComm
+    finally:
+        undo()
+
+
 # -------------------------------------------------------------- the figures
 
 
@@ -87,22 +101,16 @@ def ingest_figure(events: int, repeats: int) -> dict:
 
 def widget_ingest_figure(events: int, repeats: int) -> dict:
     """The same canned stream through a whole StreamView (client, fold, coalesced deltas, final traits)."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "tests"))
-    import recording_comm
-
     from lg_widgets import StreamView
 
     payload = encode(canned_events(events))
-    undo = recording_comm.install()
-    try:
+    with recording_comms():
         with CannedServer(payload) as server:
             def through_view():
                 StreamView("canned", url=server.url, stream_mode=E2E_MODES).run()
 
             through_view()
             ours, base, ratio = alternate(through_view, lambda: asyncio.run(baseline_ingest(server.url)), repeats)
-    finally:
-        undo()
     return {"figure": f"widget ingest: the same {events:,} events through StreamView.run()",
             "baseline": "httpx-sse + json.loads", "ratio": ratio, "target": 1.5,
             "detail": f"{ours * 1000:.0f} ms vs {base * 1000:.0f} ms; {events / ours:,.0f} events/s"}
@@ -148,20 +156,14 @@ def memory_figure(events: int) -> dict:
 
 
 def comm_figure(url: str, tokens: int) -> dict:
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "tests"))
-    import recording_comm
-
     from lg_widgets import StreamView
 
-    undo = recording_comm.install()
-    try:
+    with recording_comms() as comms:
         view = StreamView("long", {"tokens": tokens}, url=url, stream_mode=E2E_MODES)
-        comm = recording_comm.RecordingComm.instances[-1]
+        comm = comms.instances[-1]
         opened = comm.bytes_sent
         view.run()
         sent = comm.bytes_sent - opened
-    finally:
-        undo()
     content = sum(len(json.dumps(v, ensure_ascii=False).encode()) for v in (view.text, view.state, view.steps))
     final = len(json.dumps(view.get_state(), ensure_ascii=False, default=str).encode())
     return {"figure": f"comm bytes to the front end during a {tokens:,}-token run",
@@ -178,21 +180,15 @@ async def sdk_run(url: str, tokens: int) -> None:
 
 
 def end_to_end_figure(url: str, tokens: int, repeats: int) -> dict:
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "tests"))
-    import recording_comm
-
     from lg_widgets import StreamView
 
-    undo = recording_comm.install()  # a comm that records like a live front end would receive
-    try:
+    with recording_comms():
         def ours():
             StreamView("long", {"tokens": tokens}, url=url, stream_mode=E2E_MODES).run()
 
         ours()
         asyncio.run(sdk_run(url, tokens))
         mine, base, ratio = alternate(ours, lambda: asyncio.run(sdk_run(url, tokens)), repeats)
-    finally:
-        undo()
     return {"figure": f"end-to-end: {tokens:,}-token run ({'+'.join(E2E_MODES)}) through StreamView.run()",
             "baseline": "langgraph_sdk client.runs.stream", "ratio": ratio, "target": 1.0,
             "detail": f"{mine:.2f} s vs {base:.2f} s"}
