@@ -26,7 +26,7 @@ import httpx
 from httpx_sse import aconnect_sse
 
 from lg_widgets import RunState, parse_event
-from lg_widgets.client import LangGraphClient, RunRequest
+from lg_widgets.client import LangGraphClient, RunRequest, _tls_context
 
 from .canned import CannedServer, canned_events, encode
 
@@ -39,7 +39,8 @@ E2E_MODES = ["messages-tuple", "updates", "debug", "values"]
 async def baseline_ingest(url: str) -> int:
     """Raw httpx-sse iteration + json.loads: the floor any SSE client pays."""
     count = 0
-    async with httpx.AsyncClient(timeout=None) as http:
+    # The same shared TLS context as the client, so the ratio measures parsing and folding only.
+    async with httpx.AsyncClient(timeout=None, verify=_tls_context()) as http:
         async with aconnect_sse(http, "POST", f"{url}/runs/stream", json={}) as source:
             async for sse in source.aiter_sse():
                 json.loads(sse.data)
