@@ -73,7 +73,6 @@ class RunState:
         self.segments: list[dict[str, Any]] = []
         self._last_segment_meta: dict | None = None
         self._messages: list[dict[str, Any]] = []
-        self._message_parts: dict[str, list[str]] = {}
         self._stale_messages: set[str] = set()
         self._message_index: dict[str, int] = {}
         self.steps: list[dict[str, Any]] = []
@@ -352,11 +351,6 @@ class RunState:
             return
         new = delta[emitted - before:] if delta is not None else (whole or "")[emitted:]
         self._emitted[msg_id] = total
-        parts = self._message_parts.get(msg_id)
-        if parts is None:
-            self._message_parts[msg_id] = [new]
-        else:
-            parts.append(new)
         meta = self._token_meta.get(msg_id)
         if meta is None:  # e.g. messages/partial without a messages/metadata event first
             meta = self._token_meta[msg_id] = {**_NO_META, "message": msg_id}
@@ -382,15 +376,16 @@ class RunState:
 
     @property
     def messages(self) -> list[dict[str, Any]]:
-        """Messages merged by id; a streamed message's text is joined only when read."""
-        for msg_id in self._stale_messages:
-            parts = self._message_parts.get(msg_id)
-            if parts:
-                text = "".join(parts)
-                self._message_parts[msg_id] = [text]
+        """Messages merged by id; a streamed message's text (its segments of ``text``) is joined when read."""
+        if self._stale_messages:
+            text, pieces = self.text, {}
+            for segment in self.segments:
+                if segment.get("message") in self._stale_messages:
+                    pieces.setdefault(segment["message"], []).append(text[segment["start"]:segment["end"]])
+            for msg_id, parts in pieces.items():
                 entry = self._messages[self._message_index[msg_id]]
-                entry["text"] = entry["content"] = text
-        self._stale_messages.clear()
+                entry["text"] = entry["content"] = "".join(parts)
+            self._stale_messages.clear()
         return self._messages
 
     def _merge_message(self, msg_id: str, message: dict, streamed: bool) -> None:

@@ -194,3 +194,25 @@ def test_tags_do_not_depend_on_which_mode_came_first():
     one, two = fold([tuple_event, events_event]), fold([events_event, tuple_event])
     assert one.segments == two.segments
     assert one.segments[0]["tags"] == ["mine"]
+
+
+def test_state_diffs_replay_on_random_documents():
+    """Top-level keys are diffed one by one; replaying must still give the new state exactly."""
+    import random
+
+    from lg_widgets.diff import state_ops
+
+    rnd = random.Random(7)
+
+    def value(depth=0):
+        r = rnd.random()
+        if depth > 2 or r < 0.4:
+            return rnd.choice([1, True, 1.0, None, "a", "x/y~z", ""])
+        if r < 0.7:
+            return {rnd.choice("ab/~"): value(depth + 1) for _ in range(rnd.randint(0, 3))}
+        return [value(depth + 1) for _ in range(rnd.randint(0, 3))]
+
+    for _ in range(2000):
+        before = {rnd.choice(["k", "a/b", "t~x", ""]): value() for _ in range(rnd.randint(0, 4))}
+        after = {rnd.choice(["k", "a/b", "t~x", ""]): value() for _ in range(rnd.randint(0, 4))}
+        assert replay([{"ops": state_ops(before, after)}], json.loads(json.dumps(before))) == after
