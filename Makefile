@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo lab test test-js test-py browser-deps notebooks bench bench-quick fixtures clean
+.PHONY: setup demo lab test test-js test-py browser-deps notebooks bench bench-browser bench-quick fixtures clean
 
 setup: $(STAMP)
 
@@ -46,6 +46,9 @@ notebooks: setup
 
 bench: setup
 	$(PY) -m benchmarks
+
+bench-browser: setup browser-deps
+	$(PY) -m benchmarks.browser
 
 bench-quick: setup
 	$(PY) -m benchmarks --quick
