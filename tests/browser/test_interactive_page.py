@@ -1,0 +1,61 @@
+"""The page's own controls for interactive runs: Resume box, Fork buttons, graph drawing."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+IMPORT = "from lg_widgets import StreamView"
+FINISHED = ("done", "error", "cancelled", "interrupted")
+
+
+def test_resume_box_answers_an_interrupt_and_refuses_invalid_json(lab):
+    nb = lab([IMPORT + '\nview = StreamView("human", {"draft": "hello"}, thread_id="new",'
+                       ' stream_mode=["updates", "values", "debug"]).start()\nview'])
+    nb.run_cell(0)
+    assert nb.wait_status(0, FINISHED) == "interrupted"
+    view = nb.view(0)
+    box = view.locator(".lgw-resume-control")
+    expect(box).to_be_visible()
+    box.locator(".lgw-resume-input").fill("Goodbye")  # not JSON: explained, nothing sent
+    box.locator(".lgw-resume").click()
+    expect(box.locator(".lgw-resume-message")).to_contain_text("not valid JSON")
+    assert nb.kernel_json("view.status") == "interrupted"
+    box.locator(".lgw-resume-input").fill('"Goodbye"')
+    box.locator(".lgw-resume").click()
+    assert nb.wait_status(0, ("done",)) == "done"
+    assert nb.kernel_json("view.state['published']") == "Goodbye"
+    expect(view.locator('.lgw-step[data-name="publish"]')).to_have_count(1)
+
+
+def test_fork_button_runs_the_thread_again_as_a_branch(lab):
+    nb = lab([IMPORT + '\nview = StreamView("joke", {"topic": "tea"}, thread_id="new",'
+                       ' stream_mode=["updates", "values", "debug"]).start()\nview'])
+    nb.run_cell(0)
+    assert nb.wait_status(0, FINISHED) == "done"
+    view = nb.view(0)
+    fork = view.locator('.lgw-step[data-name="generate_joke"] .lgw-fork')
+    expect(fork).to_be_visible()
+    fork.click()
+    expect(view.locator(".lgw-branch")).to_contain_text("forked from checkpoint")
+    expect(view.locator('.lgw-step[data-name="generate_joke"]')).to_have_count(2)
+    expect(view.locator('.lgw-step[data-name="generate_joke"]').nth(1)).to_have_attribute("data-status", "done")
+    assert nb.wait_status(0, ("done",)) == "done"
+    kernel = nb.kernel_json("[s['name'] for s in view.steps]")
+    assert kernel == ["refine_topic", "generate_joke", "generate_joke"]
+
+
+def test_graph_drawing_lights_up_nodes_and_filters_cards(lab):
+    nb = lab([IMPORT + '\nview = StreamView("subgraph", {"topic": "x"}, stream_subgraphs=True,'
+                       ' stream_mode=["debug", "values"]).start()\nview'])
+    nb.run_cell(0)
+    assert nb.wait_status(0, FINISHED) == "done"
+    view = nb.view(0)
+    view.locator(".lgw-section-graph .lgw-section-header").click()
+    node = view.locator('.lgw-node[data-node="child:write"]')
+    expect(node).to_have_class("lgw-node lgw-node-done")
+    view.locator('.lgw-node[data-node="prepare"]').click()
+    expect(view.locator('.lgw-step[data-name="prepare"]')).to_be_visible()
+    expect(view.locator('.lgw-step[data-name="finish"]')).to_be_hidden()
