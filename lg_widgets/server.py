@@ -41,6 +41,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process_group(process: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM the group a ``start_new_session`` process leads; SIGKILL it if it lingers."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout)
+    except ProcessLookupError:
+        pass
+
+
 class LocalServer:
     """A running ``langgraph dev`` process. Use ``.url``; ``.stop()`` or a ``with`` block ends it."""
 
@@ -126,15 +140,8 @@ class LocalServer:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the server and everything it started (its whole process group)."""
         process = self._process
-        if process is not None and process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout)
-            except ProcessLookupError:
-                pass
+        if process is not None:
+            stop_process_group(process, timeout)
         if process is not None and process.stdin is not None:
             process.stdin.close()
         shutil.rmtree(self._workdir, ignore_errors=True)

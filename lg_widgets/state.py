@@ -24,7 +24,7 @@ _NO_META = {"node": "", "tags": [], "namespace": []}
 
 def _is_ai_chunk(message: dict) -> bool:
     kind = str(message.get("type") or "")
-    return kind in ("AIMessageChunk", "ai") or kind.startswith("AIMessage")
+    return kind == "ai" or kind.startswith("AIMessage")
 
 
 def _strip_ns(namespace: Iterable[str]) -> tuple[str, ...]:
@@ -42,10 +42,7 @@ def _namespace_from_metadata(metadata: dict) -> tuple[str, ...]:
 def _result_dict(result: Any) -> Any:
     """Older servers send a task result as ``[[channel, value], ...]``."""
     if isinstance(result, list) and all(isinstance(p, (list, tuple)) and len(p) == 2 and isinstance(p[0], str) for p in result):
-        merged: dict[str, Any] = {}
-        for channel, value in result:
-            merged[channel] = value
-        return merged
+        return dict(result)
     return result
 
 
@@ -428,7 +425,7 @@ class RunState:
         kind = data.get("type")
         step = data.get("step") if isinstance(data.get("step"), int) else None
         if kind == "checkpoint":
-            self._add_checkpoint(payload, event, "debug")
+            self._add_checkpoint(payload, event)
         elif kind == "task":
             self._task_started(payload, event, "debug", step)
         elif kind == "task_result":
@@ -443,7 +440,7 @@ class RunState:
 
     def _on_checkpoints(self, event: StreamEvent) -> None:
         if isinstance(event.data, dict):
-            self._add_checkpoint(event.data, event, "checkpoints")
+            self._add_checkpoint(event.data, event)
 
     def _use_task_steps(self) -> None:
         """A debug/tasks event arrived: from now on they are the source of step cards."""
@@ -574,7 +571,7 @@ class RunState:
     def _on_custom(self, event: StreamEvent) -> None:
         self.custom.append({"namespace": list(event.namespace), "data": event.data, "t": self._t(event)})
 
-    def _add_checkpoint(self, payload: dict, event: StreamEvent, source: str) -> None:
+    def _add_checkpoint(self, payload: dict, event: StreamEvent) -> None:
         config = (payload.get("config") or {}).get("configurable") or {}
         parent = (payload.get("parent_config") or {}).get("configurable") or {}
         metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else {}
@@ -603,7 +600,7 @@ class RunState:
             "metadata": redact(metadata),
         })
         if not ns and not self._state_from_values and values is not None:
-            self._set_state(values, step, from_checkpoint=True)
+            self._set_state(values, step)
 
     def _on_values(self, event: StreamEvent) -> None:
         if event.namespace:
@@ -616,9 +613,9 @@ class RunState:
             values = {k: v for k, v in values.items() if k != "__interrupt__"}
         if not self._state_from_values:
             self._state_from_values = True
-        self._set_state(values, self._last_root_step, from_checkpoint=False)
+        self._set_state(values, self._last_root_step)
 
-    def _set_state(self, values: Any, step: int | None, from_checkpoint: bool) -> None:
+    def _set_state(self, values: Any, step: int | None) -> None:
         ops = state_ops(self.state if self._state_seen else {}, values)
         self._state_seen = True
         nodes = self._nodes_since_state

@@ -310,8 +310,6 @@ class StreamView(anywidget.AnyWidget):
             async for event in source:
                 self.events.append(event)
                 state.apply(event)
-                if self._stream is not None:
-                    state.set_ids(run_id=self._stream.run_id)
             if self._cancelling:  # the server closed the stream because we asked it to
                 self._mark_cancelled(state)
             elif state.error is not None and state.status == "error":
@@ -333,6 +331,8 @@ class StreamView(anywidget.AnyWidget):
                 graph_task.cancel()
             if client is not None:
                 await client.aclose()
+            if self._stream is not None:  # the metadata event names the run too; this covers a stream without one
+                state.set_ids(run_id=self._stream.run_id)
             state.take_changes()  # the final traits carry everything from here on
             self._publish_final()
 

@@ -141,25 +141,24 @@ def page(browser, artifacts, request):
 # ------------------------------------------------------------------ servers
 
 
-def _server_env(langgraph_url: str) -> dict[str, str]:
-    return {"LANGGRAPH_API_URL": langgraph_url}
+def _jupyter(app: str, server, tmp_path_factory):
+    """A Jupyter server whose kernels reach the demo graphs' ``langgraph dev`` through $LANGGRAPH_API_URL."""
+    jupyter = JupyterServer(app, tmp_path_factory.mktemp(app), env={"LANGGRAPH_API_URL": server.url})
+    jupyter.start()
+    yield jupyter
+    jupyter.stop()
 
 
 @pytest.fixture(scope="session")
 def lab_server(server, tmp_path_factory):
-    """JupyterLab 4; kernels reach the demo graphs' ``langgraph dev`` through $LANGGRAPH_API_URL."""
-    jupyter = JupyterServer("lab", tmp_path_factory.mktemp("jupyterlab"), env=_server_env(server.url))
-    jupyter.start()
-    yield jupyter
-    jupyter.stop()
+    """JupyterLab 4."""
+    yield from _jupyter("lab", server, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def notebook7_server(server, tmp_path_factory):
-    jupyter = JupyterServer("notebook", tmp_path_factory.mktemp("notebook7"), env=_server_env(server.url))
-    jupyter.start()
-    yield jupyter
-    jupyter.stop()
+    """Jupyter Notebook 7 (started only when a test asks for it)."""
+    yield from _jupyter("notebook", server, tmp_path_factory)
 
 
 def _notebook_opener(jupyter: JupyterServer, page, request):

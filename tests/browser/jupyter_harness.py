@@ -22,8 +22,6 @@ import json
 import os
 import pathlib
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +29,8 @@ from typing import Any
 
 import httpx
 import nbformat
+
+from lg_widgets.server import free_port, stop_process_group
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 START_TIMEOUT = 90.0
@@ -46,12 +46,6 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def write_settings(settings_dir: pathlib.Path, settings: dict[str, dict]) -> None:
@@ -146,17 +140,8 @@ class JupyterServer:
                            f"Its log:\n{self.log_tail()}")
 
     def stop(self, timeout: float = 15.0) -> None:
-        process = self.process
-        if process is None or process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, signal.SIGTERM)  # the server shuts its kernels down
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout)
-        except ProcessLookupError:
-            pass
+        if self.process is not None:
+            stop_process_group(self.process, timeout)  # SIGTERM: the server shuts its kernels down
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
         try:

@@ -11,12 +11,17 @@ IMPORT = "from lg_widgets import StreamView"
 FINISHED = ("done", "error", "cancelled", "interrupted")
 
 
-def test_resume_box_answers_an_interrupt_and_refuses_invalid_json(lab):
-    nb = lab([IMPORT + '\nview = StreamView("human", {"draft": "hello"}, thread_id="new",'
-                       ' stream_mode=["updates", "values", "debug"]).start()\nview'])
+def finished_view(lab, code: str, status: str):
+    """Run ``view = <code>.start(); view`` in a fresh notebook; wait until the run ends with ``status``."""
+    nb = lab([f"{IMPORT}\nview = {code}.start()\nview"])
     nb.run_cell(0)
-    assert nb.wait_status(0, FINISHED) == "interrupted"
-    view = nb.view(0)
+    assert nb.wait_status(0, FINISHED) == status
+    return nb, nb.view(0)
+
+
+def test_resume_box_answers_an_interrupt_and_refuses_invalid_json(lab):
+    nb, view = finished_view(lab, 'StreamView("human", {"draft": "hello"}, thread_id="new", '
+                                  'stream_mode=["updates", "values", "debug"])', "interrupted")
     box = view.locator(".lgw-resume-control")
     expect(box).to_be_visible()
     box.locator(".lgw-resume-input").fill("Goodbye")  # not JSON: explained, nothing sent
@@ -31,11 +36,8 @@ def test_resume_box_answers_an_interrupt_and_refuses_invalid_json(lab):
 
 
 def test_fork_button_runs_the_thread_again_as_a_branch(lab):
-    nb = lab([IMPORT + '\nview = StreamView("joke", {"topic": "tea"}, thread_id="new",'
-                       ' stream_mode=["updates", "values", "debug"]).start()\nview'])
-    nb.run_cell(0)
-    assert nb.wait_status(0, FINISHED) == "done"
-    view = nb.view(0)
+    nb, view = finished_view(lab, 'StreamView("joke", {"topic": "tea"}, thread_id="new", '
+                                  'stream_mode=["updates", "values", "debug"])', "done")
     fork = view.locator('.lgw-step[data-name="generate_joke"] .lgw-fork')
     expect(fork).to_be_visible()
     fork.click()
@@ -48,11 +50,8 @@ def test_fork_button_runs_the_thread_again_as_a_branch(lab):
 
 
 def test_graph_drawing_lights_up_nodes_and_filters_cards(lab):
-    nb = lab([IMPORT + '\nview = StreamView("subgraph", {"topic": "x"}, stream_subgraphs=True,'
-                       ' stream_mode=["debug", "values"]).start()\nview'])
-    nb.run_cell(0)
-    assert nb.wait_status(0, FINISHED) == "done"
-    view = nb.view(0)
+    _, view = finished_view(lab, 'StreamView("subgraph", {"topic": "x"}, stream_subgraphs=True, '
+                                 'stream_mode=["debug", "values"])', "done")
     view.locator(".lgw-section-graph .lgw-section-header").click()
     node = view.locator('.lgw-node[data-node="child:write"]')
     expect(node).to_have_class("lgw-node lgw-node-done")
