@@ -465,6 +465,7 @@ class RunStream:
 
 
 _SSE_FIELDS = frozenset({"event", "data", "id", "retry"})
+_SSE_LINE_STARTS = ("data:", "event:", "id:", "retry:", ":")  # what nearly every line starts with
 
 
 class _SSEReader:
@@ -482,8 +483,8 @@ class _SSEReader:
         found = []
         decode = self._decoder.decode
         for line in self._lines.decode(text):
-            # Cheap first-letter test before the exact one: fields are event, data, id, retry.
-            if line and line[0] not in "edir:" or line and line[0] != ":" and line.partition(":")[0] not in _SSE_FIELDS:
+            # The cheap test first; the exact one only for the rare rest ("data" alone is a field too).
+            if line and not line.startswith(_SSE_LINE_STARTS) and line.partition(":")[0] not in _SSE_FIELDS:
                 self._junk.append(line[:80])
                 continue
             sse = decode(line)

@@ -90,7 +90,7 @@ class RunState:
 
         self._first_time: float | None = None
         # token dedup: text each source has delivered per message id, and what reached `text`
-        self._source_len: dict[tuple[str, str], int] = {}
+        self._source_len: dict[str, dict[str, int]] = {_MESSAGES_TUPLE: {}, _MESSAGES_PARTIAL: {}, _EVENTS: {}}
         self._emitted: dict[str, int] = {}
         self._token_meta: dict[str, dict[str, Any]] = {}
         # step numbers: the latest checkpoint step per namespace, and a super-step
@@ -280,7 +280,11 @@ class RunState:
         kind = chunk.get("type")
         streamed = kind == "AIMessageChunk" or (str(kind or "").endswith("Chunk") and _is_ai_chunk(chunk))
         if streamed:
-            self._tokens(_MESSAGES_TUPLE, msg_id, delta=message_text(chunk.get("content")))
+            content = chunk.get("content")
+            self._tokens(_MESSAGES_TUPLE, msg_id, delta=content if type(content) is str else message_text(content))
+            if msg_id in self._message_index and not chunk.get("tool_calls"):
+                self._stale_messages.add(msg_id)  # the common case, one more token of a known message
+                return
         self._merge_message(msg_id, chunk, streamed)
 
     def _on_messages_metadata(self, event: StreamEvent) -> None:
@@ -338,11 +342,12 @@ class RunState:
 
         Sources that send deltas (messages-tuple, events) are tracked by length,
         so a 10,000-token message costs no more per token than a short one.
+        This runs once per token: it is kept flat on purpose.
         """
-        key = (source, msg_id)
-        before = self._source_len.get(key, 0)
+        lengths = self._source_len[source]
+        before = lengths.get(msg_id, 0)
         total = before + len(delta) if delta is not None else len(whole or "")
-        self._source_len[key] = total
+        lengths[msg_id] = total
         emitted = self._emitted.get(msg_id, 0)
         if total <= emitted:
             return
@@ -355,21 +360,24 @@ class RunState:
 
     def _append_text(self, new: str, meta: dict) -> None:
         start = self._text_len
+        end = self._text_len = start + len(new)
         self._text_parts.append(new)
-        self._text_len += len(new)
         self._text_cache = None
-        last = self.segments[-1] if self.segments else None
-        if last is not None and last["end"] == start and meta is self._last_segment_meta:
-            last["end"] = self._text_len
+        changes = self._changes
+        changes.text_parts.append(new)
+        segments = self.segments
+        if meta is self._last_segment_meta and segments[-1]["end"] == start:
+            segments[-1]["end"] = end  # the same node, tags and message: the segment grows
         else:
-            self.segments.append({"start": start, "end": self._text_len, **meta})
-        self._last_segment_meta = meta
-        self._changes.segments_from = min(self._changes.segments_from, len(self.segments) - 1)
-        self._changes.text_parts.append(new)
-        node = meta["node"]
-        if node and node != self.current_node and not meta["namespace"]:
-            self.current_node = node
-            self._changes.scalars.add("current_node")
+            segments.append({"start": start, "end": end, **meta})
+            self._last_segment_meta = meta
+            node = meta["node"]
+            if node and node != self.current_node and not meta["namespace"]:
+                self.current_node = node
+                changes.scalars.add("current_node")
+        last = len(segments) - 1
+        if last < changes.segments_from:
+            changes.segments_from = last
 
     @property
     def messages(self) -> list[dict[str, Any]]:
