@@ -14,6 +14,7 @@ from .errors import (
     StreamDisconnected,
     StreamStalled,
 )
+from .eventlog import EventLog
 from .protocol import StreamEvent, parse_event
 from .state import RunState
 
@@ -46,6 +47,7 @@ def __getattr__(name):
 
 
 __all__ = [
+    "EventLog",
     "HTTPStatusError",
     "InvalidArgument",
     "LGWidgetsError",

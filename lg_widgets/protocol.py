@@ -53,6 +53,8 @@ class StreamEvent:
     time: float = 0.0
     #: size of the raw data in characters, for traffic statistics
     size: int = field(default=0, compare=False)
+    #: the data's JSON text as it arrived (``None`` for events made from Python objects)
+    raw: str | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The event as JSON-compatible data, e.g. for recording to a file."""
@@ -87,7 +89,7 @@ def parse_event(name: str | None, data: str, id: str | None = None, time: float 
                 f"The server sent an {name!r} event whose data is not JSON ({exc}): {preview!r}. "
                 "Is the URL a LangGraph API server? Events received before this one are kept."
             ) from None
-    return StreamEvent(name, mode, namespace, payload, id or None, time, len(data or ""))
+    return StreamEvent(name, mode, namespace, payload, id or None, time, len(data or ""), data or None)
 
 
 def _loads(data: str) -> Any:

@@ -22,6 +22,7 @@ import traitlets as t
 from . import _background, sources
 from .client import LangGraphClient, RunRequest, RunStream, normalize_stream_mode, resolve_url
 from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
+from .eventlog import EventLog
 from .protocol import StreamEvent
 from .redact import redact_event_data
 from .state import RunState
@@ -90,7 +91,8 @@ class StreamView(anywidget.AnyWidget):
         self._api_key = api_key  # a plain attribute: never a trait, never synced or saved
         self.forked_from: str | None = None
         self._source_factory = None
-        self.events: list[StreamEvent] = []
+        #: every event of the run (parsed again from its JSON text when read: see EventLog)
+        self.events = EventLog()
         self._run_state = RunState(request.modes)
         self._future: concurrent.futures.Future | None = None
         self._stream: RunStream | None = None
@@ -283,7 +285,7 @@ class StreamView(anywidget.AnyWidget):
         if continue_view:
             self._run_state.continue_run()
         else:
-            self.events = []
+            self.events = EventLog()
             self._run_state = RunState(request.modes)
             self._run_state.set_status("connecting")
         self._exception = None
@@ -416,18 +418,17 @@ class StreamView(anywidget.AnyWidget):
 
     def _events_page(self, content: dict) -> dict:
         mode, kind = content.get("mode"), content.get("kind")
-        indexed = list(enumerate(self.events))
-        if mode:
-            indexed = [(i, e) for i, e in indexed if e.mode == mode]
-        if kind:
-            indexed = [(i, e) for i, e in indexed if isinstance(e.data, dict) and e.data.get("event") == kind]
+        events = self.events
+        chosen = [i for i, m in enumerate(events.modes()) if not mode or m == mode]
+        if kind:  # only these events need their data parsed
+            chosen = [i for i in chosen if isinstance(data := events[i].data, dict) and data.get("event") == kind]
         offset = max(0, int(content.get("offset") or 0))
         limit = min(MAX_EVENTS_PAGE, max(1, int(content.get("limit") or 100)))
-        page = [
-            {"index": i, "event": e.event, "mode": e.mode, "namespace": list(e.namespace), "id": e.id,
-             "data": preview(redact_event_data(e.data), limit=64 * 1024)}
-            for i, e in indexed[offset:offset + limit]
-        ]
-        return {"events": page, "total": len(indexed), "offset": offset}
+        page = []
+        for i in chosen[offset:offset + limit]:
+            e = events[i]
+            page.append({"index": i, "event": e.event, "mode": e.mode, "namespace": list(e.namespace), "id": e.id,
+                         "data": preview(redact_event_data(e.data), limit=64 * 1024)})
+        return {"events": page, "total": len(chosen), "offset": offset}
 
 
