@@ -50,9 +50,17 @@ export function truncate(s, max) {
   return `${str.slice(0, max)}…`;
 }
 
+// One formatter for every count: toLocaleString builds a new one per call (slow per frame).
+const NUMBER = new Intl.NumberFormat("en-US");
+
+/** 12345 → "12,345". */
+export function formatNumber(n) {
+  return NUMBER.format(typeof n === "number" && Number.isFinite(n) ? n : 0);
+}
+
 export function formatCount(n, singular, plural = `${singular}s`) {
   const v = typeof n === "number" && Number.isFinite(n) ? n : 0;
-  return `${v.toLocaleString("en-US")} ${v === 1 ? singular : plural}`;
+  return `${formatNumber(v)} ${v === 1 ? singular : plural}`;
 }
 
 /** Seconds since the start of the run → "+1.25s". */

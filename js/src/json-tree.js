@@ -4,7 +4,7 @@
 
 import { h, setText, show, clear, onActivate } from "./dom.js";
 import { isPreview, previewInfo } from "./preview.js";
-import { formatBytes } from "./format.js";
+import { formatBytes, formatNumber } from "./format.js";
 
 export const STRING_CAP = 2000;
 export const STRING_STEP = 20000;
@@ -43,7 +43,7 @@ function renderPrimitive(doc, el, v) {
     const shown = v.length > cap ? v.slice(0, cap) : v;
     text.data = `"${shown}${v.length > cap ? "…" : "\""}`;
     show(more, v.length > cap);
-    setText(more, v.length > cap ? `+${(v.length - cap).toLocaleString("en-US")} chars` : "");
+    setText(more, v.length > cap ? `+${formatNumber(v.length - cap)} chars` : "");
   };
   more.addEventListener("click", (e) => {
     if (e.stopPropagation) e.stopPropagation();

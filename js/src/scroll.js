@@ -18,6 +18,11 @@ export function nextFollow(metrics, slack = 8) {
 
 export function createAutoscroll(el, { onChange } = {}) {
   let follow = true;
+  let frame = null; // a pending requestAnimationFrame
+  const win = el.ownerDocument && el.ownerDocument.defaultView;
+  const toBottom = () => {
+    if (typeof el.scrollHeight === "number") el.scrollTop = el.scrollHeight;
+  };
   const onScroll = () => {
     const next = nextFollow(el);
     if (next !== follow) {
@@ -30,17 +35,30 @@ export function createAutoscroll(el, { onChange } = {}) {
     get following() {
       return follow;
     },
-    /** Call after content was added. */
+    /**
+     * Call after content was added. Scrolls in the next animation frame: reading
+     * scrollHeight now would force a layout per delta, on top of the frame's own.
+     */
     update() {
-      if (follow && typeof el.scrollHeight === "number") el.scrollTop = el.scrollHeight;
+      if (!follow || frame !== null) return;
+      if (!win || typeof win.requestAnimationFrame !== "function") {
+        toBottom(); // a host without frames (tests): at once
+        return;
+      }
+      frame = win.requestAnimationFrame(() => {
+        frame = null;
+        if (follow) toBottom();
+      });
     },
     jump() {
       follow = true;
       if (onChange) onChange(follow);
-      if (typeof el.scrollHeight === "number") el.scrollTop = el.scrollHeight;
+      toBottom();
     },
     destroy() {
       el.removeEventListener("scroll", onScroll);
+      if (frame !== null) win.cancelAnimationFrame(frame);
+      frame = null;
     },
   };
 }

@@ -94,3 +94,22 @@ test("autoscroll follows while at the bottom and stops after the user scrolls up
   assert.equal(pane.scrollTop, 300, "follows again");
   w.cleanup();
 });
+
+test("in a browser, autoscroll waits for the next animation frame, once for many deltas", () => {
+  const w = mountView({ status: "idle", text: "" });
+  const pane = w.$(".lgw-text");
+  const win = w.document.defaultView;
+  const frames = [];
+  win.requestAnimationFrame = (cb) => frames.push(cb);
+  win.cancelAnimationFrame = () => {};
+  Object.defineProperty(pane, "scrollHeight", { get: () => 500, configurable: true });
+  Object.defineProperty(pane, "clientHeight", { get: () => 50, configurable: true });
+  pane.scrollTop = 0;
+  w.model.custom({ type: "delta", seq: 1, status: "running", text: "a" });
+  w.model.custom({ type: "delta", seq: 2, text: "b" });
+  assert.equal(pane.scrollTop, 0, "no layout read while deltas arrive");
+  assert.equal(frames.length, 1, "one frame for both deltas");
+  frames.shift()();
+  assert.equal(pane.scrollTop, 500);
+  w.cleanup();
+});

@@ -53,6 +53,20 @@ def test_tokens_stream_live_and_end_equal_to_the_kernel_text(lab):
     expect(view.locator(".lgw-status-tokens")).to_have_text(f"{len(kernel_text):,} chars")
     assert nb.kernel_json("view.status") == "done"
 
+    # The text is laid out in chunks (one block each); copying it gives the text itself.
+    copied = view.locator(".lgw-text").evaluate("""(el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      const clipboard = new DataTransfer();
+      el.querySelector(".lgw-text-chunk").dispatchEvent(
+        new ClipboardEvent("copy", {clipboardData: clipboard, bubbles: true, cancelable: true}));
+      return {text: clipboard.getData("text/plain"), chunks: el.querySelectorAll(".lgw-text-chunk").length};
+    }""")
+    assert copied["chunks"] >= 2, copied["chunks"]
+    assert copied["text"] == kernel_text
+
 
 def test_joke_has_one_card_per_step_diffs_and_raw_events(lab):
     nb = lab([IMPORT + "\n" + JOKE])

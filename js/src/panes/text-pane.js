@@ -1,14 +1,15 @@
-// Live token text. One text node, appended to; autoscroll follows the bottom until the
-// user scrolls up. Filters show text[start:end] of matching segments.
+// Live token text, appended to in block chunks (text-chunks.js); autoscroll follows the
+// bottom until the user scrolls up. Filters show text[start:end] of matching segments.
 import { h, show } from "../dom.js";
 import { createAutoscroll } from "../scroll.js";
 import { mergeSegments, filterText, isFilterActive, cpLength } from "../segments.js";
 import { createFilters } from "../filters.js";
+import { createChunkedText } from "../text-chunks.js";
+import { formatNumber } from "../format.js";
 
 export function createTextPane(doc, { onLength } = {}) {
   const textEl = h(doc, "div.lgw-text", { "aria-live": "off", "data-empty": "" });
-  const node = doc.createTextNode("");
-  textEl.appendChild(node);
+  const chunks = createChunkedText(doc, textEl);
   const jump = h(doc, "button.lgw-jump", { type: "button", title: "follow new tokens" }, "↓ follow");
   show(jump, false);
   const scroll = createAutoscroll(textEl, { onChange: (follow) => show(jump, !follow) });
@@ -17,24 +18,37 @@ export function createTextPane(doc, { onLength } = {}) {
   const el = h(doc, "div.lgw-text-pane", null, filters.el, h(doc, "div.lgw-text-wrap", null, textEl, jump));
 
   let full = "";
+  let fullLength = 0; // code points, what the kernel counts
   let segments = [];
   let shown = "";
 
-  function render() {
+  function render(appended) {
     const active = isFilterActive(filters.filter);
-    const desired = active ? filterText(full, segments, filters.filter) : full;
-    if (desired === shown) return;
-    if (desired.length > shown.length && desired.startsWith(shown)) {
-      node.appendData(desired.slice(shown.length));
+    if (!active && typeof appended === "string") {
+      // Tokens arrived and every character is shown: append them, no comparison of the whole text.
+      if (!appended) return;
+      chunks.append(appended);
+      shown = full;
     } else {
-      node.data = desired;
+      const desired = active ? filterText(full, segments, filters.filter) : full;
+      if (desired === shown) return;
+      if (desired.length > shown.length && desired.startsWith(shown)) {
+        chunks.append(desired.slice(shown.length));
+      } else {
+        chunks.set(desired);
+      }
+      shown = desired;
     }
-    shown = desired;
     if (shown) textEl.removeAttribute("data-empty");
     else textEl.setAttribute("data-empty", "");
-    filters.setNote(active ? `${cpLength(desired).toLocaleString("en-US")} of ${cpLength(full).toLocaleString("en-US")} chars` : "");
+    filters.setNote(active ? `${formatNumber(cpLength(shown))} of ${formatNumber(fullLength)} chars` : "");
     scroll.update();
-    if (onLength) onLength(cpLength(full));
+    if (onLength) onLength(fullLength);
+  }
+
+  function setFull(text) {
+    full = text;
+    fullLength = cpLength(full);
   }
 
   return {
@@ -50,13 +64,14 @@ export function createTextPane(doc, { onLength } = {}) {
     },
     /** Final trait / snapshot: reconcile (append when it extends what is shown). */
     setText(text) {
-      full = typeof text === "string" ? text : "";
+      setFull(typeof text === "string" ? text : "");
       render();
     },
     appendText(s) {
       if (!s) return;
       full += s;
-      render();
+      fullLength += cpLength(s);
+      render(s);
     },
     setSegments(list) {
       segments = Array.isArray(list) ? list.slice() : [];
@@ -70,15 +85,18 @@ export function createTextPane(doc, { onLength } = {}) {
     },
     /** Apply a delta's text and segments together, one render. */
     applyDelta(text, segs) {
-      if (typeof text === "string") full += text;
+      const appended = typeof text === "string" ? text : "";
+      full += appended;
+      fullLength += cpLength(appended);
       if (Array.isArray(segs)) {
         segments = mergeSegments(segments, segs);
         filters.setSegments(segments);
       }
-      render();
+      render(appended);
     },
     destroy() {
       scroll.destroy();
+      chunks.destroy();
     },
   };
 }
