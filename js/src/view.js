@@ -72,8 +72,10 @@ export function createView({ model, el, options = {} }) {
   });
   stepsSection.body.appendChild(steps.el);
 
-  const graphSection = createSection(doc, { title: "Graph", className: "lgw-section-graph", collapsed: true });
   const graph = createGraphPane(doc, { onSelect: (name) => steps.setNameFilter(name) });
+  const graphSection = createSection(doc, {
+    title: "Graph", className: "lgw-section-graph", collapsed: true, onToggle: (open) => graph.setOpen(open),
+  });
   graphSection.body.appendChild(graph.el);
   const resume = createResumeControl(doc, { onResume: (value) => requests.request({ type: "resume", value }) });
   let lastSteps = [];

@@ -13,8 +13,24 @@ const GRAPH = {
 };
 const step = (key, name, status, extra = {}) => ({ key, id: key, name, status, namespace: [], parent: null, ...extra });
 
+/** Mount, then open the Graph section (it is drawn only once opened). */
+function mountOpen(traits) {
+  const w = mount(traits);
+  w.click(w.$(".lgw-section-graph .lgw-section-header"));
+  return w;
+}
+
+test("the graph is drawn only when its section is opened", () => {
+  const w = mount({ status: "done", graph: GRAPH, steps: [] });
+  assert.equal(w.$$(".lgw-node").length, 0, "no layout while the section is closed");
+  w.click(w.$(".lgw-section-graph .lgw-section-header"));
+  assert.equal(w.$$(".lgw-node").length, GRAPH.nodes.length);
+  w.model.set("graph", { nodes: [{ id: "only" }], edges: [] });
+  assert.equal(w.$$(".lgw-node").length, 1, "an open section draws a new graph at once");
+});
+
 test("the graph is drawn as SVG, one node per graph node, labels literal", () => {
-  const { $$, el } = mount({ status: "done", graph: GRAPH, steps: [] });
+  const { $$, el } = mountOpen({ status: "done", graph: GRAPH, steps: [] });
   const nodes = $$(".lgw-node");
   assert.equal(nodes.length, GRAPH.nodes.length);
   assert.ok(el.textContent.includes(HOSTILE), "a hostile node name shows as text");
@@ -27,14 +43,14 @@ test("node states follow the steps, subgraph steps included", () => {
   const steps = [step("a", "prepare", "done"), step("b", "research", "running", { namespace: ["child:t1"] })];
   assert.equal(nodeIdOf(steps[1]), "child:research");
   assert.deepEqual([...nodeStates(steps)], [["prepare", "done"], ["child:research", "running"]]);
-  const { $ } = mount({ status: "running", graph: GRAPH, steps });
+  const { $ } = mountOpen({ status: "running", graph: GRAPH, steps });
   assert.ok($('[data-node="prepare"]').classList.contains("lgw-node-done"));
   assert.ok($('[data-node="child:research"]').classList.contains("lgw-node-running"));
 });
 
 test("clicking a node filters the step cards to it, clicking again shows all", () => {
   const steps = [step("a", "prepare", "done"), step("b", "finish", "done")];
-  const { $, $$, click } = mount({ status: "done", graph: { nodes: [{ id: "prepare" }, { id: "finish" }], edges: [] }, steps });
+  const { $, $$, click } = mountOpen({ status: "done", graph: { nodes: [{ id: "prepare" }, { id: "finish" }], edges: [] }, steps });
   click($('[data-node="prepare"]'));
   assert.deepEqual($$(".lgw-step").map((c) => c.hasAttribute("hidden")), [false, true]);
   click($('[data-node="prepare"]'));

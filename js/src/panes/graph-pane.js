@@ -71,6 +71,11 @@ export function createGraphPane(doc, { onSelect } = {}) {
   let nodeEls = new Map();
   let selected = null;
   let svgEl = null;
+  // The layout costs ~20 ms a view in JupyterLab: it waits until the pane is opened.
+  let open = false;
+  let graph = null;
+  let drawn = true; // nothing to draw yet
+  let steps = [];
 
   function select(id) {
     selected = selected === id ? null : id;
@@ -79,59 +84,78 @@ export function createGraphPane(doc, { onSelect } = {}) {
     if (onSelect) onSelect(selected ? selected.split(":").pop() : null);
   }
 
+  function draw() {
+    drawn = true;
+    if (svgEl) svgEl.remove();
+    svgEl = null;
+    nodeEls = new Map();
+    if (!graph) return;
+    const g = layoutGraph(graph);
+    const size = g.graph();
+    svgEl = svg(doc, "svg", { class: "lgw-graph-svg", width: size.width || 0, height: size.height || 0,
+      viewBox: `0 0 ${(size.width || 0).toFixed(1)} ${(size.height || 0).toFixed(1)}` });
+    for (const id of g.nodes()) {
+      const n = g.node(id);
+      if (!n || !n.cluster) continue;
+      const box = svg(doc, "g", { class: "lgw-cluster" });
+      box.appendChild(svg(doc, "rect", { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height, rx: 6 }));
+      const label = svg(doc, "text", { x: n.x - n.width / 2 + 6, y: n.y - n.height / 2 + 12 });
+      label.textContent = n.label;
+      box.appendChild(label);
+      svgEl.appendChild(box);
+    }
+    for (const e of g.edges()) {
+      const data = g.edge(e);
+      const d = (data.points || []).map((p, i) => `${i ? "L" : "M"}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" ");
+      svgEl.appendChild(svg(doc, "path", { d, class: data.conditional ? "lgw-edge lgw-edge-conditional" : "lgw-edge" }));
+    }
+    for (const id of g.nodes()) {
+      const n = g.node(id);
+      if (!n || n.cluster) continue;
+      const node = svg(doc, "g", { class: "lgw-node", "data-node": id, tabindex: "0", role: "button" });
+      node.appendChild(svg(doc, "rect", { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height, rx: 4 }));
+      const label = svg(doc, "text", { x: n.x, y: n.y + 4, "text-anchor": "middle" });
+      label.textContent = n.label;
+      node.appendChild(label);
+      node.addEventListener("click", () => select(id));
+      node.addEventListener("keydown", (ev) => {
+        if (ev.key === "Enter" || ev.key === " ") select(id);
+      });
+      nodeEls.set(id, node);
+      svgEl.appendChild(node);
+    }
+    el.appendChild(svgEl);
+    paintStates();
+  }
+
+  function paintStates() {
+    const states = nodeStates(steps);
+    for (const [id, node] of nodeEls) {
+      const st = states.get(id);
+      for (const s of ["running", "done", "error", "interrupted"]) node.classList.toggle(`lgw-node-${s}`, st === s);
+    }
+  }
+
   return {
     el,
     get nodes() {
       return nodeEls;
     },
-    setGraph(graph) {
-      if (svgEl) svgEl.remove();
-      nodeEls = new Map();
-      const empty = !graph || !Array.isArray(graph.nodes) || graph.nodes.length === 0;
+    setGraph(value) {
+      const empty = !value || !Array.isArray(value.nodes) || value.nodes.length === 0;
       show(el, !empty);
-      if (empty) return;
-      const g = layoutGraph(graph);
-      const size = g.graph();
-      svgEl = svg(doc, "svg", { class: "lgw-graph-svg", width: size.width || 0, height: size.height || 0,
-        viewBox: `0 0 ${(size.width || 0).toFixed(1)} ${(size.height || 0).toFixed(1)}` });
-      for (const id of g.nodes()) {
-        const n = g.node(id);
-        if (!n || !n.cluster) continue;
-        const box = svg(doc, "g", { class: "lgw-cluster" });
-        box.appendChild(svg(doc, "rect", { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height, rx: 6 }));
-        const label = svg(doc, "text", { x: n.x - n.width / 2 + 6, y: n.y - n.height / 2 + 12 });
-        label.textContent = n.label;
-        box.appendChild(label);
-        svgEl.appendChild(box);
-      }
-      for (const e of g.edges()) {
-        const data = g.edge(e);
-        const d = (data.points || []).map((p, i) => `${i ? "L" : "M"}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" ");
-        svgEl.appendChild(svg(doc, "path", { d, class: data.conditional ? "lgw-edge lgw-edge-conditional" : "lgw-edge" }));
-      }
-      for (const id of g.nodes()) {
-        const n = g.node(id);
-        if (!n || n.cluster) continue;
-        const node = svg(doc, "g", { class: "lgw-node", "data-node": id, tabindex: "0", role: "button" });
-        node.appendChild(svg(doc, "rect", { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height, rx: 4 }));
-        const label = svg(doc, "text", { x: n.x, y: n.y + 4, "text-anchor": "middle" });
-        label.textContent = n.label;
-        node.appendChild(label);
-        node.addEventListener("click", () => select(id));
-        node.addEventListener("keydown", (ev) => {
-          if (ev.key === "Enter" || ev.key === " ") select(id);
-        });
-        nodeEls.set(id, node);
-        svgEl.appendChild(node);
-      }
-      el.appendChild(svgEl);
+      graph = empty ? null : value;
+      drawn = false;
+      if (open) draw();
     },
-    setSteps(steps) {
-      const states = nodeStates(steps);
-      for (const [id, node] of nodeEls) {
-        const st = states.get(id);
-        for (const s of ["running", "done", "error", "interrupted"]) node.classList.toggle(`lgw-node-${s}`, st === s);
-      }
+    /** The section was opened or closed: draw on the first opening after a change. */
+    setOpen(value) {
+      open = !!value;
+      if (open && !drawn) draw();
+    },
+    setSteps(value) {
+      steps = Array.isArray(value) ? value : [];
+      paintStates();
     },
   };
 }
