@@ -8,9 +8,11 @@ and pair of ``debug`` task events per super-step, like a real agent run.
 from __future__ import annotations
 
 import json
+import pathlib
 import random
 import socket
-import threading
+import subprocess
+import sys
 import time
 
 import uvicorn
@@ -59,37 +61,54 @@ def encode(events: list[tuple[str, str]]) -> bytes:
     return "".join(f"event: {name}\ndata: {data}\n\n" for name, data in events).encode()
 
 
+def app(payload: bytes, chunk_size: int = 64 * 1024) -> Starlette:
+    """``POST /runs/stream`` answers the canned bytes, in chunks like a real server's writes."""
+
+    async def stream(request):
+        async def body():
+            for start in range(0, len(payload), chunk_size):
+                yield payload[start:start + chunk_size]
+        return StreamingResponse(body(), media_type="text/event-stream",
+                                 headers={"content-location": "/runs/run-canned"})
+
+    return Starlette(routes=[Route("/runs/stream", stream, methods=["POST"])])
+
+
 class CannedServer:
-    """Serves ``POST /runs/stream`` with the canned bytes on a free loopback port."""
+    """Serves the canned stream of ``count`` events on a free loopback port, from another process.
 
-    def __init__(self, payload: bytes, chunk_size: int = 64 * 1024):
-        self.payload = payload
-        self.chunk_size = chunk_size
+    Another process, like a real LangGraph server: in a thread of the measuring
+    process it would share the GIL with the client it serves, and the figures
+    would measure the interpreter's thread switching as much as the client.
+    """
 
-        async def stream(request):
-            async def body():
-                for start in range(0, len(self.payload), self.chunk_size):
-                    yield self.payload[start:start + self.chunk_size]
-            return StreamingResponse(body(), media_type="text/event-stream",
-                                     headers={"content-location": "/runs/run-canned"})
-
-        app = Starlette(routes=[Route("/runs/stream", stream, methods=["POST"])])
+    def __init__(self, count: int):
+        self.count = count
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error"))
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._process: subprocess.Popen | None = None
 
     def __enter__(self) -> "CannedServer":
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("canned server did not start")
-            time.sleep(0.01)
-        return self
+        self._process = subprocess.Popen([sys.executable, "-m", "benchmarks.canned", str(self.port), str(self.count)],
+                                         cwd=pathlib.Path(__file__).resolve().parent.parent)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__()
+                    raise RuntimeError("the canned server did not start") from None
+                time.sleep(0.05)
 
     def __exit__(self, *exc) -> None:
-        self._server.should_exit = True
-        self._thread.join(5)
+        self._process.terminate()
+        self._process.wait(10)
+
+
+if __name__ == "__main__":
+    port, count = int(sys.argv[1]), int(sys.argv[2])
+    uvicorn.run(app(encode(canned_events(count))), host="127.0.0.1", port=port, log_level="error")
