@@ -109,7 +109,8 @@ class RunState:
         self._unclaimed_tasks: dict[tuple[tuple[str, ...], str], list[str]] = {}
         self._changes = _ChangeLog()
         # how many items of each list the change log has already handed out
-        self._marks = {"diffs": 0, "custom": 0, "checkpoints": 0, "interrupts": 0}
+        self._marks = {"segments": 0, "diffs": 0, "custom": 0, "checkpoints": 0, "interrupts": 0}
+        self._counts_sent: dict[str, int] = {}
 
     # ------------------------------------------------------------------ reading
 
@@ -375,9 +376,6 @@ class RunState:
             if node and node != self.current_node and not meta["namespace"]:
                 self.current_node = node
                 changes.scalars.add("current_node")
-        last = len(segments) - 1
-        if last < changes.segments_from:
-            changes.segments_from = last
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -647,14 +645,17 @@ class RunState:
         delta: dict[str, Any] = {}
         if changes.text_parts:
             delta["text"] = "".join(changes.text_parts)
-        if changes.segments_from < len(self.segments):
-            delta["segments"] = self.segments[changes.segments_from:]
+        marks = self._marks
+        # Only new segments: each one ends where the next starts and the last at the end
+        # of the text, so a segment that only grew needs no resending (the front end knows).
+        if len(self.segments) > marks["segments"]:
+            delta["segments"] = self.segments[marks["segments"]:]
+            marks["segments"] = len(self.segments)
         if changes.steps_reset:
             delta["steps_reset"] = True
             delta["steps"] = list(self.steps)
         elif changes.steps:
             delta["steps"] = [self.steps[self._step_index[k]] for k in changes.steps if k in self._step_index]
-        marks = self._marks
         for name in ("diffs", "custom", "checkpoints"):
             items = getattr(self, name)
             if len(items) > marks[name]:
@@ -664,7 +665,10 @@ class RunState:
             delta["interrupts"] = list(self.interrupts)
             marks["interrupts"] = len(self.interrupts)
         if changes.counted:
-            changes.scalars.update(("counts", "event_count", "duration"))
+            changes.scalars.update(("event_count", "duration"))
+            sent = self._counts_sent
+            delta["counts"] = {mode: n for mode, n in self.counts.items() if sent.get(mode) != n}  # merged
+            sent.update(delta["counts"])
         for name in changes.scalars:
             if name != "state":
                 delta[name] = getattr(self, name)
@@ -672,11 +676,10 @@ class RunState:
 
 
 class _ChangeLog:
-    __slots__ = ("text_parts", "segments_from", "steps", "steps_reset", "scalars", "interrupts_changed", "counted")
+    __slots__ = ("text_parts", "steps", "steps_reset", "scalars", "interrupts_changed", "counted")
 
     def __init__(self) -> None:
         self.text_parts: list[str] = []
-        self.segments_from = 1 << 62
         self.steps: dict[str, None] = _OrderedSet()
         self.steps_reset = False
         self.scalars: set[str] = set()

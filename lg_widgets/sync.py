@@ -58,6 +58,8 @@ def shape_delta(delta: dict[str, Any]) -> dict[str, Any]:
     for name, shaper in _SHAPERS.items():
         if name in shaped:
             shaped[name] = [shaper(item) for item in shaped[name]]
+    if "duration" in shaped:  # the status line's clock: milliseconds are plenty
+        shaped["duration"] = round(shaped["duration"], 3)
     return shaped
 
 

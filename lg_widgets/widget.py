@@ -350,10 +350,25 @@ class StreamView(anywidget.AnyWidget):
     async def _flush_every_frame(self, state: RunState) -> None:
         while True:
             await asyncio.sleep(FRAME)
-            delta = state.take_changes()
-            if delta:
-                self._seq += 1
-                self.send({"type": "delta", "seq": self._seq, **shape_delta(delta)})
+            self._flush(state)
+
+    def _flush(self, state: RunState) -> None:
+        """Send what changed since the last frame (on the run's loop, between two events)."""
+        delta = state.take_changes()
+        if delta:
+            self._seq += 1
+            self.send({"type": "delta", "seq": self._seq, **shape_delta(delta)})
+
+    def _send_snapshot(self) -> None:
+        """Everything so far, for a view that attached mid-run (on the run's loop, between two events).
+
+        The pending changes go out first as a delta of their own: the snapshot, with
+        that delta's seq, already holds them, and the views that had the last delta need them.
+        """
+        if not self.running:
+            return  # ended meanwhile: the final traits hold everything
+        self._flush(self._run_state)
+        self.send({"type": "snapshot", "seq": self._seq, "data": shape_snapshot(self._run_state.to_dict())})
 
     async def _cancel(self) -> None:
         self._cancelling = True
@@ -396,7 +411,7 @@ class StreamView(anywidget.AnyWidget):
         try:
             if kind == "hello":
                 if self.running:
-                    self.send({"type": "snapshot", "seq": self._seq, "data": shape_snapshot(self._run_state.to_dict())})
+                    _background.loop().call_soon_threadsafe(self._send_snapshot)
                 return
             if kind == "cancel":
                 self.cancel()

@@ -26,9 +26,12 @@ class RecordingComm(BaseComm):
         RecordingComm.instances.append(self)
 
     def publish_msg(self, msg_type: str, data: Any = None, metadata: Any = None, buffers: Any = None, **keys: Any) -> None:
-        size = len(json.dumps(data, ensure_ascii=False, default=str).encode()) + sum(len(b) for b in buffers or [])
+        # What the wire carries: the JSON as of now (a kernel serialises each message as it is sent;
+        # the objects in it, e.g. the fold's own lists, may change afterwards).
+        encoded = json.dumps(data, ensure_ascii=False, default=str)
+        size = len(encoded.encode()) + sum(len(b) for b in buffers or [])
         with self._lock:
-            self.messages.append({"msg_type": msg_type, "data": data, "bytes": size})
+            self.messages.append({"msg_type": msg_type, "data": json.loads(encoded), "bytes": size})
             self.bytes_sent += size
 
     def custom_messages(self) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import pytest
 
 import reference as ref
 from recordings import FIXTURES, load_recording
+from wire_view import WireView
 from lg_widgets import MalformedStream, RunState, parse_event
 from lg_widgets.diff import replay
 
@@ -172,8 +173,24 @@ def test_change_log_hands_out_each_item_once():
     state.apply(ev("messages", [{"type": "AIMessageChunk", "id": "m", "content": "c"}, {}]))
     second = state.take_changes()
     assert second["text"] == "c" and "custom" not in second
-    assert second["segments"] == [{"start": 0, "end": 3, "node": "", "tags": [], "namespace": [], "message": "m"}]
+    # The segment only grew (its end follows the text on the front end), and only one count changed.
+    assert first["segments"] == [{"start": 0, "end": 3, "node": "", "tags": [], "namespace": [], "message": "m"}]
+    assert "segments" not in second
+    assert first["counts"] == {"messages": 1, "custom": 1} and second["counts"] == {"messages": 2}
     assert state.take_changes() == {}
+
+
+@pytest.mark.parametrize("name", RECORDINGS)
+@pytest.mark.parametrize("every", [1, 3, 50])
+def test_deltas_rebuild_text_segments_and_counts(name, every):
+    """What the front end rebuilds from deltas taken every few events is the fold's own data."""
+    state, view = RunState(), WireView()
+    for i, event in enumerate(load_recording(name)):
+        state.apply(event)
+        if i % every == 0:
+            view.delta(state.take_changes())
+    view.delta(state.take_changes())
+    assert (view.text, view.segments, view.counts) == (state.text, state.segments, state.counts)
 
 
 def test_error_event_then_close():

@@ -19,6 +19,21 @@ export function mergeSegments(existing, incoming) {
   return out;
 }
 
+/**
+ * Merge a delta's new segments and set every end the delta leaves implicit: segments tile
+ * the text, so each ends where the next starts and the last at the end of the text
+ * (`length`, in code points). Only the tail can change: earlier segments are kept as they are.
+ */
+export function extendSegments(existing, incoming, length) {
+  const out = mergeSegments(existing, incoming);
+  const first = Math.max(0, Math.min(existing.length, out.length) - 1);
+  for (let i = first; i < out.length; i += 1) {
+    const end = i + 1 < out.length ? out[i + 1].start : length;
+    if (out[i].end !== end) out[i] = { ...out[i], end };
+  }
+  return out;
+}
+
 export function isFilterActive(f) {
   return !!f && (f.node != null || f.tag != null || f.namespace != null);
 }

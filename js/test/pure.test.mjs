@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mergeSegments, filterText, segmentOptions, isFilterActive, segmentMatches, cpLength } from "../src/segments.js";
+import { mergeSegments, extendSegments, filterText, segmentOptions, isFilterActive, segmentMatches, cpLength } from "../src/segments.js";
 import { classifyOp, formatPath, summarizeOps, opHasValue } from "../src/ops.js";
 import { formatDuration, stepDuration, formatBytes, formatNamespace } from "../src/format.js";
 import { isAtBottom, nextFollow } from "../src/scroll.js";
@@ -148,4 +148,14 @@ test("diff op values that equal the final state are resolved from it", () => {
   const out = resolveStateRefs(diffs, state);
   assert.deepEqual(out[0].ops[0].value, { x: 2 });
   assert.equal(out[0].ops[1].value, undefined);
+});
+
+test("extendSegments: ends follow the next start and the text length; untouched segments are kept", () => {
+  const a = { start: 0, end: 3, node: "a" };
+  const b = { start: 3, end: 4, node: "b" };
+  const out = extendSegments([a, b], [{ start: 6, end: 6, node: "c" }], 9);
+  assert.equal(out[0], a, "earlier segments are the same objects");
+  assert.deepEqual(out.map((s) => [s.start, s.end]), [[0, 3], [3, 6], [6, 9]]);
+  assert.deepEqual(extendSegments([], [], 5), []);
+  assert.deepEqual(extendSegments([a], [], 7).map((s) => s.end), [7]);
 });

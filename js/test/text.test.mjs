@@ -113,3 +113,18 @@ test("in a browser, autoscroll waits for the next animation frame, once for many
   assert.equal(pane.scrollTop, 500);
   w.cleanup();
 });
+
+test("deltas send only new segments: the last one grows with the text, the one before ends where the next starts", () => {
+  const w = mountView({ status: "idle", text: "" });
+  const text = w.view.panes.text;
+  const seg = (start, node) => ({ start, end: start, node, namespace: [], tags: [] }); // ends as sent: stale
+  w.model.custom({ type: "delta", seq: 1, status: "running", text: "ab", segments: [seg(0, "a")] });
+  w.model.custom({ type: "delta", seq: 2, text: "cd" });
+  w.model.custom({ type: "delta", seq: 3, text: "XY😀", segments: [seg(4, "b")] });
+  w.model.custom({ type: "delta", seq: 4, text: "Z" });
+  text.filters.setFilter({ node: "a" });
+  assert.equal(w.$(".lgw-text").textContent, "abcd");
+  text.filters.setFilter({ node: "b" });
+  assert.equal(w.$(".lgw-text").textContent, "XY😀Z");
+  w.cleanup();
+});

@@ -2,7 +2,7 @@
 // bottom until the user scrolls up. Filters show text[start:end] of matching segments.
 import { h, show } from "../dom.js";
 import { createAutoscroll } from "../scroll.js";
-import { mergeSegments, filterText, isFilterActive, cpLength } from "../segments.js";
+import { extendSegments, filterText, isFilterActive, cpLength } from "../segments.js";
 import { createFilters } from "../filters.js";
 import { createChunkedText } from "../text-chunks.js";
 import { formatNumber } from "../format.js";
@@ -46,11 +46,6 @@ export function createTextPane(doc, { onLength } = {}) {
     if (onLength) onLength(fullLength);
   }
 
-  function setFull(text) {
-    full = text;
-    fullLength = cpLength(full);
-  }
-
   return {
     el,
     textEl,
@@ -64,22 +59,12 @@ export function createTextPane(doc, { onLength } = {}) {
     },
     /** Final trait / snapshot: reconcile (append when it extends what is shown). */
     setText(text) {
-      setFull(typeof text === "string" ? text : "");
+      full = typeof text === "string" ? text : "";
+      fullLength = cpLength(full);
       render();
-    },
-    appendText(s) {
-      if (!s) return;
-      full += s;
-      fullLength += cpLength(s);
-      render(s);
     },
     setSegments(list) {
       segments = Array.isArray(list) ? list.slice() : [];
-      filters.setSegments(segments);
-      render();
-    },
-    addSegments(list) {
-      segments = mergeSegments(segments, list);
       filters.setSegments(segments);
       render();
     },
@@ -88,9 +73,9 @@ export function createTextPane(doc, { onLength } = {}) {
       const appended = typeof text === "string" ? text : "";
       full += appended;
       fullLength += cpLength(appended);
-      if (Array.isArray(segs)) {
-        segments = mergeSegments(segments, segs);
-        filters.setSegments(segments);
+      if (Array.isArray(segs) || (appended && segments.length)) {
+        segments = extendSegments(segments, Array.isArray(segs) ? segs : [], fullLength);
+        if (Array.isArray(segs)) filters.setSegments(segments);
       }
       render(appended);
     },
