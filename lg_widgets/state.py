@@ -10,6 +10,7 @@ diffs. See ``docs/architecture.md`` for the shape of every field.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Iterable
 
 from .diff import state_ops
@@ -20,6 +21,10 @@ from .redact import redact
 _MESSAGES_TUPLE, _MESSAGES_PARTIAL, _EVENTS = "messages-tuple", "messages/partial", "events"
 
 _NO_META = {"node": "", "tags": [], "namespace": []}
+
+#: What ``to_dict()`` hands out that the fold changes in place as a run goes on.
+_SHARED_AFTER_A_RUN = ("segments", "_messages", "steps", "checkpoints", "diffs", "custom", "interrupts",
+                       "counts", "event_kinds")
 
 
 def _is_ai_chunk(message: dict) -> bool:
@@ -193,7 +198,11 @@ class RunState:
         """A new run continues this one on the same thread (resume, or another input).
 
         Everything shown so far stays; the interrupts it answers count as resolved.
+        The fold goes on with copies of its data: what it had may be held elsewhere
+        (a widget's final traits) and must not change under its holder.
         """
+        for name in _SHARED_AFTER_A_RUN:
+            setattr(self, name, copy.deepcopy(getattr(self, name)))
         for interrupt in self.interrupts:
             interrupt["resolved"] = True
         self._changes.interrupts_changed = True

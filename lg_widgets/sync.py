@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 #: Values whose JSON is longer than this travel as a preview while streaming.
 PREVIEW_LIMIT = 2048
 PREVIEW_CHARS = 240
@@ -22,10 +24,20 @@ def preview(value: Any, limit: int = PREVIEW_LIMIT) -> Any:
         return value
     if isinstance(value, str) and len(value) <= limit // 4:
         return value
-    encoded = json.dumps(value, ensure_ascii=False, default=str)
+    encoded = json_bytes(value)
     if len(encoded) <= limit:
         return value
-    return {"__lg_preview__": encoded[:PREVIEW_CHARS], "bytes": len(encoded.encode())}
+    # A cut inside a multi-byte character drops that character's bytes.
+    return {"__lg_preview__": encoded[:PREVIEW_CHARS].decode(errors="ignore"), "bytes": len(encoded)}
+
+
+def json_bytes(value: Any) -> bytes:
+    """``value`` as JSON: orjson (it sizes every step's input and result in every delta), or
+    json for what orjson refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, default=str).encode()
 
 
 def preview_step(step: dict) -> dict:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
+import json
+import logging
 import os
 import pathlib
 from typing import Any, AsyncIterable
 
 import anywidget
-import orjson
 import traitlets as t
 
 from . import _background, sources
@@ -26,10 +27,11 @@ from .eventlog import EventLog
 from .protocol import StreamEvent
 from .redact import redact_event_data
 from .state import RunState
-from .sync import diffs_to_json, messages_to_json, preview, shape_delta, shape_snapshot
+from .sync import diffs_to_json, json_bytes, messages_to_json, preview, shape_delta, shape_snapshot
 from .transcript import as_html, as_text
 
 _STATIC = pathlib.Path(__file__).parent / "static"
+_log = logging.getLogger(__name__)
 
 #: Seconds between two deltas sent to the front end while a run streams.
 FRAME = 0.05
@@ -291,7 +293,7 @@ class StreamView(anywidget.AnyWidget):
         self._exception = None
         self._cancelling = False
         self._stream = None
-        self._publish_final()
+        self._publish(final=False)
         self._future = _background.submit(self._stream_run(request, source))
         return self
 
@@ -336,7 +338,7 @@ class StreamView(anywidget.AnyWidget):
             if self._stream is not None:  # the metadata event names the run too; this covers a stream without one
                 state.set_ids(run_id=self._stream.run_id)
             state.take_changes()  # the final traits carry everything from here on
-            self._publish_final()
+            self._publish(final=True)
 
     async def _load_graph(self, client: LangGraphClient, assistant_id: str) -> None:
         """The assistant's drawable graph; left empty when the server can't say (the view works without it)."""
@@ -350,7 +352,10 @@ class StreamView(anywidget.AnyWidget):
     async def _flush_every_frame(self, state: RunState) -> None:
         while True:
             await asyncio.sleep(FRAME)
-            self._flush(state)
+            try:
+                self._flush(state)
+            except Exception:  # a bug must not stop the live view; the final traits still come
+                _log.exception("lg_widgets: a live update of the view failed")
 
     def _flush(self, state: RunState) -> None:
         """Send what changed since the last frame (on the run's loop, between two events)."""
@@ -392,11 +397,17 @@ class StreamView(anywidget.AnyWidget):
         if self._exception is not None:
             raise self._exception
 
-    def _publish_final(self) -> None:
-        """Set every synced trait from the fold, in one comm message."""
-        # A copy: the fold keeps growing its own lists, and a trait holding the same object
-        # would compare equal to its new value at the end and never be sent.
-        data = orjson.loads(orjson.dumps(self._run_state.to_dict(), default=str))
+    def _publish(self, final: bool) -> None:
+        """Set every synced trait from the fold, in one comm message.
+
+        Before a run the traits take a copy: the fold goes on changing its own lists, and
+        a trait holding them would compare equal to their final value and never be sent.
+        At the end they take the fold's own data, which the fold no longer changes
+        (``RunState.continue_run`` works on copies): no copy of a whole run.
+        """
+        data = self._run_state.to_dict()
+        if not final:
+            data = json.loads(json_bytes(data))
         with self.hold_sync():
             for name, value in data.items():
                 setattr(self, name, value)

@@ -30,6 +30,21 @@ def test_interrupt_then_resume_from_python(server, comms):
     assert view.interrupts[0]["resolved"] is True
 
 
+def test_a_resumed_run_reaches_the_page_and_leaves_the_first_runs_traits_alone(server, comms):
+    view = interrupted_view(server)
+    held = view.steps, view.interrupts, view.segments  # the first run's final traits
+    before = [[dict(item) for item in values] for values in held]
+    view.resume("yes", wait=True)
+    assert [[dict(item) for item in values] for values in held] == before, "nothing changed under its holder"
+    received = {}  # the last value of each trait the page got
+    for message in comms.instances[-1].messages:
+        if (message["data"] or {}).get("method") == "update":
+            received.update(message["data"]["state"])
+    assert [i["resolved"] for i in received["interrupts"]] == [True]
+    assert [s["key"] for s in received["steps"]] == [s["key"] for s in view.steps]
+    assert len(view.steps) > len(before[0])
+
+
 def test_resume_through_the_page(server, comms):
     view = interrupted_view(server)
     comm = comms.instances[-1]

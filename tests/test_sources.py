@@ -100,3 +100,23 @@ def test_compare_modes_runs_each_mode_separately(server, comms):
         assert all(e.mode in (mode.replace("messages-tuple", "messages"), "metadata") for e in view.events)
     text = repr(comparison)
     assert text.splitlines()[0].split() == ["mode", "events", "bytes", "token", "chars", "steps", "state", "keys", "status"]
+
+
+def test_integers_beyond_64_bits_stream_and_publish(tmp_path, comms):
+    """Integers beyond 64 bits (json parses them, orjson refuses): previews and traits still work."""
+    huge = 2 ** 70
+    records = [
+        {"event": "metadata", "data": {"run_id": "r"}, "id": None, "t": 0.0},
+        {"event": "debug", "data": {"type": "task", "step": 1, "payload": {
+            "id": "t1", "name": "n", "input": {"big": huge, "notes": "x" * 5000}, "triggers": []}}, "id": None, "t": 0.01},
+        {"event": "values", "data": {"big": huge}, "id": None, "t": 0.02},
+    ]
+    path = tmp_path / "huge.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [{"format": "lg_widgets.recording/1", "assistant_id": "x",
+                                                        "stream_mode": ["debug", "values"]}, *records]))
+    view = StreamView.replay(path, speed=0.05)
+    view.run()
+    assert view.status == "done" and view.state == {"big": huge}
+    assert view.steps[0]["input"]["big"] == huge
+    steps_sent = [s for m in comms.instances[-1].custom_messages() if m["type"] == "delta" for s in m.get("steps", [])]
+    assert steps_sent and steps_sent[0]["input"]["bytes"] > 5000, "the big input travelled as a preview"
