@@ -57,7 +57,11 @@ async def lg_ingest(url: str) -> RunState:
 
 
 def alternate(measured, baseline, repeats: int) -> tuple[float, float, float]:
-    """Median times of ``measured`` and ``baseline``, run alternately, and their ratio."""
+    """Median times of ``measured`` and ``baseline``, run in pairs, and the median of the pairs' ratios.
+
+    A slow spell of a shared machine slows both halves of a pair alike: the ratio
+    of each pair is steadier than the ratio of two medians.
+    """
     ours, theirs = [], []
     for _ in range(repeats):
         gc.collect()
@@ -68,8 +72,8 @@ def alternate(measured, baseline, repeats: int) -> tuple[float, float, float]:
         t2 = time.perf_counter()
         theirs.append(t1 - t0)
         ours.append(t2 - t1)
-    mine, base = statistics.median(ours), statistics.median(theirs)
-    return mine, base, mine / base
+    ratio = statistics.median(mine / base for mine, base in zip(ours, theirs))
+    return statistics.median(ours), statistics.median(theirs), ratio
 
 
 @contextlib.contextmanager
@@ -104,10 +108,12 @@ def widget_ingest_figure(events: int, repeats: int) -> dict:
     """The same canned stream through a whole StreamView (client, fold, coalesced deltas, final traits)."""
     from lg_widgets import StreamView
 
-    with recording_comms():
+    with recording_comms() as comms:
         with CannedServer(events) as server:
             def through_view():
-                StreamView("canned", url=server.url, stream_mode=E2E_MODES).run()
+                # One view at a time, closed after its run: views kept alive pile up across repeats.
+                StreamView("canned", url=server.url, stream_mode=E2E_MODES).run().close()
+                comms.instances.clear()
 
             through_view()
             ours, base, ratio = alternate(through_view, lambda: asyncio.run(baseline_ingest(server.url)), repeats)
@@ -187,9 +193,10 @@ async def sdk_run(url: str, tokens: int) -> None:
 def end_to_end_figure(url: str, tokens: int, repeats: int) -> dict:
     from lg_widgets import StreamView
 
-    with recording_comms():
+    with recording_comms() as comms:
         def ours():
-            StreamView("long", {"tokens": tokens}, url=url, stream_mode=E2E_MODES).run()
+            StreamView("long", {"tokens": tokens}, url=url, stream_mode=E2E_MODES).run().close()
+            comms.instances.clear()
 
         ours()
         asyncio.run(sdk_run(url, tokens))
