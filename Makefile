@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo lab test test-js test-py browser-deps notebooks bench bench-browser bench-quick fixtures clean
+.PHONY: setup demo lab test test-js test-py browser-deps notebooks bench bench-browser bench-instructions bench-quick fixtures clean
 
 setup: $(STAMP)
 
@@ -50,8 +50,13 @@ bench: setup
 bench-browser: setup browser-deps
 	$(PY) -m benchmarks.browser
 
+# Instruction counts (valgrind's callgrind): the same every run, however busy the machine.
+bench-instructions: setup
+	$(PY) -m benchmarks.instructions
+
 bench-quick: setup
 	$(PY) -m benchmarks --quick
+	$(PY) -m benchmarks.instructions --check --events 500
 
 fixtures: setup
 	$(PY) scripts/record_fixtures.py
