@@ -3,8 +3,8 @@
     python -m benchmarks.instructions [--events N]
 
 Each path runs once in a fresh interpreter under callgrind against the canned
-stream (served by another process, not counted). A run that only imports and
-warms up the same modules is subtracted from each, so what is compared is the
+stream (served by another process, not counted). A run that only imports
+the same modules is subtracted from each, so what is compared is the
 ingest alone: raw httpx-sse + json.loads (the baseline), the client + fold, and
 a whole StreamView.run(). Takes a few minutes (callgrind runs ~50x slower).
 """
@@ -23,27 +23,11 @@ import tempfile
 from .canned import CannedServer, canned_events, encode
 
 PATHS = {
-    "nothing": "imports and warm-up only (subtracted from the others)",
+    "nothing": "imports only (subtracted from the others)",
     "baseline": "httpx-sse + json.loads",
     "ingest": "LangGraphClient + RunState (parse + fold)",
     "view": "StreamView.run() (client, fold, deltas, final traits, comm JSON)",
 }
-
-
-def run_path(path: str, url: str) -> None:
-    """The measured part of one path (run inside callgrind by ``count``)."""
-    from . import __main__ as bench
-
-    if path == "nothing":
-        return
-    if path == "baseline":
-        asyncio.run(bench.baseline_ingest(url))
-    elif path == "ingest":
-        asyncio.run(bench.lg_ingest(url))
-    elif path == "view":
-        from lg_widgets import StreamView
-
-        StreamView("canned", url=url, stream_mode=bench.E2E_MODES).run()
 
 
 def count(path: str, url: str) -> int:
@@ -59,17 +43,22 @@ def count(path: str, url: str) -> int:
     return int(found.group(1))
 
 
-def _prepare_and_run(path: str, url: str) -> None:
+def run_path(path: str, url: str) -> None:
+    """Import what every path imports, then run ``path``'s ingest once (inside callgrind for ``count``)."""
     # The same imports and comm for every path, so that subtracting "nothing" leaves the ingest alone.
     import httpx_sse  # noqa: F401
 
-    from lg_widgets import RunState, StreamView  # noqa: F401
-    from lg_widgets.client import LangGraphClient  # noqa: F401
+    from lg_widgets import StreamView
 
     from . import __main__ as bench
 
     with bench.recording_comms():
-        run_path(path, url)
+        if path == "baseline":
+            asyncio.run(bench.baseline_ingest(url))
+        elif path == "ingest":
+            asyncio.run(bench.lg_ingest(url))
+        elif path == "view":
+            StreamView("canned", url=url, stream_mode=bench.E2E_MODES).run()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,12 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run", nargs=2, metavar=("PATH", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run:
-        _prepare_and_run(*args.run)
+        run_path(*args.run)
         return 0
     if args.check:
         with CannedServer(args.events) as server:
             for path in PATHS:
-                _prepare_and_run(path, server.url)
+                run_path(path, server.url)
         print(f"benchmarks.instructions: every path ran on {args.events:,} events")
         return 0
     if not shutil.which("valgrind"):

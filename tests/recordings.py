@@ -8,6 +8,8 @@ import pathlib
 from lg_widgets import StreamEvent, parse_event
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+#: The names of the recorded streams, e.g. "joke_all_modes_threaded".
+RECORDINGS = sorted(p.stem for p in FIXTURES.glob("*.jsonl"))
 
 
 def load_recording(name: str) -> list[StreamEvent]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from recordings import FIXTURES, load_recording
+from recordings import RECORDINGS, load_recording
 from lg_widgets import EventLog, StreamEvent, parse_event
 
-RECORDINGS = sorted(p.stem for p in FIXTURES.glob("*.jsonl"))
 
 
 @pytest.mark.parametrize("name", RECORDINGS)

@@ -7,12 +7,11 @@ import json
 import pytest
 
 import reference as ref
-from recordings import FIXTURES, load_recording
+from recordings import RECORDINGS, load_recording
 from wire_view import WireView
 from lg_widgets import MalformedStream, RunState, parse_event
 from lg_widgets.diff import replay
 
-RECORDINGS = sorted(p.stem for p in FIXTURES.glob("*.jsonl"))
 
 
 def ev(event: str, data, t: float = 0.0, id: str | None = None):

@@ -85,9 +85,6 @@ export function createChunkedText(doc, el) {
       chunks = [];
       append(text);
     },
-    get count() {
-      return chunks.length;
-    },
     destroy() {
       el.removeEventListener("copy", onCopy);
     },
