@@ -1,0 +1,158 @@
+"""Step cards: one per graph task, from ``debug`` / ``tasks`` events, else from ``updates``.
+
+``debug`` and ``tasks`` report the same tasks (started, then finished with a result,
+an error or interrupts) and upsert the same card. Without them, each ``updates``
+entry is a finished card of its own. A subgraph's steps name the task that ran the
+subgraph in their namespace (``node:task_id``): that is their ``parent``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..protocol import parent_task_id
+from ..types import Step
+
+
+def _result_dict(result: Any) -> Any:
+    """Older servers send a task result as ``[[channel, value], ...]``."""
+    if isinstance(result, list) and all(isinstance(p, (list, tuple)) and len(p) == 2 and isinstance(p[0], str) for p in result):
+        return dict(result)
+    return result
+
+
+class StepReducer:
+    def __init__(self, from_tasks: bool):
+        #: debug/tasks events are the source of the cards (else updates, until one arrives)
+        self.from_tasks = from_tasks
+        self.steps: list[Step] = []
+        self._index: dict[str, int] = {}
+        #: keys of cards that were added or changed, in order (may repeat)
+        self.step_log: list[str] = []
+        #: keys of cards that were taken away (updates cards, once debug/tasks take over)
+        self.removed_log: list[str] = []
+        # step numbers: the latest checkpoint step per namespace, and a super-step
+        # counter for `tasks`-only runs (which carry no step numbers)
+        self._checkpoint_step: dict[tuple[str, ...], int] = {}
+        self._latest_checkpoint: dict[tuple[str, ...], str] = {}
+        self._superstep: dict[tuple[str, ...], int] = {}
+        self._last_was_result: dict[tuple[str, ...], bool] = {}
+        self._updates_seq = 0
+        # the task ids subgraph namespaces named that no `updates` card has taken yet
+        self._unclaimed_tasks: dict[tuple[tuple[str, ...], str], list[str]] = {}
+
+    def step(self, key: str) -> Step:
+        return self.steps[self._index[key]]
+
+    def has(self, key: str) -> bool:
+        return key in self._index
+
+    def new_namespace(self, ns: tuple[str, ...]) -> None:
+        name, _, task_id = ns[-1].partition(":")
+        if task_id:
+            self._unclaimed_tasks.setdefault((ns[:-1], name), []).append(task_id)
+
+    def checkpoint(self, ns: tuple[str, ...], step: Any, checkpoint_id: str) -> None:
+        """A checkpoint was saved: later tasks of ``ns`` run from it, as step ``step + 1``."""
+        if isinstance(step, int):
+            self._checkpoint_step[ns] = step
+        if checkpoint_id:
+            self._latest_checkpoint[ns] = checkpoint_id
+
+    def task_started(self, payload: dict, ns: tuple[str, ...], source: str, step: int | None, t: float) -> Step:
+        self._use_tasks()
+        number = self._step_number(ns, step, starting=True)
+        self._last_was_result[ns] = False
+        card = self._upsert(str(payload.get("id") or ""), payload.get("name"), ns, source)
+        if card["step"] is None:
+            card["step"] = number
+        if "input" in payload:
+            card["input"] = payload.get("input")
+        if payload.get("triggers") is not None:
+            card["triggers"] = list(payload.get("triggers") or [])
+        if card["started"] is None:
+            card["started"] = t
+        if card["checkpoint_id"] is None:  # the checkpoint the task ran from: fork there to re-run it
+            card["checkpoint_id"] = self._latest_checkpoint.get(ns)
+        return card
+
+    def task_finished(self, payload: dict, ns: tuple[str, ...], source: str, step: int | None, t: float) -> Step:
+        """The task's card, with its result, error and interrupts (the caller records those interrupts)."""
+        self._use_tasks()
+        self._last_was_result[ns] = True
+        card = self._upsert(str(payload.get("id") or ""), payload.get("name"), ns, source)
+        if card["step"] is None:
+            card["step"] = self._step_number(ns, step, starting=False)
+        if "result" in payload:
+            card["result"] = _result_dict(payload.get("result"))
+        error = payload.get("error")
+        card["error"] = None if error is None else str(error)
+        card["interrupts"] = [i for i in payload.get("interrupts") or [] if isinstance(i, dict)]
+        card["status"] = "error" if error else ("interrupted" if card["interrupts"] else "done")
+        if card["ended"] is None:
+            card["ended"] = t
+        return card
+
+    def update(self, node: str, update: Any, ns: tuple[str, ...], t: float) -> None:
+        """One node's ``updates`` entry: a finished card, unless debug/tasks make the cards."""
+        if self.from_tasks:
+            return
+        # A node that ran a subgraph takes the task id its subgraph's namespace named,
+        # so the subgraph's cards can hang under it.
+        waiting = self._unclaimed_tasks.get((ns, node))
+        if waiting:
+            step_id = waiting.pop(0)
+        else:
+            self._updates_seq += 1
+            step_id = f"update-{self._updates_seq}"
+        card = self._upsert(step_id, node, ns, "updates")
+        card["result"], card["status"], card["started"], card["ended"] = update, "done", t, t
+
+    def end(self, status: str) -> None:
+        """The run ended: a step the server never reported back on ends with it."""
+        for card in self.steps:
+            if card["status"] == "running":
+                card["status"] = status  # type: ignore[typeddict-item]
+                self.step_log.append(card["key"])
+
+    # internals -------------------------------------------------------------
+
+    def _use_tasks(self) -> None:
+        """A debug/tasks event arrived: from now on they are the source of step cards."""
+        if self.from_tasks:
+            return
+        self.from_tasks = True
+        removed = [s["key"] for s in self.steps if s["source"] == "updates"]
+        if removed:
+            self.steps = [s for s in self.steps if s["source"] != "updates"]
+            self._index = {s["key"]: i for i, s in enumerate(self.steps)}
+            self.removed_log.extend(removed)
+
+    def _step_number(self, ns: tuple[str, ...], given: int | None, starting: bool) -> int | None:
+        if given is not None:
+            return given
+        if ns in self._checkpoint_step:
+            return self._checkpoint_step[ns] + 1
+        if starting and self._last_was_result.get(ns, True):
+            self._superstep[ns] = self._superstep.get(ns, 0) + 1
+        return self._superstep.get(ns)
+
+    def _upsert(self, task_id: str, name: Any, ns: tuple[str, ...], source: str) -> Step:
+        key = "|".join(ns) + "/" + task_id
+        index = self._index.get(key)
+        if index is None:
+            card: Step = {
+                "key": key, "id": task_id, "name": str(name or ""), "namespace": list(ns),
+                "parent": parent_task_id(ns), "step": None, "status": "running",
+                "input": None, "result": None, "error": None, "interrupts": [], "triggers": [],
+                "started": None, "ended": None, "checkpoint_id": None,
+                "source": source,  # type: ignore[typeddict-item]
+            }
+            self._index[key] = len(self.steps)
+            self.steps.append(card)
+        else:
+            card = self.steps[index]
+            if name and not card["name"]:
+                card["name"] = str(name)
+        self.step_log.append(key)
+        return card

@@ -1,0 +1,228 @@
+"""Model tokens and messages: ``text``, its ``segments``, and messages merged by id.
+
+Three modes carry the same tokens (``messages-tuple``, ``messages/partial``,
+``events``); each token reaches ``text`` once, whichever modes the run asked for.
+Sources that send deltas are tracked by length per message, so a 10,000-token
+message costs no more per token than a short one. The token path runs once per
+event: it is kept flat on purpose.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from ..protocol import message_text
+from ..types import Message, Segment
+
+MESSAGES_TUPLE, MESSAGES_PARTIAL, EVENTS = "messages-tuple", "messages/partial", "events"
+
+_NO_META: dict[str, Any] = {"node": "", "tags": [], "namespace": []}
+
+
+def is_ai(message: dict) -> bool:
+    kind = str(message.get("type") or "")
+    return kind == "ai" or kind.startswith("AIMessage")
+
+
+def namespace_from_metadata(metadata: dict) -> tuple[str, ...]:
+    # checkpoint_ns of a token's node is "parent:task|node:task": the namespace is all but the last.
+    ns = metadata.get("langgraph_checkpoint_ns") or metadata.get("checkpoint_ns") or ""
+    parts = [p for p in str(ns).split("|") if p]
+    return tuple(parts[:-1])
+
+
+def message_texts(text: str, segments: Iterable[Mapping[str, Any]], ids: Iterable[str] | None = None
+                  ) -> dict[str, str]:
+    """Each message's streamed text, joined from the segments of ``text`` that carry its id."""
+    wanted = None if ids is None else set(ids)
+    pieces: dict[str, list[str]] = {}
+    for segment in segments:
+        message = str(segment.get("message"))
+        if wanted is None or message in wanted:
+            pieces.setdefault(message, []).append(text[segment["start"]:segment["end"]])
+    return {message: "".join(parts) for message, parts in pieces.items()}
+
+
+class TokenReducer:
+    """Folds the token-carrying events.
+
+    Each event method returns the node of a new root-graph segment of text (the node
+    that is speaking now), else None.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._joined = ""
+        self._joined_parts = 0
+        self.length = 0  # of text, in code points
+        self.segments: list[Segment] = []
+        self._last_segment_meta: dict | None = None
+        self._messages: list[Message] = []
+        self._message_index: dict[str, int] = {}
+        #: ids of messages whose entry changed other than by growing text, in order (may repeat)
+        self.message_log: list[str] = []
+        self._stale_text: set[str] = set()
+        self._source_len: dict[str, dict[str, int]] = {MESSAGES_TUPLE: {}, MESSAGES_PARTIAL: {}, EVENTS: {}}
+        self._emitted: dict[str, int] = {}
+        self._token_meta: dict[str, dict[str, Any]] = {}
+
+    # reading ---------------------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        if self._joined_parts != len(self._parts):
+            self._joined += "".join(self._parts[self._joined_parts:])
+            self._parts = [self._joined]  # compact: one string instead of a part per token
+            self._joined_parts = 1
+        return self._joined
+
+    def text_since(self, offset: int) -> str:
+        """The text appended after the first ``offset`` code points."""
+        return self.text[offset:] if offset < self.length else ""
+
+    @property
+    def messages(self) -> list[Message]:
+        """Messages merged by id; a streamed message's text is joined from its segments when read."""
+        if self._stale_text:
+            for msg_id, text in message_texts(self.text, self.segments, self._stale_text).items():
+                entry = self._messages[self._message_index[msg_id]]
+                entry["text"] = entry["content"] = text
+            self._stale_text.clear()
+        return self._messages
+
+    def message(self, msg_id: str) -> Message:
+        return self.messages[self._message_index[msg_id]]
+
+    # events ------------------------------------------------------------------
+
+    def messages_tuple(self, data: Any, namespace: tuple[str, ...], fallback_id: str) -> str | None:
+        if not (isinstance(data, list) and data and isinstance(data[0], dict)):
+            return None
+        chunk = data[0]
+        msg_id = chunk.get("id")
+        msg_id = str(msg_id) if msg_id else fallback_id
+        known = self._token_meta.get(msg_id)
+        if known is None or not known["node"]:
+            metadata = data[1] if len(data) > 1 and isinstance(data[1], dict) else {}
+            self._remember_meta(msg_id, metadata, namespace)
+        kind = chunk.get("type")
+        streamed = kind == "AIMessageChunk" or (str(kind or "").endswith("Chunk") and is_ai(chunk))
+        content = chunk.get("content")
+        node = None
+        if streamed:
+            node = self._tokens(MESSAGES_TUPLE, msg_id, delta=content if type(content) is str else message_text(content))
+            if msg_id in self._message_index and not chunk.get("tool_calls"):
+                self._stale_text.add(msg_id)  # the common case, one more token of a known message
+                return node
+        elif is_ai(chunk):
+            # A whole AI message (a model that does not stream, or a node that returns one):
+            # its text counts once, less what its own tokens already delivered.
+            node = self._tokens(MESSAGES_TUPLE, msg_id, whole=message_text(content))
+        self._merge(msg_id, chunk, streamed)
+        return node
+
+    def messages_metadata(self, data: Any, namespace: tuple[str, ...]) -> None:
+        if isinstance(data, dict):
+            for msg_id, entry in data.items():
+                meta = entry.get("metadata") if isinstance(entry, dict) else None
+                self._remember_meta(str(msg_id), meta if isinstance(meta, dict) else {}, namespace)
+
+    def messages_partial(self, data: Any, fallback_id: str, complete: bool = False) -> str | None:
+        """``messages/partial``: each message so far (not a delta); ``complete``: each whole message."""
+        node = None
+        for message in data if isinstance(data, list) else ():
+            if not isinstance(message, dict):
+                continue
+            msg_id = str(message.get("id") or fallback_id)
+            if is_ai(message):
+                node = self._tokens(MESSAGES_PARTIAL, msg_id, whole=message_text(message.get("content"))) or node
+            self._merge(msg_id, message, streamed=is_ai(message) and not complete)
+        return node
+
+    def chat_model_stream(self, data: dict, namespace: tuple[str, ...], fallback_id: str) -> str | None:
+        """An ``events``-mode ``on_chat_model_stream`` event."""
+        chunk = (data.get("data") or {}).get("chunk")
+        if not isinstance(chunk, dict):
+            return None
+        msg_id = str(chunk.get("id") or data.get("run_id") or fallback_id)
+        metadata = dict(data.get("metadata") or {})
+        metadata.setdefault("tags", data.get("tags") or [])
+        self._remember_meta(msg_id, metadata, namespace)
+        node = self._tokens(EVENTS, msg_id, delta=message_text(chunk.get("content")))
+        self._merge(msg_id, {**chunk, "type": chunk.get("type") or "AIMessageChunk"}, streamed=True)
+        return node
+
+    # internals -------------------------------------------------------------
+
+    def _remember_meta(self, msg_id: str, metadata: dict, namespace: tuple[str, ...]) -> None:
+        known = self._token_meta.get(msg_id)
+        if known is not None and (known["node"] or not metadata):
+            return  # the first metadata that names a node wins; later chunks repeat it
+        node = metadata.get("langgraph_node") or ""
+        # LangGraph's own `seq:step:N` bookkeeping tags (events mode has them, messages-tuple
+        # doesn't): dropped, so a message's tags don't depend on which mode arrived first.
+        tags = [t for t in metadata.get("tags") or [] if not str(t).startswith("seq:step")]
+        ns = tuple(namespace) or namespace_from_metadata(metadata)
+        self._token_meta[msg_id] = {"node": str(node), "tags": [str(t) for t in tags], "namespace": list(ns),
+                                    "message": msg_id}
+
+    def _tokens(self, source: str, msg_id: str, delta: str | None = None, whole: str | None = None) -> str | None:
+        """One source's new text for a message: append to ``text`` only what no source delivered yet."""
+        lengths = self._source_len[source]
+        before = lengths.get(msg_id, 0)
+        total = before + len(delta) if delta is not None else len(whole or "")
+        lengths[msg_id] = total
+        emitted = self._emitted.get(msg_id, 0)
+        if total <= emitted:
+            return None
+        new = delta[emitted - before:] if delta is not None else (whole or "")[emitted:]
+        self._emitted[msg_id] = total
+        meta = self._token_meta.get(msg_id)
+        if meta is None:  # e.g. messages/partial without a messages/metadata event first
+            meta = self._token_meta[msg_id] = {**_NO_META, "message": msg_id}
+        return self._append_text(new, meta)
+
+    def _append_text(self, new: str, meta: dict) -> str | None:
+        start = self.length
+        end = self.length = start + len(new)
+        self._parts.append(new)
+        segments = self.segments
+        if meta is self._last_segment_meta and segments[-1]["end"] == start:
+            segments[-1]["end"] = end  # the same node, tags and message: the segment grows
+            return None
+        segments.append({"start": start, "end": end, **meta})  # type: ignore[typeddict-item]
+        self._last_segment_meta = meta
+        return meta["node"] if not meta["namespace"] else None
+
+    def _merge(self, msg_id: str, message: dict, streamed: bool) -> None:
+        index = self._message_index.get(msg_id)
+        if streamed and index is not None and not message.get("tool_calls"):
+            self._stale_text.add(msg_id)  # the common case: one more token of a known message
+            return
+        if index is None:
+            meta = self._token_meta.get(msg_id) or _NO_META
+            entry: Message = {
+                "id": msg_id, "type": message.get("type"), "content": "", "text": "",
+                "name": message.get("name"), "tool_calls": [], "node": meta["node"],
+                "namespace": meta["namespace"],
+            }
+            self._message_index[msg_id] = len(self._messages)
+            self._messages.append(entry)
+        else:
+            entry = self._messages[index]
+        if streamed:
+            self._stale_text.add(msg_id)
+            entry["type"] = entry["type"] or message.get("type")
+        else:
+            entry["type"] = message.get("type") or entry["type"]
+            if "content" in message:
+                entry["content"] = message["content"]
+                entry["text"] = message_text(entry["content"]) or entry["text"]
+                self._stale_text.discard(msg_id)
+        if message.get("name"):
+            entry["name"] = message["name"]
+        if message.get("tool_calls"):
+            entry["tool_calls"] = message["tool_calls"]
+        if message.get("tool_call_id"):
+            entry["tool_call_id"] = message["tool_call_id"]
+        self.message_log.append(msg_id)

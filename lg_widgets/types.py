@@ -1,0 +1,128 @@
+"""The shapes of the data a view holds: what its synced traits contain, as ``TypedDict``s.
+
+Every value is JSON-compatible. ``docs/architecture.md`` shows the same shapes
+beside the live contract that carries them to the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict, get_args
+
+Status = Literal["idle", "connecting", "running", "interrupted", "done", "error", "cancelled"]
+#: Every status a run can be in, in the order a run goes through them.
+STATUSES: tuple[str, ...] = get_args(Status)
+
+StepStatus = Literal["running", "done", "error", "interrupted", "cancelled"]
+
+ErrorKind = Literal["run", "http", "connection", "stream", "cancelled", "argument", "server", "internal"]
+
+
+class ErrorInfo(TypedDict):
+    """Why a run ended badly (``error`` trait)."""
+
+    #: the exception's class name (``RunError``'s is the graph's own, e.g. ``"ValueError"``)
+    type: str
+    message: str
+    #: ``run``: the graph raised; ``http``: a 4xx/5xx; ``connection``: no server or the stream was cut
+    #: and could not be rejoined; ``stream``: malformed or stalled stream; ``cancelled``: ``cancel()``;
+    #: ``argument``: a bad argument found late; ``server``: the embedded server did not start;
+    #: ``internal``: a bug in lg_widgets (the message says what).
+    kind: ErrorKind
+
+
+class Segment(TypedDict):
+    """A run of ``text`` from one model call: ``text[start:end]``."""
+
+    start: int
+    end: int
+    node: str
+    tags: list[str]
+    namespace: list[str]
+    #: the id of the message these tokens belong to
+    message: str
+
+
+class Message(TypedDict, total=False):
+    """A message merged by id from the token modes (``messages`` trait)."""
+
+    id: str
+    type: str | None
+    content: Any
+    #: the plain text of ``content``
+    text: str
+    name: str | None
+    tool_calls: list[dict[str, Any]]
+    tool_call_id: str
+    node: str
+    namespace: list[str]
+
+
+class Step(TypedDict):
+    """One task of the graph (``steps`` trait): a card on the page."""
+
+    #: unique in the run: ``"<namespace>/<task id>"``
+    key: str
+    id: str
+    name: str
+    namespace: list[str]
+    #: the task id of the step that ran this step's subgraph, else None
+    parent: str | None
+    step: int | None
+    status: StepStatus
+    input: Any
+    result: Any
+    error: str | None
+    interrupts: list[dict[str, Any]]
+    triggers: list[str]
+    #: seconds since the run's first event (arrival times)
+    started: float | None
+    ended: float | None
+    #: the checkpoint the task ran from (fork there to run it again)
+    checkpoint_id: str | None
+    source: Literal["debug", "tasks", "updates"]
+
+
+class Checkpoint(TypedDict):
+    checkpoint_id: str
+    parent_checkpoint_id: str | None
+    namespace: list[str]
+    step: int | None
+    source: str | None
+    next: list[str]
+    values: Any
+    metadata: dict[str, Any]
+
+
+class Diff(TypedDict):
+    """The RFC 6902 ops from one state to the next; replaying them all from ``{}`` gives ``state``."""
+
+    index: int
+    step: int | None
+    node: str | None
+    ops: list[dict[str, Any]]
+
+
+class CustomEvent(TypedDict):
+    namespace: list[str]
+    data: Any
+    #: seconds since the run's first event
+    t: float
+
+
+class Interrupt(TypedDict):
+    #: the server's interrupt id; when it gave none, ``"value-<hash of the value's JSON>"``
+    id: str
+    value: Any
+    namespace: list[str]
+    node: str | None
+    #: True once a later run of the view answered it
+    resolved: bool
+
+
+class Branch(TypedDict):
+    """A fork run inside a view: where it starts in the view's steps and events."""
+
+    checkpoint_id: str
+    steps_before: int
+    events_before: int
+
