@@ -39,10 +39,14 @@ def __getattr__(name):
         from . import compare
 
         return getattr(compare, name)
-    if name in ("stream_run", "RunRequest"):
-        from . import client
+    if name == "RunRequest":
+        from .client import RunRequest
 
-        return getattr(client, name)
+        return RunRequest
+    if name == "stream_run":
+        from .sources import stream_run
+
+        return stream_run
     raise AttributeError(f"module 'lg_widgets' has no attribute {name!r}")
 
 

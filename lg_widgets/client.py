@@ -5,8 +5,8 @@
 ``run_id`` / ``thread_id``. When the connection drops mid-run on a resumable
 threaded stream (or closes while the server says the run is still going) it
 rejoins the run with ``Last-Event-ID``, a bounded number of times with backoff
-(see DESIGN.md on why it resumes from the id *before* the last one and skips
-what it has). ``LangGraphClient(read_timeout=, max_resume_attempts=,
+(see docs/architecture.md on why it resumes from the id *before* the last one
+and skips what it has). ``LangGraphClient(read_timeout=, max_resume_attempts=,
 resume_backoff=)`` tune it; the module constants below are the defaults.
 
 The fold doesn't care where events come from: any async iterable of
@@ -149,12 +149,15 @@ def normalize_stream_mode(stream_mode: Any) -> list[str]:
 
 
 def resolve_url(url: str | None) -> str:
-    """The argument, else ``$LANGGRAPH_API_URL``, else the embedded server (started if needed)."""
+    """The argument, else ``$LANGGRAPH_API_URL``, checked and without a trailing slash.
+
+    The client never starts a server: ``lg_widgets.server.server_url`` does that, once, for
+    the widget (and whoever else wants the embedded server when no URL is given).
+    """
     url = url or os.environ.get("LANGGRAPH_API_URL")
     if not url:
-        from .server import local_server
-
-        url = local_server().url
+        raise InvalidArgument("No server URL: pass url='http://host:port' or set LANGGRAPH_API_URL "
+                              "(StreamView starts the embedded server itself when neither is given).")
     if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
         raise InvalidArgument(f"url must look like 'http://host:port', got {url!r}.")
     return url.rstrip("/")
@@ -242,6 +245,25 @@ class LangGraphClient:
     async def get_run(self, thread_id: str, run_id: str) -> dict:
         return await self.request_json("GET", f"/threads/{thread_id}/runs/{run_id}")
 
+    async def thread_history(self, thread_id: str, limit: int = 100) -> list[dict]:
+        """The thread's checkpoints, newest first."""
+        return await self.request_json("POST", f"/threads/{thread_id}/history", {"limit": limit})
+
+    async def update_thread_state(self, thread_id: str, values: dict, checkpoint_id: str | None = None) -> str:
+        """Write ``values`` into the thread's state (at ``checkpoint_id``); returns the new checkpoint's id."""
+        written = await self.request_json("POST", f"/threads/{thread_id}/state",
+                                          {"values": values, "checkpoint_id": checkpoint_id})
+        try:
+            return str(written["checkpoint"]["checkpoint_id"])
+        except (KeyError, TypeError):
+            raise MalformedStream(f"POST {self.display_url}/threads/{thread_id}/state answered without a "
+                                  f"checkpoint id: {written!r:.200}.") from None
+
+    async def assistant_graph(self, assistant_id: str) -> dict | None:
+        """The assistant's drawable graph (subgraphs included), or None when the server has none."""
+        graph = await self.request_json("GET", f"/assistants/{assistant_id}/graph?xray=true")
+        return graph if isinstance(graph, dict) and isinstance(graph.get("nodes"), list) else None
+
     # streams ---------------------------------------------------------------
 
     def stream(self, request: RunRequest) -> "RunStream":
@@ -312,12 +334,14 @@ class RunStream:
     async def __aiter__(self) -> AsyncIterator[StreamEvent]:
         await self.start_thread()
         path = f"/threads/{self.thread_id}/runs/stream" if self.thread_id else "/runs/stream"
-        method, body, headers = "POST", self.request.body(threaded=bool(self.thread_id)), {}
+        method, body = "POST", self.request.body(threaded=bool(self.thread_id))
+        body_or_none: dict[str, Any] | None = body
+        headers: dict[str, str] = {}
         failures = 0  # rejoin attempts in a row that brought nothing new
         while True:
             before = self.events_received
             try:
-                async for event in self._events(method, path, body, headers):
+                async for event in self._events(method, path, body_or_none, headers):
                     yield event
                 cause = await self._closed_while_running()
                 if cause is None:
@@ -331,7 +355,7 @@ class RunStream:
             await asyncio.sleep(min(MAX_BACKOFF, self.client.resume_backoff * 2 ** failures))
             failures += 1
             self.resumes += 1
-            method, path, body, headers = "GET", self._rejoin_path(), None, self._resume_headers()
+            method, path, body_or_none, headers = "GET", self._rejoin_path(), None, self._resume_headers()
 
     # rejoining ---------------------------------------------------------------
 
@@ -349,7 +373,7 @@ class RunStream:
     def _resume_headers(self) -> dict[str, str]:
         # Resume from the id *before* the last one: ids may be shared by several events
         # (the dev server's per-millisecond ids), so the last id's events all come again
-        # and the ones already received are skipped (DESIGN.md, "Resuming").
+        # and the ones already received are skipped (docs/architecture.md, "Resuming a dropped stream").
         self._skip_id, self._skip = self._last_id, self._seen_with_last_id
         return {"last-event-id": self._previous_id or "0"}
 
@@ -366,7 +390,7 @@ class RunStream:
 
     async def _closed_while_running(self) -> str | None:
         """After a clean close: why to rejoin when the server says the run goes on, else None."""
-        if self._ended or not self._can_resume():
+        if self._ended or not self._can_resume() or not (self.thread_id and self.run_id):
             return None
         try:
             run = await self.client.get_run(self.thread_id, self.run_id)
@@ -601,15 +625,3 @@ def _status_hint(status: int, has_key: bool) -> str:
         409: "The thread is busy with another run: wait for it, cancel it, or use another thread.",
         422: "The server rejected the request body: check input, config, context and stream_mode.",
     }.get(status, "The server failed: see its logs." if status >= 500 else "")
-
-
-async def stream_run(assistant_id: str, input: Any = None, *, url: str | None = None,
-                     api_key: str | None = None, read_timeout: float | None = None,
-                     max_resume_attempts: int | None = None, resume_backoff: float | None = None,
-                     **options: Any) -> AsyncIterator[StreamEvent]:
-    """Start a run and yield its events: ``async for event in stream_run("joke", {...})``."""
-    request = RunRequest(assistant_id, input, **options)
-    async with LangGraphClient(url, api_key, read_timeout=read_timeout, max_resume_attempts=max_resume_attempts,
-                               resume_backoff=resume_backoff) as client:
-        async for event in client.stream(request):
-            yield event

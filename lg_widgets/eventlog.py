@@ -53,15 +53,15 @@ class EventLog(Sequence):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other))
         return NotImplemented
 
-    __hash__ = None  # mutable, like a list
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
     def __repr__(self) -> str:
         return f"<EventLog of {len(self)} events>"
 
     def modes(self) -> list[str]:
         """Each event's stream mode, without parsing any data."""
-        return [split_event_name(item[0])[0] if type(item) is tuple else item.mode for item in self._items]
+        return [split_event_name(item[0])[0] if isinstance(item, tuple) else item.mode for item in self._items]
 
 
 def _load(item: tuple | StreamEvent) -> StreamEvent:
-    return parse_event(*item) if type(item) is tuple else item
+    return parse_event(*item) if isinstance(item, tuple) else item

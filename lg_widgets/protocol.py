@@ -31,9 +31,6 @@ REQUEST_MODES = frozenset(
     }
 )
 
-#: Event names that carry streamed model tokens (for the widget's ``text``).
-TOKEN_MODES = frozenset({"messages", "messages/partial", "events"})
-
 
 @dataclass(slots=True)
 class StreamEvent:

@@ -106,11 +106,13 @@ class LocalServer:
         return self
 
     def _wait_until_ready(self, timeout: float) -> None:
+        process = self._process
+        assert process is not None, "start() runs the process first"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._process.poll() is not None:
+            if process.poll() is not None:
                 error = ServerStartError(
-                    f"`langgraph dev` exited with code {self._process.returncode} while starting "
+                    f"`langgraph dev` exited with code {process.returncode} while starting "
                     f"{self.config}. Its log:\n{self.log_tail()}"
                 )
                 self.stop()
@@ -200,3 +202,9 @@ def local_server(config: str | os.PathLike | None = None, port: int | None = Non
 def _stop_all() -> None:
     for server in list(_servers.values()):
         server.stop(timeout=5.0)
+
+
+def server_url(url: str | None = None) -> str:
+    """The server a view talks to: ``url``, else ``$LANGGRAPH_API_URL``, else the embedded
+    server's (started on first use: this can take seconds, so call it off the event loop)."""
+    return url or os.environ.get("LANGGRAPH_API_URL") or local_server().url

@@ -1,4 +1,4 @@
-"""Event sources other than the HTTP client: a recording, a local compiled graph, a langgraph_sdk stream.
+"""Where a view's events come from: a server run, a recording, a local compiled graph, a langgraph_sdk stream.
 
 Each is an async iterator of ``StreamEvent`` with the same names and JSON data
 the server would send, so the fold and the view don't know the difference.
@@ -15,30 +15,93 @@ from typing import Any, AsyncIterable, AsyncIterator, Iterable
 
 import orjson
 
+from .client import LangGraphClient, RunRequest
+from . import lifecycle
 from .errors import InvalidArgument, MalformedStream
-from .protocol import StreamEvent, split_event_name
+from .lifecycle import Lifecycle
+from .protocol import StreamEvent, parse_event, split_event_name
 from .redact import redact_event_data
+from .server import server_url
 
 RECORDING_FORMAT = "lg_widgets.recording/1"
 
 
+# a server run ---------------------------------------------------------------------
+
+
+async def stream_run(assistant_id: str, input: Any = None, *, url: str | None = None,
+                     api_key: str | None = None, read_timeout: float | None = None,
+                     max_resume_attempts: int | None = None, resume_backoff: float | None = None,
+                     **options: Any) -> AsyncIterator[StreamEvent]:
+    """Start a run and yield its events: ``async for event in stream_run("joke", {...})``.
+
+    No ``url`` (and no ``$LANGGRAPH_API_URL``): the embedded server, started off the event loop.
+    """
+    request = RunRequest(assistant_id, input, **options)
+    url = await asyncio.to_thread(server_url, url)
+    async with LangGraphClient(url, api_key, read_timeout=read_timeout, max_resume_attempts=max_resume_attempts,
+                               resume_backoff=resume_backoff) as client:
+        async for event in client.stream(request):
+            yield event
+
+
 # recordings -----------------------------------------------------------------
+#
+# One JSON object a line: a header, then every event with its offset in seconds from the
+# first, and a lifecycle line where the view's next run (a resume, a fork in place) began:
+#   {"format": "lg_widgets.recording/1", "assistant_id": "joke", "stream_mode": ["values"]}
+#   {"event": "values|child:1f2e", "data": {...}, "id": "1712-0", "t": 0.0132}
+#   {"lifecycle": "continue", "checkpoint_id": null}
 
 
-def write_recording(path: str | os.PathLike, events: Iterable[StreamEvent], header: dict[str, Any]) -> int:
-    """Write events as JSON lines (a header line first); secrets in server bookkeeping are redacted."""
+def write_recording(path: str | os.PathLike, events: Iterable[StreamEvent], assistant_id: str,
+                    stream_mode: list[str], continues: dict[int, str | None] | None = None) -> int:
+    """Write a recording; ``continues`` maps an event index to the checkpoint a fork in place ran
+    from (None for a resume). Secrets in server bookkeeping are redacted. Returns the event count."""
     events = list(events)
+    continues = continues or {}
     first = events[0].time if events else 0.0
+    header = {"format": RECORDING_FORMAT, "assistant_id": assistant_id, "stream_mode": stream_mode}
     with open(path, "w", encoding="utf-8") as out:
-        out.write(json.dumps({"format": RECORDING_FORMAT, **header}) + "\n")
-        for event in events:
+        out.write(json.dumps(header) + "\n")
+        for index, event in enumerate(events):
+            if index in continues:
+                out.write(json.dumps({"lifecycle": "continue", "checkpoint_id": continues[index]}) + "\n")
             out.write(json.dumps({"event": event.event, "data": redact_event_data(event.data), "id": event.id,
                                   "t": round(event.time - first, 6)}, ensure_ascii=False) + "\n")
     return len(events)
 
 
-def read_recording(path: str | os.PathLike) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The header and the event records of a recording written by ``write_recording``."""
+@dataclasses.dataclass
+class Recording:
+    """A recording read back: its header and its lines (events, and lifecycle lines)."""
+
+    assistant_id: str
+    stream_mode: list[str]
+    lines: list[dict[str, Any]]
+
+    def events(self) -> list[StreamEvent | Lifecycle]:
+        """Every line as it folds: ``StreamEvent`` (with its JSON text, ``time`` = its offset) or ``Lifecycle``."""
+        return [_lifecycle(line) if "lifecycle" in line else
+                parse_event(line["event"], json.dumps(line["data"]), line.get("id"), line["t"])
+                for line in self.lines]
+
+    async def play(self, speed: float = 1.0) -> AsyncIterator[StreamEvent | Lifecycle]:
+        """The lines with their original spacing divided by ``speed`` (0: as fast as possible)."""
+        started = time.monotonic()
+        for line in self.lines:
+            if "lifecycle" in line:
+                yield _lifecycle(line)
+                continue
+            if speed > 0:
+                delay = started + line["t"] / speed - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            yield _event(line["event"], line["data"], line.get("id"), started + line["t"])
+
+
+def read_recording(path: str | os.PathLike) -> Recording:
+    """A recording written by ``write_recording`` (``StreamView.save``)."""
     with open(path, encoding="utf-8") as source:
         lines = [line for line in source.read().splitlines() if line.strip()]
     try:
@@ -46,20 +109,18 @@ def read_recording(path: str | os.PathLike) -> tuple[dict[str, Any], list[dict[s
         records = [json.loads(line) for line in lines[1:]]
     except ValueError as exc:
         raise MalformedStream(f"{path} is not an lg_widgets recording (bad JSON line: {exc}).") from None
-    if header.get("format") != RECORDING_FORMAT:
+    if not isinstance(header, dict) or header.get("format") != RECORDING_FORMAT:
         raise MalformedStream(f"{path} is not an lg_widgets recording (expected format {RECORDING_FORMAT!r}).")
-    return header, records
+    if not all(isinstance(r, dict) and ("lifecycle" in r or ("event" in r and "t" in r)) for r in records):
+        raise MalformedStream(f"{path} is not an lg_widgets recording: every line after the header is an "
+                              "event {event, data, id, t} or a lifecycle line.")
+    return Recording(header.get("assistant_id") or "recording", header.get("stream_mode") or ["values"], records)
 
 
-async def replay_events(records: list[dict[str, Any]], speed: float = 1.0) -> AsyncIterator[StreamEvent]:
-    """Play recorded events with their original spacing divided by ``speed`` (0: as fast as possible)."""
-    started = time.monotonic()
-    for record in records:
-        if speed > 0:
-            delay = started + record["t"] / speed - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-        yield _event(record["event"], record["data"], record.get("id"), started + record["t"])
+def _lifecycle(line: dict[str, Any]) -> Lifecycle:
+    if line["lifecycle"] != "continue":
+        raise MalformedStream(f"Unknown lifecycle line in a recording: {line!r:.200}.")
+    return lifecycle.continued(line.get("checkpoint_id"))
 
 
 # a local compiled graph --------------------------------------------------------
@@ -105,7 +166,7 @@ def _jsonable(value: Any) -> Any:
     """How the server serialises what graphs put in their streams (messages, interrupts, ...)."""
     if hasattr(value, "model_dump"):
         return value.model_dump()
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     if isinstance(value, (set, frozenset)):
         return list(value)

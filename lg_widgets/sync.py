@@ -1,17 +1,30 @@
-"""Shaping what the kernel sends to the front end while a run streams.
+"""What travels to the page: payload previews and the wire shape of the final traits.
 
-Deltas carry new text and new items; big payloads inside them (a step's
-input or result, a diff op's value, a checkpoint's values) travel as a short
-preview, and the full value arrives once, with the final traits. That keeps
-the traffic linear in the content (see docs/architecture.md).
+Deltas carry new text and new items; big payloads inside them (a step's input
+or result, a diff op's value, a checkpoint's values) travel as a short preview,
+and the full value arrives once, with the final traits. The final traits keep
+full values in Python; their ``to_json`` only shapes what travels (and what a
+saved notebook stores), so that no content goes over the comm twice.
+
+The wire markers below are the only ones; ``js/src/wire.js`` reads them.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterable, Mapping, Sequence
 
 import orjson
+from jsonpointer import JsonPointerException, resolve_pointer
+
+from .reducers.tokens import message_texts
+
+#: A value too big for a delta: ``{PREVIEW: <start of its JSON>, "bytes": n}``.
+PREVIEW = "__lg_preview__"
+#: A diff op value equal to the final state at the op's path: ``{STATE_REF: path}``.
+STATE_REF = "__lg_state_ref__"
+#: A message whose text is its segments of ``text`` (sent without ``text`` and ``content``).
+TEXT_IN_SEGMENTS = "text_in_segments"
 
 #: Values whose JSON is longer than this travel as a preview while streaming.
 PREVIEW_LIMIT = 2048
@@ -28,7 +41,7 @@ def preview(value: Any, limit: int = PREVIEW_LIMIT) -> Any:
     if len(encoded) <= limit:
         return value
     # A cut inside a multi-byte character drops that character's bytes.
-    return {"__lg_preview__": encoded[:PREVIEW_CHARS].decode(errors="ignore"), "bytes": len(encoded)}
+    return {PREVIEW: encoded[:PREVIEW_CHARS].decode(errors="ignore"), "bytes": len(encoded)}
 
 
 def json_bytes(value: Any) -> bytes:
@@ -40,54 +53,74 @@ def json_bytes(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, default=str).encode()
 
 
-def preview_step(step: dict) -> dict:
+def _preview_step(step: dict) -> dict:
     return {**step, "input": preview(step["input"]), "result": preview(step["result"])}
 
 
-def preview_diff(diff: dict) -> dict:
+def _preview_diff(diff: dict) -> dict:
     return {**diff, "ops": [{**op, "value": preview(op["value"])} if "value" in op else op for op in diff["ops"]]}
 
 
-def preview_checkpoint(checkpoint: dict) -> dict:
+def _preview_checkpoint(checkpoint: dict) -> dict:
     return {**checkpoint, "values": preview(checkpoint["values"]), "metadata": preview(checkpoint["metadata"])}
 
 
-def preview_custom(item: dict) -> dict:
+def _preview_custom(item: dict) -> dict:
     return {**item, "data": preview(item["data"])}
 
 
-_SHAPERS = {
-    "steps": preview_step,
-    "diffs": preview_diff,
-    "checkpoints": preview_checkpoint,
-    "custom": preview_custom,
+def _preview_interrupt(item: dict) -> dict:
+    return {**item, "value": preview(item["value"])}
+
+
+_PREVIEWS = {
+    "steps": _preview_step,
+    "diffs": _preview_diff,
+    "checkpoints": _preview_checkpoint,
+    "custom": _preview_custom,
+    "interrupts": _preview_interrupt,
 }
 
 
-def shape_delta(delta: dict[str, Any]) -> dict[str, Any]:
-    """A fold change log entry as the wire ``delta`` (big payloads previewed)."""
-    shaped = dict(delta)
-    for name, shaper in _SHAPERS.items():
+def shape_live(fields: dict[str, Any], text: str, segments: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Run data as it travels live (deltas, snapshots): big payloads previewed, streamed messages
+    without their text. ``text`` / ``segments``: the run's, as the page will have them."""
+    shaped = dict(fields)
+    for name, shaper in _PREVIEWS.items():
         if name in shaped:
             shaped[name] = [shaper(item) for item in shaped[name]]
+    if "messages" in shaped:
+        shaped["messages"] = shape_messages(shaped["messages"], text, segments)
     if "duration" in shaped:  # the status line's clock: milliseconds are plenty
         shaped["duration"] = round(shaped["duration"], 3)
     return shaped
 
 
 def shape_snapshot(data: dict[str, Any]) -> dict[str, Any]:
-    """A whole RunState (``to_dict()``) for a view that attaches mid-run."""
-    shaped = shape_delta(data)
+    """A whole ``RunState.to_dict()`` for a page that appears mid-run."""
+    shaped = shape_live(data, data["text"], data["segments"])
     shaped["state"] = preview(data.get("state"), limit=PREVIEW_LIMIT * 16)
-    shaped.pop("messages", None)
     return shaped
 
 
-# Final traits on the wire -------------------------------------------------------
-# The traits keep full values in Python; these only shape what travels (and what a
-# saved notebook stores), so that no content goes over the comm twice.
+def shape_messages(messages: Iterable[dict], text: str, segments: Sequence[Mapping[str, Any]]) -> list[dict]:
+    """A streamed message's text is already in ``text`` (its ``segments`` say where): it travels
+    as ``"text_in_segments": true`` instead of twice more (``text`` and ``content``)."""
+    messages = list(messages)
+    streamed = message_texts(text, segments, [m["id"] for m in messages if m.get("text")])
+    shaped = []
+    for message in messages:
+        if message.get("text") and streamed.get(message["id"]) == message["text"] \
+                and message.get("content") in (message["text"], None):
+            message = {k: v for k, v in message.items() if k not in ("text", "content")}
+            message[TEXT_IN_SEGMENTS] = True
+        elif message.get("content") == message.get("text"):
+            message = {k: v for k, v in message.items() if k != "content"}
+        shaped.append(message)
+    return shaped
 
-STATE_REF = "__lg_state_ref__"
+
+# Final traits on the wire (traitlets ``to_json``) ---------------------------------------
 
 
 def diffs_to_json(diffs: list[dict], widget: Any) -> list[dict]:
@@ -97,41 +130,16 @@ def diffs_to_json(diffs: list[dict], widget: Any) -> list[dict]:
     for diff in diffs:
         ops = []
         for op in diff["ops"]:
-            if "value" in op and isinstance(op["value"], (dict, list, str)) and len(op.get("path", "")) > 0:
-                found, current = _pointer_get(state, op["path"])
-                if found and current == op["value"]:
-                    op = {**op, "value": {STATE_REF: op["path"]}}
+            if "value" in op and isinstance(op["value"], (dict, list, str)) and op.get("path"):
+                try:
+                    if resolve_pointer(state, op["path"]) == op["value"]:
+                        op = {**op, "value": {STATE_REF: op["path"]}}
+                except JsonPointerException:
+                    pass  # the path is gone from the final state: the value travels itself
             ops.append(op)
         shaped.append({**diff, "ops": ops})
     return shaped
 
 
 def messages_to_json(messages: list[dict], widget: Any) -> list[dict]:
-    """A streamed message's text is already in ``text`` (its ``segments`` say where): it travels
-    as ``"text_in_segments": true`` instead of twice more (``text`` and ``content``)."""
-    text, pieces = widget.text, {}
-    for segment in widget.segments:
-        pieces.setdefault(segment.get("message"), []).append(text[segment["start"]:segment["end"]])
-    shaped = []
-    for message in messages:
-        streamed = message.get("text") and "".join(pieces.get(message["id"], ())) == message["text"]
-        if streamed and message.get("content") in (message["text"], None):
-            message = {k: v for k, v in message.items() if k not in ("text", "content")}
-            message["text_in_segments"] = True
-        elif message.get("content") == message.get("text"):
-            message = {k: v for k, v in message.items() if k != "content"}
-        shaped.append(message)
-    return shaped
-
-
-def _pointer_get(document: Any, pointer: str) -> tuple[bool, Any]:
-    current = document
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(current, dict) and token in current:
-            current = current[token]
-        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
-            current = current[int(token)]
-        else:
-            return False, None
-    return True, current
+    return shape_messages(messages, widget.text, widget.segments)

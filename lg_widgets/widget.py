@@ -1,46 +1,57 @@
 """``StreamView``: a LangGraph run, live in a notebook.
 
 The run streams on a background event loop (``_background``); each event is
-folded into a ``RunState``; every ``FRAME`` seconds the changes go to the
-front end as one ``delta`` message; when the run ends the full values are set
-on the synced traits, which is what a saved notebook and a reloaded page show.
+folded into a ``RunState``; every ``FRAME`` seconds a ``Publisher`` sends the
+page what changed (the live contract: ``reset`` / ``delta`` / ``snapshot``,
+see docs/architecture.md); when the run ends the full values are set on the
+synced traits, which is what a saved notebook and a reloaded page show.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import copy
 import dataclasses
-import json
 import logging
 import os
 import pathlib
-from typing import Any, AsyncIterable
+from typing import Any, AsyncIterable, Callable
 
 import anywidget
+import orjson
 import traitlets as t
 
-from . import _background, sources
-from .client import LangGraphClient, RunRequest, RunStream, normalize_stream_mode, resolve_url
+from . import _background, lifecycle, sources
+from .client import LangGraphClient, RunRequest, RunStream, normalize_stream_mode
 from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
 from .eventlog import EventLog
+from .lifecycle import Lifecycle
 from .protocol import StreamEvent
+from .publisher import Publisher
 from .redact import redact_event_data
+from .server import server_url
 from .state import RunState
-from .sync import diffs_to_json, json_bytes, messages_to_json, preview, shape_delta, shape_snapshot
+from .sync import diffs_to_json, json_bytes, messages_to_json, preview
 from .transcript import as_html, as_text
+from .types import STATUSES, Branch, Checkpoint, CustomEvent, Diff, Interrupt, Message, Segment, Step
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _log = logging.getLogger(__name__)
 
-#: Seconds between two deltas sent to the front end while a run streams.
+#: Seconds between two deltas sent to the page while a run streams.
 FRAME = 0.05
 #: What a view streams unless told otherwise: tokens, one card per step, and the state.
 DEFAULT_STREAM_MODE = ("messages-tuple", "debug", "values")
-#: Largest page of raw events the front end may ask for at once.
+#: Largest page of raw events the page may ask for at once.
 MAX_EVENTS_PAGE = 500
+#: Seconds a blocking call (cancel, history, a state update) waits for the server.
+REQUEST_TIMEOUT = 30.0
 
-LIVE_STATUSES = ("connecting", "running")
+#: Traits kept current while a run streams, for Python readers (the page has the deltas).
+_LIVE_TRAITS = ("status", "run_id", "thread_id")
+
+Source = AsyncIterable["StreamEvent | Lifecycle"]
 
 
 class StreamView(anywidget.AnyWidget):
@@ -49,30 +60,34 @@ class StreamView(anywidget.AnyWidget):
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
 
-    assistant_id = t.Unicode("").tag(sync=True)
-    stream_mode = t.List(t.Unicode()).tag(sync=True)
-    status = t.Unicode("idle").tag(sync=True)
-    run_id = t.Unicode("").tag(sync=True)
-    thread_id = t.Unicode("").tag(sync=True)
-    text = t.Unicode("").tag(sync=True)
-    segments = t.List().tag(sync=True)
-    messages = t.List().tag(sync=True, to_json=messages_to_json)
-    steps = t.List().tag(sync=True)
-    checkpoints = t.List().tag(sync=True)
-    state = t.Any({}).tag(sync=True)
-    diffs = t.List().tag(sync=True, to_json=diffs_to_json)
-    custom = t.List().tag(sync=True)
-    interrupts = t.List().tag(sync=True)
-    error = t.Dict(allow_none=True, default_value=None).tag(sync=True)
-    counts = t.Dict().tag(sync=True)
-    event_kinds = t.Dict().tag(sync=True)
-    current_node = t.Unicode("").tag(sync=True)
-    event_count = t.Int(0).tag(sync=True)
-    duration = t.Float(0.0).tag(sync=True)
-    #: the assistant's graph ({nodes, edges}, from GET /assistants/{id}/graph?xray=true), {} if unknown
-    graph = t.Dict().tag(sync=True)
-    #: where this view forked within itself: [{checkpoint_id, steps_before, events_before}]
-    branches = t.List().tag(sync=True)
+    assistant_id = t.Unicode("", help="The graph id (from langgraph.json) or assistant id the view runs.").tag(sync=True)
+    stream_mode = t.List(t.Unicode(), help="The stream modes the run requested.").tag(sync=True)
+    status = t.Enum(STATUSES, "idle", help="idle → connecting → running → done | interrupted | error | cancelled."
+                    ).tag(sync=True)
+    run_id = t.Unicode("", help="The server's id of the latest run ('' until known).").tag(sync=True)
+    thread_id = t.Unicode("", help="The thread the run is on ('' for a stateless run).").tag(sync=True)
+    text = t.Unicode("", help="Every streamed AI token, once, in arrival order.").tag(sync=True)
+    segments: t.List[Segment] = t.List(help="Segment dicts tiling `text`: which node, tags, namespace and message "
+                           "each stretch of text came from.").tag(sync=True)
+    messages: t.List[Message] = t.List(help="Message dicts merged by id.").tag(sync=True, to_json=messages_to_json)
+    steps: t.List[Step] = t.List(help="Step dicts, one per graph task, in the order they started.").tag(sync=True)
+    checkpoints: t.List[Checkpoint] = t.List(help="Checkpoint dicts (threaded runs).").tag(sync=True)
+    state = t.Any({}, help="The latest root-graph state (without `__interrupt__`).").tag(sync=True)
+    diffs: t.List[Diff] = t.List(help="Diff dicts: the RFC 6902 ops between consecutive states.").tag(
+        sync=True, to_json=diffs_to_json)
+    custom: t.List[CustomEvent] = t.List(help="CustomEvent dicts: what the graph's stream writers sent.").tag(sync=True)
+    interrupts: t.List[Interrupt] = t.List(help="Interrupt dicts, each once.").tag(sync=True)
+    error = t.Dict(allow_none=True, default_value=None,
+                   help="ErrorInfo {type, message, kind} of a run that failed or was cancelled, else None."
+                   ).tag(sync=True)
+    counts = t.Dict(help="Events received per stream mode.").tag(sync=True)
+    event_kinds = t.Dict(help="`events`-mode events per kind (on_chain_start, ...).").tag(sync=True)
+    current_node = t.Unicode("", help="The root-graph node that ran or spoke last.").tag(sync=True)
+    event_count = t.Int(0, help="Events received.").tag(sync=True)
+    duration = t.Float(0.0, help="Seconds from the first event to the last.").tag(sync=True)
+    graph = t.Dict(help="The assistant's graph {nodes, edges} (GET /assistants/{id}/graph?xray=true); "
+                        "{} if unknown.").tag(sync=True)
+    branches: t.List[Branch] = t.List(help="Branch dicts: forks run inside this view.").tag(sync=True)
 
     def __init__(self, assistant_id: str, input: Any = None, *, stream_mode: str | list[str] | None = None,
                  url: str | None = None, api_key: str | None = None, thread_id: str | None = None,
@@ -84,25 +99,36 @@ class StreamView(anywidget.AnyWidget):
             assistant_id, input, stream_mode=modes, config=config, context=context,
             stream_subgraphs=stream_subgraphs, thread_id=thread_id, **run_options,
         )
-        self._init(request, url, api_key)
+        self._setup(request, url, api_key)
 
-    def _init(self, request: RunRequest, url: str | None, api_key: str | None) -> None:
-        self._request = request
+    @classmethod
+    def _create(cls, request: RunRequest, url: str | None = None, api_key: str | None = None,
+                source: Callable[[], Source] | None = None) -> "StreamView":
+        """A view of ``request`` on a server, or of the events ``source()`` makes."""
+        view = cls.__new__(cls)
+        view._setup(request, url, api_key, source)
+        return view
+
+    def _setup(self, request: RunRequest, url: str | None, api_key: str | None,
+               source: Callable[[], Source] | None = None) -> None:
         super().__init__(assistant_id=request.assistant_id, stream_mode=request.modes)
+        self._request = request
         self._url = url
         self._api_key = api_key  # a plain attribute: never a trait, never synced or saved
+        self._source = source
         self.forked_from: str | None = None
-        self._source_factory = None
-        #: every event of the run (parsed again from its JSON text when read: see EventLog)
+        #: every event of every run of the view (parsed again from its JSON text when read: see EventLog)
         self.events = EventLog()
-        self._run_state = RunState(request.modes)
+        #: where each run of the view starts in ``events`` (resume and fork in place add one)
+        self.run_starts: list[int] = []
+        self._fold = RunState(request.modes)
+        self._publisher = Publisher(self.send)
         self._future: concurrent.futures.Future | None = None
         self._stream: RunStream | None = None
         self._task: asyncio.Task | None = None
         self._cancelling = False
         self._exception: BaseException | None = None
-        self._seq = 0
-        self.on_msg(self._on_front_end_message)
+        self.on_msg(self._on_page_message)
 
     # ------------------------------------------------------------- public API
 
@@ -113,7 +139,7 @@ class StreamView(anywidget.AnyWidget):
     def _repr_mimebundle_(self, **kwargs: Any):
         bundle = super()._repr_mimebundle_(**kwargs)
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = {**data, "text/plain": as_text(self), "text/html": as_html(self)}
+        data = {**(data or {}), "text/plain": as_text(self), "text/html": as_html(self)}
         return data, metadata
 
     @property
@@ -121,59 +147,14 @@ class StreamView(anywidget.AnyWidget):
         future = getattr(self, "_future", None)  # None too when __init__ failed validation
         return future is not None and not future.done()
 
+    @property
+    def run_state(self) -> RunState:
+        """The fold behind the traits (its data is the traits' once a run has ended)."""
+        return self._fold
+
     def start(self) -> "StreamView":
         """Start the run in the background and return at once."""
-        return self._launch(self._request, self._source_factory() if self._source_factory else None)
-
-    # other sources, same view --------------------------------------------------
-
-    def save(self, path: str | os.PathLike) -> int:
-        """Write every received event (with its arrival offset) to a JSON-lines file; returns the count.
-
-        ``StreamView.replay(path)`` plays it back with no server. Secrets in the
-        server's config/metadata are redacted; the API key is never in an event.
-        """
-        header = {"assistant_id": self.assistant_id, "stream_mode": list(self.stream_mode)}
-        return sources.write_recording(path, self.events, header)
-
-    @classmethod
-    def replay(cls, path: str | os.PathLike, speed: float = 1.0) -> "StreamView":
-        """A view that plays a recording (``view.save``) at ``speed`` × its pace (0: at once). Call ``run()``/``start()``."""
-        header, records = sources.read_recording(path)
-        view = cls._with_source(header.get("assistant_id") or "recording", header.get("stream_mode") or ["values"],
-                                lambda: sources.replay_events(records, speed))
-        return view
-
-    @classmethod
-    def from_graph(cls, graph: Any, input: Any = None, *, stream_mode: str | list[str] | None = None,
-                   config: dict | None = None, context: Any = None, stream_subgraphs: bool = False) -> "StreamView":
-        """A view of a compiled graph run in this kernel with its own ``astream`` (no server)."""
-        modes = normalize_stream_mode(["messages-tuple", "debug", "values"] if stream_mode is None else stream_mode)
-        name = getattr(graph, "name", None) or "graph"
-        view = cls._with_source(name, modes, lambda: sources.graph_events(
-            graph, input, modes, config=config, context=context, subgraphs=stream_subgraphs))
-        view.graph = sources.graph_drawing(graph)
-        return view
-
-    @classmethod
-    def from_sdk(cls, stream: Any, *, assistant_id: str = "sdk", stream_mode: str | list[str] | None = None) -> "StreamView":
-        """A view of an existing ``langgraph_sdk`` ``client.runs.stream(...)`` iterator (used once)."""
-        modes = normalize_stream_mode(stream_mode or list(DEFAULT_STREAM_MODE))
-        return cls._with_source(assistant_id, modes, lambda: sources.sdk_events(stream))
-
-    @classmethod
-    def _with_source(cls, assistant_id: str, modes: list[str], factory) -> "StreamView":
-        view = cls.__new__(cls)
-        view._init(RunRequest(assistant_id, None, stream_mode=modes), None, None)
-        view._source_factory = factory
-        return view
-
-    async def wait(self) -> "StreamView":
-        """Wait until the run ends. Raises the run's error (partial output stays on the view)."""
-        if self._future is not None:
-            await asyncio.wrap_future(self._future)
-        self._raise_if_failed()
-        return self
+        return self._launch(self._request, self._source() if self._source else None)
 
     def run(self) -> "StreamView":
         """Start the run and block until it ends (a notebook cell or a plain script)."""
@@ -182,8 +163,10 @@ class StreamView(anywidget.AnyWidget):
         self.start()
         return self._finish_blocking()
 
-    def _finish_blocking(self) -> "StreamView":
-        self._future.result()
+    async def wait(self) -> "StreamView":
+        """Wait until the run ends. Raises the run's error (partial output stays on the view)."""
+        if self._future is not None:
+            await asyncio.wrap_future(self._future)
         self._raise_if_failed()
         return self
 
@@ -195,7 +178,7 @@ class StreamView(anywidget.AnyWidget):
         if not _background.in_background_thread():
             done.result(timeout)
             try:
-                self._future.result(timeout)
+                self._future.result(timeout)  # type: ignore[union-attr]
             except concurrent.futures.CancelledError:
                 pass
         return self
@@ -220,15 +203,14 @@ class StreamView(anywidget.AnyWidget):
         self._launch(request, continue_view=True)
         return self._finish_blocking() if wait else self
 
-    def history(self, limit: int = 100) -> list[dict]:
+    def history(self, limit: int = 100, timeout: float = REQUEST_TIMEOUT) -> list[dict]:
         """The thread's checkpoints, newest first (``POST /threads/{id}/history``)."""
         if not self.thread_id:
             raise InvalidArgument("A stateless run has no history: create the view with thread_id='new'.")
-        return _background.submit(self._request_json(
-            "POST", f"/threads/{self.thread_id}/history", {"limit": limit})).result()
+        return self._call(lambda client: client.thread_history(self.thread_id, limit), timeout)
 
     def fork(self, checkpoint_id: str, input: Any = None, *, update: dict | None = None,
-             wait: bool = False, in_place: bool = False) -> "StreamView":
+             wait: bool = False, in_place: bool = False, timeout: float = REQUEST_TIMEOUT) -> "StreamView":
         """A new view that runs this thread again from ``checkpoint_id`` (time travel).
 
         ``update`` first writes those values into the state at that checkpoint
@@ -241,34 +223,21 @@ class StreamView(anywidget.AnyWidget):
         if not self.thread_id:
             raise InvalidArgument("Only a threaded run can be forked: create the view with thread_id='new'.")
         if update is not None:
-            written = _background.submit(self._request_json(
-                "POST", f"/threads/{self.thread_id}/state", {"values": update, "checkpoint_id": checkpoint_id})).result()
-            checkpoint_id = written["checkpoint"]["checkpoint_id"]
+            checkpoint_id = self._call(
+                lambda client: client.update_thread_state(self.thread_id, update, checkpoint_id), timeout)
         request = dataclasses.replace(self._request, input=input, command=None,
                                       thread_id=self.thread_id, checkpoint_id=checkpoint_id)
         if in_place:
-            self.branches = [*self.branches, {"checkpoint_id": checkpoint_id, "steps_before": len(self.steps),
-                                              "events_before": len(self.events)}]
-            self._launch(request, continue_view=True)
+            self._launch(request, continue_view=True, fork_from=checkpoint_id)
             return self._finish_blocking() if wait else self
-        view = StreamView.__new__(StreamView)
-        view._init(request, self._url, self._api_key)
+        view = type(self)._create(request, self._url, self._api_key)
         view.forked_from = checkpoint_id
         view._launch(request)
         return view._finish_blocking() if wait else view
 
-    async def _request_json(self, method: str, path: str, body: Any) -> Any:
-        url = await asyncio.to_thread(resolve_url, self._url)
-        async with LangGraphClient(url, self._api_key) as client:
-            return await client.request_json(method, path, body)
-
     def text_for(self, node=None, tag=None, namespace=None) -> str:
         """The token text of chosen nodes, LLM call tags or subgraph namespace (see RunState.text_for)."""
-        return self._run_state.text_for(node=node, tag=tag, namespace=namespace)
-
-    @property
-    def run_state(self) -> RunState:
-        return self._run_state
+        return self._fold.text_for(node=node, tag=tag, namespace=namespace)
 
     def close(self) -> None:
         if self.running:
@@ -278,56 +247,113 @@ class StreamView(anywidget.AnyWidget):
                 pass
         super().close()
 
+    # other sources, same view --------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> int:
+        """Write every received event (with its arrival offset) to a JSON-lines file; returns the count.
+
+        ``StreamView.replay(path)`` plays it back with no server, runs and branches included.
+        Secrets in the server's config/metadata are redacted; the API key is never in an event.
+        """
+        forks = {b["events_before"]: b["checkpoint_id"] for b in self.branches}
+        continues = {start: forks.get(start) for start in self.run_starts[1:]}
+        return sources.write_recording(path, self.events, self.assistant_id, list(self.stream_mode), continues)
+
+    @classmethod
+    def replay(cls, path: str | os.PathLike, speed: float = 1.0) -> "StreamView":
+        """A view that plays a recording (``view.save``) at ``speed`` × its pace (0: at once). Call ``run()``/``start()``."""
+        recording = sources.read_recording(path)
+        request = RunRequest(recording.assistant_id, None, stream_mode=recording.stream_mode)
+        return cls._create(request, source=lambda: recording.play(speed))
+
+    @classmethod
+    def from_graph(cls, graph: Any, input: Any = None, *, stream_mode: str | list[str] | None = None,
+                   config: dict | None = None, context: Any = None, stream_subgraphs: bool = False) -> "StreamView":
+        """A view of a compiled graph run in this kernel with its own ``astream`` (no server)."""
+        modes = normalize_stream_mode(list(DEFAULT_STREAM_MODE) if stream_mode is None else stream_mode)
+        request = RunRequest(getattr(graph, "name", None) or "graph", None, stream_mode=modes)
+        view = cls._create(request, source=lambda: sources.graph_events(
+            graph, input, modes, config=config, context=context, subgraphs=stream_subgraphs))
+        view.graph = sources.graph_drawing(graph)
+        return view
+
+    @classmethod
+    def from_sdk(cls, stream: Any, *, assistant_id: str = "sdk", stream_mode: str | list[str] | None = None) -> "StreamView":
+        """A view of an existing ``langgraph_sdk`` ``client.runs.stream(...)`` iterator (read once)."""
+        modes = normalize_stream_mode(stream_mode or list(DEFAULT_STREAM_MODE))
+        read = False
+
+        def source() -> Source:
+            nonlocal read
+            if read:
+                raise InvalidArgument("This view's langgraph_sdk stream was read already (a stream can be read "
+                                      "once): make a new client.runs.stream(...) and a new StreamView.from_sdk().")
+            read = True
+            return sources.sdk_events(stream)
+
+        return cls._create(RunRequest(assistant_id, None, stream_mode=modes), source=source)
+
     # ---------------------------------------------------------------- running
 
-    def _launch(self, request: RunRequest, source: AsyncIterable[StreamEvent] | None = None,
-                continue_view: bool = False) -> "StreamView":
+    def _launch(self, request: RunRequest, source: Source | None = None, continue_view: bool = False,
+                fork_from: str | None = None) -> "StreamView":
         if self.running:
             raise InvalidArgument("This view is already running; wait for it or cancel() it first.")
-        if continue_view:
-            self._run_state.continue_run()
-        else:
-            self.events = EventLog()
-            self._run_state = RunState(request.modes)
-            self._run_state.set_status("connecting")
         self._exception = None
         self._cancelling = False
         self._stream = None
-        self._publish(final=False)
+        if continue_view:  # same epoch: the page keeps what it shows, and the fold goes on
+            # ... as a copy of itself: the finished run's traits hold the fold's own data, and
+            # what anyone holds of them must not change under them.
+            self._fold = copy.deepcopy(self._fold)
+            self._publisher.follow(self._fold)
+            self.run_starts.append(len(self.events))
+            self._fold.apply(lifecycle.continued(fork_from))
+            self._frame()
+        else:
+            self.events = EventLog()
+            self.run_starts = [0]
+            self._fold = RunState(request.modes)
+            self._fold.apply(lifecycle.START)
+            self._publisher.new_epoch(self._fold)
+            self._set_traits(orjson.loads(json_bytes(self._fold.to_dict())))
         self._future = _background.submit(self._stream_run(request, source))
         return self
 
-    async def _stream_run(self, request: RunRequest, source: AsyncIterable[StreamEvent] | None) -> None:
-        state = self._run_state
+    async def _stream_run(self, request: RunRequest, source: Source | None) -> None:
+        fold = self._fold
         self._task = asyncio.current_task()
-        flusher = asyncio.ensure_future(self._flush_every_frame(state))
+        flusher = asyncio.ensure_future(self._flush_every_frame())
         graph_task: asyncio.Future | None = None
         client = None
         try:
             if source is None:
-                url = await asyncio.to_thread(resolve_url, self._url)
+                url = await asyncio.to_thread(server_url, self._url)
                 client = LangGraphClient(url, self._api_key)
                 if not self.graph:  # beside the run, not before it: the drawing must not delay tokens
                     graph_task = asyncio.ensure_future(self._load_graph(client, request.assistant_id))
                 self._stream = source = client.stream(request)
-                state.set_ids(thread_id=await self._stream.start_thread())
+                fold.apply(lifecycle.ids(thread_id=await self._stream.start_thread()))
             async for event in source:
-                self.events.append(event)
-                state.apply(event)
+                if type(event) is not Lifecycle:  # a recording marks where the view's next run began
+                    self.events.append(event)  # type: ignore[arg-type]
+                elif event.kind == "continue":
+                    self.run_starts.append(len(self.events))
+                fold.apply(event)
             if self._cancelling:  # the server closed the stream because we asked it to
-                self._mark_cancelled(state)
-            elif state.error is not None and state.status == "error":
-                self._exception = RunError(state.error["type"], state.error["message"])
+                self._mark_cancelled(fold)
+            elif fold.status == "error" and fold.error is not None:
+                self._exception = RunError(fold.error["type"], fold.error["message"])
             else:
-                state.finish()
+                fold.apply(lifecycle.END)
         except asyncio.CancelledError:
-            self._mark_cancelled(state)
+            self._mark_cancelled(fold)
         except LGWidgetsError as exc:
             self._exception = exc
-            state.fail(exc.to_dict())
+            fold.apply(lifecycle.failed(exc.to_dict()))  # type: ignore[arg-type]
         except Exception as exc:  # a bug or an unexpected library error: show it, keep the output
             self._exception = exc
-            state.fail({"type": type(exc).__name__, "message": str(exc), "kind": "internal"})
+            fold.apply(lifecycle.failed({"type": type(exc).__name__, "message": str(exc), "kind": "internal"}))
         finally:
             flusher.cancel()
             if graph_task is not None:  # a short run may end before its drawing arrives
@@ -336,44 +362,36 @@ class StreamView(anywidget.AnyWidget):
             if client is not None:
                 await client.aclose()
             if self._stream is not None:  # the metadata event names the run too; this covers a stream without one
-                state.set_ids(run_id=self._stream.run_id)
-            state.take_changes()  # the final traits carry everything from here on
-            self._publish(final=True)
+                fold.apply(lifecycle.ids(run_id=self._stream.run_id))
+            # The last delta brings every page that follows the run up to date; the final traits
+            # then hold everything (the fold's own data: it changes nothing more, and a continued
+            # run goes on with a copy), for saved notebooks and new pages.
+            # A trait equal to its value before the run is not sent again: the delta covers it.
+            self._frame()
+            self._set_traits(fold.to_dict())
 
     async def _load_graph(self, client: LangGraphClient, assistant_id: str) -> None:
         """The assistant's drawable graph; left empty when the server can't say (the view works without it)."""
         try:
-            graph = await client.request_json("GET", f"/assistants/{assistant_id}/graph?xray=true")
+            graph = await client.assistant_graph(assistant_id)
         except LGWidgetsError:
             return
-        if isinstance(graph, dict) and isinstance(graph.get("nodes"), list):
+        if graph:
             self.graph = graph
 
-    async def _flush_every_frame(self, state: RunState) -> None:
+    async def _flush_every_frame(self) -> None:
         while True:
             await asyncio.sleep(FRAME)
             try:
-                self._flush(state)
+                self._frame()
             except Exception:  # a bug must not stop the live view; the final traits still come
                 _log.exception("lg_widgets: a live update of the view failed")
 
-    def _flush(self, state: RunState) -> None:
-        """Send what changed since the last frame (on the run's loop, between two events)."""
-        delta = state.take_changes()
-        if delta:
-            self._seq += 1
-            self.send({"type": "delta", "seq": self._seq, **shape_delta(delta)})
-
-    def _send_snapshot(self) -> None:
-        """Everything so far, for a view that attached mid-run (on the run's loop, between two events).
-
-        The pending changes go out first as a delta of their own: the snapshot, with
-        that delta's seq, already holds them, and the views that had the last delta need them.
-        """
-        if not self.running:
-            return  # ended meanwhile: the final traits hold everything
-        self._flush(self._run_state)
-        self.send({"type": "snapshot", "seq": self._seq, "data": shape_snapshot(self._run_state.to_dict())})
+    def _frame(self) -> None:
+        """One frame, on the run's loop between two events: the page gets a delta, and the
+        traits Python reads while a run streams (status, ids) catch up."""
+        self._publisher.flush()
+        self._set_traits({name: getattr(self._fold, name) for name in _LIVE_TRAITS})
 
     async def _cancel(self) -> None:
         self._cancelling = True
@@ -388,33 +406,45 @@ class StreamView(anywidget.AnyWidget):
             if task is not None:
                 task.cancel()
 
-    def _mark_cancelled(self, state: RunState) -> None:
+    def _mark_cancelled(self, fold: RunState) -> None:
         error = RunCancelled("The run was cancelled; output received before the cancel is kept.")
         self._exception = error
-        state.fail(error.to_dict(), status="cancelled")
+        fold.apply(lifecycle.cancelled(error.to_dict()))  # type: ignore[arg-type]
+
+    def _finish_blocking(self) -> "StreamView":
+        self._future.result()  # type: ignore[union-attr]
+        self._raise_if_failed()
+        return self
 
     def _raise_if_failed(self) -> None:
         if self._exception is not None:
             raise self._exception
 
-    def _publish(self, final: bool) -> None:
-        """Set every synced trait from the fold, in one comm message.
+    def _call(self, request: Callable[[LangGraphClient], Any], timeout: float) -> Any:
+        """One plain request to the view's server, from the kernel thread, with a timeout."""
+        async def call() -> Any:
+            url = await asyncio.to_thread(server_url, self._url)
+            async with LangGraphClient(url, self._api_key) as client:
+                return await request(client)
 
-        Before a run the traits take a copy: the fold goes on changing its own lists, and
-        a trait holding them would compare equal to their final value and never be sent.
-        At the end they take the fold's own data, which the fold no longer changes
-        (``RunState.continue_run`` works on copies): no copy of a whole run.
-        """
-        data = self._run_state.to_dict()
-        if not final:
-            data = json.loads(json_bytes(data))
+        future = _background.submit(call())
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise InvalidArgument(f"The server did not answer within {timeout:g} s; pass timeout=... "
+                                  "to wait longer.") from None
+
+    def _set_traits(self, values: dict[str, Any]) -> None:
+        """Set synced traits in one comm message (only those whose value changed travel)."""
         with self.hold_sync():
-            for name, value in data.items():
+            for name, value in values.items():
                 setattr(self, name, value)
 
-    # ----------------------------------------------------- front-end messages
 
-    def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+    # ----------------------------------------------------- messages from the page
+
+    def _on_page_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict):
             return
         kind = content.get("type")
@@ -422,7 +452,7 @@ class StreamView(anywidget.AnyWidget):
         try:
             if kind == "hello":
                 if self.running:
-                    _background.loop().call_soon_threadsafe(self._send_snapshot)
+                    _background.loop().call_soon_threadsafe(self._publisher.snapshot)
                 return
             if kind == "cancel":
                 self.cancel()
@@ -456,5 +486,3 @@ class StreamView(anywidget.AnyWidget):
             page.append({"index": i, "event": e.event, "mode": e.mode, "namespace": list(e.namespace), "id": e.id,
                          "data": preview(redact_event_data(e.data), limit=64 * 1024)})
         return {"events": page, "total": len(chosen), "offset": offset}
-
-

@@ -28,12 +28,14 @@ def call_model(state: MessagesState) -> dict:
 
 def call_tools(state: MessagesState) -> dict:
     last = state["messages"][-1]
+    assert isinstance(last, AIMessage), "the model spoke last"
     return {"messages": [ToolMessage(get_weather(**call["args"]), tool_call_id=call["id"], name=call["name"])
                          for call in last.tool_calls]}
 
 
 def route(state: MessagesState) -> str:
-    return "tools" if state["messages"][-1].tool_calls else END
+    last = state["messages"][-1]
+    return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
 
 
 graph = (
