@@ -54,10 +54,6 @@ export function show(el, visible) {
   else el.setAttribute("hidden", "");
 }
 
-export function isShown(el) {
-  return !el.hasAttribute("hidden");
-}
-
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
 }

@@ -4,6 +4,7 @@
 
 import { h, setText, show, clear, onActivate } from "./dom.js";
 import { isPreview, previewInfo } from "./preview.js";
+import { PREVIEW } from "./wire.js";
 import { formatBytes, formatNumber } from "./format.js";
 
 export const STRING_CAP = 2000;
@@ -187,7 +188,7 @@ export class JsonNode {
       return;
     }
     if (kind === "preview") {
-      if (value.__lg_preview__ !== this.value.__lg_preview__ || value.bytes !== this.value.bytes) {
+      if (value[PREVIEW] !== this.value[PREVIEW] || value.bytes !== this.value.bytes) {
         this.value = value;
         renderPreview(this.doc, this.valueEl, value);
       }

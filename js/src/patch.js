@@ -1,5 +1,6 @@
 // Keep a local copy of `state` current while diffs stream in.
 import { applyOperation, getValueByPointer } from "fast-json-patch/module/core.mjs";
+import { STATE_REF } from "./wire.js";
 
 export function clone(v) {
   if (v === undefined) return undefined;
@@ -22,8 +23,6 @@ export function applyOps(doc, ops) {
   }
   return { doc: cur, failed };
 }
-
-const STATE_REF = "__lg_state_ref__";
 
 /**
  * The final `diffs` trait sends an op value that equals the final state at the op's path as

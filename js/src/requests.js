@@ -53,5 +53,5 @@ export function createRequests(model, { timeoutMs = 30000 } = {}) {
     pending.clear();
   }
 
-  return { request, handleReply, dispose, get pendingCount() { return pending.size; } };
+  return { request, handleReply, dispose };
 }

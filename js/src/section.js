@@ -35,12 +35,6 @@ export function createSection(doc, { title, className, collapsed = false, hideWh
     get collapsed() {
       return isCollapsed;
     },
-    setCollapsed(c) {
-      if (c === isCollapsed) return;
-      isCollapsed = c;
-      apply();
-      if (onToggle) onToggle(!isCollapsed);
-    },
     setCount(value, label) {
       n = value;
       setText(count, label ?? (value ? String(value) : ""));

@@ -3,6 +3,7 @@
 // code units, so text is sliced by code points when it contains astral characters.
 
 import { namespaceKey } from "./format.js";
+import { TEXT_IN_SEGMENTS } from "./wire.js";
 
 export const EMPTY_FILTER = Object.freeze({ node: null, tag: null, namespace: null });
 
@@ -94,19 +95,41 @@ export function cpLength(text) {
   return n;
 }
 
-/**
- * Streamed messages arrive as `{..., text_in_segments: true}` without their text (it is in
- * `text` already): rebuild each one's text from the segments that carry its message id.
- */
-export function withSegmentText(messages, text, segments) {
-  if (!messages.some((m) => m && m.text_in_segments)) return messages.slice();
-  const pieces = new Map();
-  const chars = Array.from(typeof text === "string" ? text : "");
+/** Each message's text: the concatenation of its segments of `text` (code-point offsets). */
+export function messageTexts(text, segments) {
+  const slice = codePointSlicer(typeof text === "string" ? text : "");
+  const out = new Map();
   for (const s of Array.isArray(segments) ? segments : []) {
     if (!s || s.message == null) continue;
-    if (!pieces.has(s.message)) pieces.set(s.message, []);
-    pieces.get(s.message).push(chars.slice(s.start, s.end).join(""));
+    out.set(s.message, (out.get(s.message) || "") + slice(s.start, s.end));
   }
+  return out;
+}
+
+/**
+ * Which message each piece of a delta's text belongs to: `appended` starts at code point
+ * `offset` of the text, and `segments` (ends set) tile the whole text. Returns [[id, piece]].
+ */
+export function appendedPieces(appended, offset, segments) {
+  const out = [];
+  if (!appended) return out;
+  const slice = codePointSlicer(appended);
+  let i = Math.max(0, segments.length - 1);
+  while (i > 0 && segments[i].start > offset) i -= 1;
+  for (; i < segments.length; i += 1) {
+    const s = segments[i];
+    if (s.end <= offset) continue;
+    const piece = slice(Math.max(s.start, offset) - offset, s.end - offset);
+    if (piece && s.message != null) out.push([s.message, piece]);
+  }
+  return out;
+}
+
+/**
+ * Streamed messages arrive as `{..., text_in_segments: true}` without their text (it is in
+ * `text` already): give each one its text from `texts` (`messageTexts`).
+ */
+export function withSegmentText(messages, texts) {
   return messages.map((m) =>
-    m && m.text_in_segments ? { ...m, text: (pieces.get(m.id) || []).join("") } : m);
+    m && m[TEXT_IN_SEGMENTS] ? { ...m, text: texts.get(m.id) || "" } : m);
 }

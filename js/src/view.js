@@ -1,5 +1,5 @@
-// Wires the panes to the model: traits (render + change:*), kernel messages
-// (delta / snapshot / reply) and requests (hello / cancel / events).
+// Wires the panes to the model: traits (render + change:*), the live contract's kernel
+// messages (reset / delta / snapshot, see wire.js) and requests (hello / cancel / events / ...).
 import { h } from "./dom.js";
 import { createSection } from "./section.js";
 import { createRequests, newRequestId } from "./requests.js";
@@ -7,14 +7,15 @@ import { createTextPane } from "./panes/text-pane.js";
 import { createStepsPane } from "./panes/steps-pane.js";
 import { createStatePane } from "./panes/state-pane.js";
 import { resolveStateRefs } from "./patch.js";
-import { withSegmentText } from "./segments.js";
+import { appendedPieces, messageTexts, withSegmentText } from "./segments.js";
 import { createListPane } from "./panes/list-pane.js";
 import { renderCustom, renderInterrupt, renderMessage, renderCheckpoint } from "./panes/items.js";
 import { createRawPane } from "./panes/raw-pane.js";
-import { createStatusLine, LIVE_STATUSES } from "./panes/status-line.js";
+import { createStatusLine } from "./panes/status-line.js";
 import { createErrorBanner } from "./panes/error-banner.js";
 import { createGraphPane } from "./panes/graph-pane.js";
 import { createResumeControl } from "./panes/resume-control.js";
+import { createLiveGate, LIVE_STATUSES, TEXT_IN_SEGMENTS } from "./wire.js";
 
 export const TRAITS = [
   "status", "run_id", "thread_id", "assistant_id", "text", "segments", "messages", "steps",
@@ -24,28 +25,18 @@ export const TRAITS = [
 
 const SCALARS = ["run_id", "thread_id", "assistant_id", "current_node", "event_count", "duration"];
 
-/** Pure: does this delta start a new run (so the view must reset)? */
-export function startsNewRun(current, delta) {
-  if (!delta) return false;
-  if (typeof delta.status === "string" && LIVE_STATUSES.has(delta.status) && !LIVE_STATUSES.has(current.status)) {
-    return true;
-  }
-  return !!(delta.run_id && current.run_id && delta.run_id !== current.run_id);
-}
-
-/** Pure: should a delta with this seq be applied, given the last applied seq? */
-export function acceptSeq(lastSeq, seq) {
-  return typeof seq !== "number" || lastSeq === null || seq > lastSeq;
-}
-
 export function createView({ model, el, options = {} }) {
   const doc = el.ownerDocument;
   const requests = createRequests(model, { timeoutMs: options.timeoutMs ?? 30000 });
-  const cur = { status: "idle", run_id: "" };
-  let lastSeq = null;
-  let awaitingSnapshot = true;
-  let messagesList = [];
+  const gate = createLiveGate(model.get("status"));
+  const cur = { status: "idle" };
   const cleanups = [];
+  // What the panes show, kept as data too: the drawing needs every step, the Messages pane
+  // each message's text (joined from segments for streamed ones), the dividers every branch.
+  const stepsByKey = new Map();
+  const messagesById = new Map();
+  let messageText = new Map();
+  let branches = [];
 
   // ---- panes
   const status = createStatusLine(doc, {
@@ -78,7 +69,6 @@ export function createView({ model, el, options = {} }) {
   });
   graphSection.body.appendChild(graph.el);
   const resume = createResumeControl(doc, { onResume: (value) => requests.request({ type: "resume", value }) });
-  let lastSteps = [];
   const refreshControls = () => {
     const threaded = !!model.get("thread_id");
     steps.setForkable(threaded && !LIVE_STATUSES.has(cur.status));
@@ -91,19 +81,20 @@ export function createView({ model, el, options = {} }) {
   stateSection.body.appendChild(statePane.stateEl);
   diffSection.body.appendChild(statePane.diffsEl);
 
-  const list = (title, cls, render, extra = {}) => {
+  const list = (title, cls, render, extra = {}, keyOf = null) => {
     const section = createSection(doc, { title, className: `lgw-section-${cls}`, hideWhenEmpty: true, ...extra });
     const pane = createListPane(doc, {
       className: `lgw-${cls}`,
       renderItem: (item) => render(doc, item),
       onCount: (n) => section.setCount(n),
+      keyOf,
     });
     section.body.appendChild(pane.el);
     return { section, pane };
   };
-  const interrupts = list("Interrupts", "interrupt", renderInterrupt);
+  const interrupts = list("Interrupts", "interrupt", renderInterrupt, {}, (i) => i.id);
   const custom = list("Custom events", "custom", renderCustom);
-  const messages = list("Messages", "message-item", renderMessage, { collapsed: true });
+  const messages = list("Messages", "message-item", renderMessage, { collapsed: true }, (m) => m.id);
   const checkpoints = list("Checkpoints", "checkpoint-item", renderCheckpoint, { collapsed: true });
 
   const raw = createRawPane(doc, { request: (msg) => requests.request(msg) });
@@ -124,34 +115,55 @@ export function createView({ model, el, options = {} }) {
     rawSection.el);
   el.appendChild(root);
 
-  // ---- field setters (full values: traits, snapshot)
+  // ---- shared pieces of the setters (whole values) and the deltas
   function setStatus(v) {
     cur.status = typeof v === "string" && v ? v : "idle";
     root.setAttribute("data-status", cur.status);
     status.set({ status: cur.status });
     refreshControls();
   }
-  function setMessages(v) {
-    messagesList = withSegmentText(Array.isArray(v) ? v : [], model.get("text"), model.get("segments"));
-    messages.pane.setAll(messagesList);
+  const shownMessage = (m) => (m && m[TEXT_IN_SEGMENTS] ? { ...m, text: messageText.get(m.id) || "" } : m);
+  function setMessages(list, fullText, segments) {
+    messageText = messageTexts(fullText, segments);
+    messagesById.clear();
+    for (const m of list) if (m && m.id != null) messagesById.set(m.id, m);
+    messages.pane.setAll(withSegmentText(list, messageText));
   }
+  function setSteps(list) {
+    stepsByKey.clear();
+    for (const s of list) if (s && s.key != null) stepsByKey.set(s.key, s);
+    steps.setAll(list);
+    steps.setBranches(branches);
+    graph.setSteps(list);
+    refreshControls();
+  }
+  function setBranches(list) {
+    branches = Array.isArray(list) ? list.slice() : [];
+    steps.setBranches(branches);
+  }
+
+  // ---- traits (whole values: a finished run, a saved notebook, a new run's empty start)
+  const listOf = (v) => (Array.isArray(v) ? v : []);
   const setters = {
-    status: setStatus,
-    text: (v) => text.setText(v),
-    segments: (v) => text.setSegments(v),
-    messages: setMessages,
-    steps: (v) => {
-      lastSteps = Array.isArray(v) ? v : [];
-      steps.setAll(v);
-      graph.setSteps(lastSteps);
-      steps.setBranches(model.get("branches"));
-      refreshControls();
+    status: (v) => {
+      gate.traitStatus(v);
+      setStatus(v);
     },
+    text: (v) => {
+      text.setText(v);
+      setMessages(listOf(model.get("messages")), v, model.get("segments"));
+    },
+    segments: (v) => {
+      text.setSegments(v);
+      setMessages(listOf(model.get("messages")), model.get("text"), v);
+    },
+    messages: (v) => setMessages(listOf(v), model.get("text"), model.get("segments")),
+    steps: (v) => setSteps(listOf(v)),
     graph: (v) => {
       graph.setGraph(v);
-      graph.setSteps(lastSteps);
+      graph.setSteps([...stepsByKey.values()]);
     },
-    branches: (v) => steps.setBranches(v),
+    branches: setBranches,
     checkpoints: (v) => checkpoints.pane.setAll(v),
     state: (v) => statePane.setState(v),
     diffs: (v) => statePane.setDiffs(resolveStateRefs(v, model.get("state"))),
@@ -163,7 +175,6 @@ export function createView({ model, el, options = {} }) {
   };
   for (const name of SCALARS) {
     setters[name] = (v) => {
-      if (name === "run_id") cur.run_id = v || "";
       status.set({ [name]: v });
       if (name === "thread_id") refreshControls();
     };
@@ -174,69 +185,78 @@ export function createView({ model, el, options = {} }) {
     if (fn && value !== undefined) fn(value);
   }
 
+  // ---- the live contract
   function resetRun() {
     text.setSegments([]);
     text.setText("");
-    steps.clear();
+    setSteps([]);
+    setBranches([]);
     statePane.clear();
     custom.pane.clear();
     interrupts.pane.clear();
     checkpoints.pane.clear();
-    setMessages([]);
+    setMessages([], "", []);
     error.set(null);
     raw.reset();
-    cur.run_id = "";
     status.set({ current_node: "", event_count: 0, duration: 0, run_id: "", thread_id: "" });
   }
 
-  // ---- kernel messages
+  /** Apply one delta: each field by its rule (append, upsert by key, remove by key, merge, replace). */
   function applyDelta(d) {
-    if (startsNewRun(cur, d)) {
-      resetRun();
-    } else if (!acceptSeq(lastSeq, d.seq)) {
-      return false;
-    }
-    if (typeof d.seq === "number") lastSeq = d.seq;
     if ("status" in d) setStatus(d.status);
-    if ("text" in d || "segments" in d) text.applyDelta(d.text, d.segments);
-    if (Array.isArray(d.steps)) steps.upsert(d.steps);
-    if (Array.isArray(d.diffs)) statePane.addDiffs(d.diffs);
-    if ("state" in d) statePane.setState(d.state);
-    if (Array.isArray(d.custom)) custom.pane.append(d.custom);
-    if (Array.isArray(d.interrupts)) interrupts.pane.append(d.interrupts);
-    if (Array.isArray(d.checkpoints)) checkpoints.pane.append(d.checkpoints);
-    if (Array.isArray(d.messages)) {
-      for (const m of d.messages) {
-        const i = m && m.id != null ? messagesList.findIndex((x) => x && x.id === m.id) : -1;
-        if (i >= 0) messagesList[i] = m;
-        else messagesList.push(m);
+    if ("text" in d || "segments" in d) {
+      const before = text.length;
+      text.applyDelta(d.text, d.segments);
+      const touched = new Set();
+      for (const [id, piece] of appendedPieces(d.text, before, text.segments)) {
+        messageText.set(id, (messageText.get(id) || "") + piece);
+        touched.add(id);
       }
-      messages.pane.setAll(messagesList);
+      const grown = [...touched].map((id) => messagesById.get(id)).filter((m) => m && m[TEXT_IN_SEGMENTS]);
+      if (grown.length) messages.pane.upsert(grown.map(shownMessage));
     }
+    if (Array.isArray(d.messages)) {
+      for (const m of d.messages) messagesById.set(m.id, m);
+      messages.pane.upsert(d.messages.map(shownMessage));
+    }
+    if (Array.isArray(d.steps) || Array.isArray(d.steps_removed)) {
+      for (const key of d.steps_removed || []) stepsByKey.delete(key);
+      for (const s of d.steps || []) stepsByKey.set(s.key, s);
+      steps.remove(d.steps_removed);
+      steps.upsert(d.steps);
+      graph.setSteps([...stepsByKey.values()]);
+    }
+    if (Array.isArray(d.branches)) setBranches([...branches, ...d.branches]);
+    if (Array.isArray(d.diffs)) statePane.addDiffs(d.diffs);
+    if (Array.isArray(d.custom)) custom.pane.append(d.custom);
+    if (Array.isArray(d.interrupts)) interrupts.pane.upsert(d.interrupts);
+    if (Array.isArray(d.checkpoints)) checkpoints.pane.append(d.checkpoints);
     if ("error" in d) error.set(d.error);
     if (d.counts) raw.mergeCounts(d.counts);
     if (d.event_kinds) raw.mergeKinds(d.event_kinds);
     for (const name of SCALARS) if (name in d) setters[name](d[name]);
-    return true;
   }
 
-  function applySnapshot(s) {
-    const seq = typeof s.seq === "number" ? s.seq : null;
-    if (!awaitingSnapshot && seq !== null && lastSeq !== null && seq < lastSeq) return false;
-    awaitingSnapshot = false;
-    const data = s.data && typeof s.data === "object" ? s.data : {};
+  function applySnapshot(data) {
+    resetRun();
     // status first so the clock starts from the snapshot's duration
-    if ("status" in data) setField("status", data.status);
+    if ("status" in data) setStatus(data.status);
     for (const name of TRAITS) if (name !== "status" && name in data) setField(name, data[name]);
-    if (seq !== null) lastSeq = seq;
-    return true;
+    if (Array.isArray(data.messages)) setMessages(data.messages, data.text, data.segments);
   }
 
   function onMessage(msg) {
     if (!msg || typeof msg !== "object") return;
-    if (msg.type === "delta") applyDelta(msg);
-    else if (msg.type === "snapshot") applySnapshot(msg);
-    else if (msg.type === "reply") requests.handleReply(msg);
+    if (msg.type === "reset") {
+      gate.reset(msg);
+      resetRun();
+    } else if (msg.type === "delta") {
+      if (gate.acceptDelta(msg)) applyDelta(msg);
+    } else if (msg.type === "snapshot") {
+      if (gate.acceptSnapshot(msg)) applySnapshot(msg.data && typeof msg.data === "object" ? msg.data : {});
+    } else if (msg.type === "reply") {
+      requests.handleReply(msg);
+    }
   }
 
   // ---- wire up
@@ -255,11 +275,9 @@ export function createView({ model, el, options = {} }) {
 
   return {
     root,
-    panes: { status, error, text, steps, statePane, raw, custom, interrupts, messages, checkpoints, rawSection },
+    panes: { status, error, text, steps, statePane, raw, custom, interrupts, messages, checkpoints, rawSection, graph },
     onMessage,
-    get lastSeq() {
-      return lastSeq;
-    },
+    gate,
     destroy() {
       for (const fn of cleanups.splice(0)) fn();
       requests.dispose();

@@ -60,7 +60,7 @@ test("clicking a node filters the step cards to it, clicking again shows all", (
 test("resume: invalid JSON gets a message and sends nothing; valid JSON is sent", () => {
   assert.equal(parseResumeValue("yes").ok, false);
   assert.deepEqual(parseResumeValue('{"a": 1}'), { ok: true, value: { a: 1 } });
-  const { $, model, click } = mount({ status: "interrupted", thread_id: "t1", interrupts: [{ id: "i", value: "ok?" }] });
+  const { $, model, click, cleanup } = mount({ status: "interrupted", thread_id: "t1", interrupts: [{ id: "i", value: "ok?" }] });
   assert.ok(!$(".lgw-resume-control").hasAttribute("hidden"));
   $(".lgw-resume-input").value = "yes";
   click($(".lgw-resume"));
@@ -69,6 +69,7 @@ test("resume: invalid JSON gets a message and sends nothing; valid JSON is sent"
   $(".lgw-resume-input").value = '"yes"';
   click($(".lgw-resume"));
   assert.deepEqual(model.sent.filter((m) => m.type === "resume").map((m) => m.value), ["yes"]);
+  cleanup(); // the unanswered request's timer goes with the view
 });
 
 test("resume control is hidden unless a threaded run is interrupted", () => {
@@ -78,7 +79,7 @@ test("resume control is hidden unless a threaded run is interrupted", () => {
 
 test("fork buttons send the step's checkpoint, only on finished threaded runs", () => {
   const steps = [step("a", "refine", "done", { checkpoint_id: "cp-1" }), step("b", "gen", "done", { checkpoint_id: "cp-2" })];
-  const { $$, model, click } = mount({ status: "done", thread_id: "t1", steps });
+  const { $$, model, click, cleanup } = mount({ status: "done", thread_id: "t1", steps });
   const forks = $$(".lgw-fork");
   assert.deepEqual(forks.map((b) => b.hasAttribute("hidden")), [false, false]);
   click(forks[1]);
@@ -86,6 +87,7 @@ test("fork buttons send the step's checkpoint, only on finished threaded runs", 
   model.set("status", "running");
   assert.ok(forks.every((b) => b.disabled));
   assert.ok(mount({ status: "done", thread_id: "", steps }).$$(".lgw-fork").every((b) => b.hasAttribute("hidden")));
+  cleanup();
 });
 
 test("a branch divider sits before the first step of the fork", () => {

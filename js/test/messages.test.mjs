@@ -21,22 +21,53 @@ test("snapshot replaces the view; deltas with seq <= snapshot seq are ignored", 
   w.cleanup();
 });
 
-test("a second view's snapshot older than what we applied is ignored", () => {
-  const w = mountView({ status: "idle" });
-  w.model.custom({ type: "snapshot", seq: 3, data: { status: "running", text: "abc" } });
-  w.model.custom({ type: "delta", seq: 4, text: "d" });
-  w.model.custom({ type: "snapshot", seq: 2, data: { status: "running", text: "ab" } });
-  assert.equal(w.$(".lgw-text").textContent, "abcd");
-  assert.equal(w.view.lastSeq, 4);
+test("a page that appears mid-run ignores deltas until its snapshot, then follows", () => {
+  const w = mountView({ status: "running", text: "" });
+  w.model.custom({ type: "delta", epoch: 1, seq: 3, text: "lost?" });
+  assert.equal(w.$(".lgw-text").textContent, "", "the snapshot holds what this delta says");
+  w.model.custom({ type: "snapshot", epoch: 1, seq: 3, data: { status: "running", text: "abc" } });
+  w.model.custom({ type: "delta", epoch: 1, seq: 4, text: "d" });
+  w.model.custom({ type: "snapshot", epoch: 1, seq: 4, data: { status: "running", text: "abcd" } });
+  assert.equal(w.$(".lgw-text").textContent, "abcd", "another page's snapshot changes nothing here");
+  assert.equal(w.view.gate.seq, 4);
   w.cleanup();
 });
 
-test("a new run after a finished one resets the view (even if seq restarts)", () => {
-  const w = mount({ status: "done", text: "old run", steps: [step("/old")], run_id: "r1" });
-  w.model.custom({ type: "delta", seq: 1, status: "connecting", run_id: "r2" });
-  w.model.custom({ type: "delta", seq: 2, status: "running", text: "new" });
-  assert.equal(w.$(".lgw-text").textContent, "new");
+test("a reset clears the page; a continued run (no reset) keeps what it shows", () => {
+  const w = mount({ status: "interrupted", text: "first run ", steps: [step("/old")], run_id: "r1",
+    interrupts: [{ id: "i1", value: "ok?", namespace: [], node: "review", resolved: false }] });
+  // resume: a new run_id and a live status, and the transcript grows
+  w.model.custom({ type: "delta", epoch: 1, seq: 5, status: "connecting", run_id: "r2",
+    interrupts: [{ id: "i1", value: "ok?", namespace: [], node: "review", resolved: true }] });
+  w.model.custom({ type: "delta", epoch: 1, seq: 6, status: "running", text: "second", steps: [step("/new")] });
+  assert.equal(w.$(".lgw-text").textContent, "first run second");
+  assert.deepEqual(w.$$(".lgw-step").map((c) => c.getAttribute("data-key")), ["/old", "/new"]);
+  assert.equal(w.$$(".lgw-interrupt").length, 1, "one interrupt is one row, upserted by id");
+  w.model.custom({ type: "reset", epoch: 2, seq: 7 });
+  assert.equal(w.$(".lgw-text").textContent, "");
   assert.equal(w.$$(".lgw-step").length, 0);
+  assert.equal(w.$$(".lgw-interrupt").length, 0);
+  w.model.custom({ type: "delta", epoch: 1, seq: 8, text: "stale epoch" });
+  assert.equal(w.$(".lgw-text").textContent, "");
+  w.cleanup();
+});
+
+test("steps_removed takes cards away; the drawing and the Messages pane follow deltas", () => {
+  const w = mount({ status: "idle", graph: { nodes: [{ id: "a" }, { id: "b" }], edges: [] } });
+  w.click(w.$(".lgw-section-graph .lgw-section-header"));
+  w.model.custom({ type: "delta", seq: 1, status: "running", steps: [step("/update-1", { name: "a", status: "done" })] });
+  w.model.custom({ type: "delta", seq: 2, steps_removed: ["/update-1"], steps: [step("/t1", { name: "b" })] });
+  assert.deepEqual(w.$$(".lgw-step").map((c) => c.getAttribute("data-key")), ["/t1"]);
+  assert.ok(w.$('[data-node="b"]').classList.contains("lgw-node-running"));
+  assert.ok(!w.$('[data-node="a"]').classList.contains("lgw-node-done"), "a removed card no longer paints its node");
+  const seg = (start, message) => ({ start, end: start, node: "b", namespace: [], tags: [], message });
+  w.model.custom({ type: "delta", seq: 3, text: "Hel", segments: [seg(0, "m1")],
+    messages: [{ id: "m1", type: "AIMessageChunk", text_in_segments: true }] });
+  w.model.custom({ type: "delta", seq: 4, text: "lo" });
+  assert.equal(w.$(".lgw-message .lgw-message-text").textContent, "Hello");
+  w.model.custom({ type: "delta", seq: 5, text: "!", segments: [seg(5, "m2")],
+    messages: [{ id: "m2", type: "ai", text_in_segments: true }] });
+  assert.deepEqual(w.$$(".lgw-message .lgw-message-text").map((e) => e.textContent), ["Hello", "!"]);
   w.cleanup();
 });
 
@@ -96,7 +127,7 @@ test("a failed cancel re-enables the button and shows the error", async () => {
 });
 
 test("error banner shows type and message and keeps partial output", () => {
-  const w = mount({ status: "running", text: "partial" });
+  const w = mount({ status: "idle", text: "partial" });
   assert.ok(w.$(".lgw-error").hasAttribute("hidden"));
   w.model.custom({ type: "delta", seq: 1, status: "error", error: { type: "GraphRecursionError", message: "Recursion limit reached", kind: "run" } });
   assert.ok(!w.$(".lgw-error").hasAttribute("hidden"));

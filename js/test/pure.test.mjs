@@ -6,7 +6,7 @@ import { formatDuration, stepDuration, formatBytes, formatNamespace } from "../s
 import { isAtBottom, nextFollow } from "../src/scroll.js";
 import { isPreview } from "../src/preview.js";
 import { applyOps } from "../src/patch.js";
-import { startsNewRun, acceptSeq } from "../src/view.js";
+import { createLiveGate } from "../src/wire.js";
 
 const text = "Hello world! Bonjour";
 const segs = [
@@ -117,18 +117,33 @@ test("applyOps builds state from diffs and skips ops it cannot apply", () => {
   assert.equal({}.polluted, undefined);
 });
 
-test("seq and new-run rules", () => {
-  assert.equal(acceptSeq(null, 1), true);
-  assert.equal(acceptSeq(5, 5), false);
-  assert.equal(acceptSeq(5, 4), false);
-  assert.equal(acceptSeq(5, 6), true);
-  assert.equal(startsNewRun({ status: "done", run_id: "r1" }, { status: "connecting" }), true);
-  assert.equal(startsNewRun({ status: "running", run_id: "r1" }, { status: "running" }), false);
-  assert.equal(startsNewRun({ status: "running", run_id: "r1" }, { run_id: "r2" }), true);
-  assert.equal(startsNewRun({ status: "running", run_id: "r1" }, { run_id: "r1", text: "x" }), false);
+test("live gate: a reset opens an epoch; deltas apply in seq order within it", () => {
+  const gate = createLiveGate("idle");
+  assert.equal(gate.acceptDelta({ epoch: 1, seq: 2 }), true, "an idle page takes the first delta it sees");
+  assert.equal(gate.acceptDelta({ epoch: 1, seq: 2 }), false, "never twice");
+  assert.equal(gate.acceptDelta({ epoch: 1, seq: 1 }), false, "never backwards");
+  assert.equal(gate.acceptDelta({ epoch: 1, seq: 5 }), true, "gaps are fine: seq only grows");
+  gate.reset({ epoch: 2, seq: 6 });
+  assert.equal(gate.acceptDelta({ epoch: 1, seq: 7 }), false, "a delta of an older epoch is stale");
+  assert.equal(gate.acceptDelta({ epoch: 2, seq: 7 }), true);
+  assert.equal(gate.acceptSnapshot({ epoch: 2, seq: 7 }), false, "a page in sync ignores another page's snapshot");
 });
 
-import { withSegmentText } from "../src/segments.js";
+test("live gate: a page that appears mid-run waits for its snapshot, or for the run to end", () => {
+  const gate = createLiveGate("running");
+  assert.equal(gate.acceptDelta({ epoch: 3, seq: 40 }), false, "the snapshot will hold it");
+  assert.equal(gate.acceptSnapshot({ epoch: 3, seq: 41 }), true);
+  assert.equal(gate.acceptDelta({ epoch: 3, seq: 41 }), false);
+  assert.equal(gate.acceptDelta({ epoch: 3, seq: 42 }), true);
+  const late = createLiveGate("connecting");
+  late.traitStatus("running");
+  assert.equal(late.acceptDelta({ epoch: 1, seq: 3 }), false);
+  late.traitStatus("done");
+  assert.equal(late.synced, true, "the final traits hold everything");
+  assert.equal(late.acceptDelta({ epoch: 1, seq: 9 }), true, "the next run of the view (a resume) is followed");
+});
+
+import { withSegmentText, messageTexts, appendedPieces } from "../src/segments.js";
 import { resolveStateRefs } from "../src/patch.js";
 
 test("streamed messages get their text back from the segments", () => {
@@ -136,9 +151,18 @@ test("streamed messages get their text back from the segments", () => {
   const segments = [
     { start: 0, end: 3, message: "a" }, { start: 3, end: 6, message: "b" }, { start: 6, end: 9, message: "a" },
   ];
-  const out = withSegmentText([{ id: "a", text_in_segments: true }, { id: "t", text: "tool" }], text, segments);
+  const out = withSegmentText([{ id: "a", text_in_segments: true }, { id: "t", text: "tool" }], messageTexts(text, segments));
   assert.equal(out[0].text, "A1 😀A2");
   assert.equal(out[1].text, "tool");
+});
+
+test("a delta's text is split among the messages its segments name", () => {
+  const segments = [{ start: 0, end: 3, message: "a" }, { start: 3, end: 6, message: "b" }, { start: 6, end: 9, message: "a" }];
+  // "A1 " was there; the delta appended "B1 😀A2" (code points 3..9)
+  assert.deepEqual(appendedPieces("B1 😀A2", 3, segments), [["b", "B1 "], ["a", "😀A2"]]);
+  assert.deepEqual(appendedPieces("1 ", 1, segments), [["a", "1 "]], "the last old segment grew");
+  assert.deepEqual(appendedPieces("", 9, segments), []);
+  assert.deepEqual(appendedPieces("x", 0, []), [], "text before any segment belongs to no message");
 });
 
 test("diff op values that equal the final state are resolved from it", () => {

@@ -58,9 +58,11 @@ test("hostile strings from every field render literally and create no elements",
 });
 
 test("hostile strings in deltas, snapshots and raw events render literally", async () => {
-  const w = mount({ status: "idle" });
-  w.model.custom({ type: "delta", seq: 1, status: "running", text: IMG, steps: [step("/s", { name: SCRIPT })], custom: [{ namespace: [], data: IMG, t: 0 }], error: { type: SCRIPT, message: IMG, kind: "run" } });
-  w.model.custom({ type: "snapshot", seq: 5, data: { status: "running", text: `${IMG}${SCRIPT}`, steps: [step("/s", { name: IMG })] } });
+  const w = mount({ status: "running" }); // appears mid-run: the snapshot first, then deltas
+  w.model.custom({ type: "snapshot", epoch: 1, seq: 5, data: { status: "running", text: IMG, steps: [step("/s", { name: IMG })],
+    messages: [{ id: SCRIPT, type: IMG, text: SCRIPT, name: IMG }] } });
+  w.model.custom({ type: "delta", epoch: 1, seq: 6, text: SCRIPT, steps: [step("/s", { name: SCRIPT })], custom: [{ namespace: [], data: IMG, t: 0 }],
+    interrupts: [{ id: IMG, value: SCRIPT, namespace: [IMG], node: SCRIPT }], error: { type: SCRIPT, message: IMG, kind: "run" } });
   w.click(w.$(".lgw-raw .lgw-section-header"));
   const req = w.model.sent.find((m) => m.type === "events");
   w.model.custom({ type: "reply", request_id: req.request_id, ok: true, total: 1, offset: 0, events: [{ index: 0, event: SCRIPT, mode: "custom", namespace: [], id: IMG, data: { [IMG]: SCRIPT } }] });

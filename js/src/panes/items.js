@@ -28,6 +28,7 @@ export function renderMessage(doc, m) {
   const el = h(doc, "div.lgw-item.lgw-message", { "data-type": String(it.type ?? "") },
     meta(doc, [it.type ? String(it.type) : null, it.name ? String(it.name) : null, it.node ? `node ${it.node}` : null]),
     h(doc, "div.lgw-message-text", null, truncate(typeof it.text === "string" ? it.text : "", 20000)));
+  if (it.id != null) el.setAttribute("data-id", String(it.id));
   if (Array.isArray(it.tool_calls) && it.tool_calls.length) {
     el.appendChild(h(doc, "div.lgw-step-label", null, "tool calls"));
     el.appendChild(jsonTree(doc, it.tool_calls, { expandDepth: 1 }).el);

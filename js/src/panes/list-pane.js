@@ -1,5 +1,5 @@
-// A list of items that grows by appends (deltas) and reconciles against a full list
-// (final traits / snapshot): items whose JSON did not change keep their DOM.
+// A list of items that grows by appends or keyed upserts (deltas) and reconciles against a
+// full list (final traits / snapshot): items whose JSON did not change keep their DOM.
 import { h, clear } from "../dom.js";
 
 function sig(item) {
@@ -10,17 +10,24 @@ function sig(item) {
   }
 }
 
-export function createListPane(doc, { className, renderItem, onCount }) {
+export function createListPane(doc, { className, renderItem, onCount, keyOf = null }) {
   const el = h(doc, `div.lgw-list${className ? `.${className}-list` : ""}`);
-  let rows = []; // {sig, el}
+  let rows = []; // {key, sig, el}
+  let byKey = new Map(); // key -> index in rows
 
   function make(item, index) {
     const row = renderItem(item, index);
     if (className) row.classList.add(className);
-    return { sig: sig(item), el: row };
+    return { key: keyOf ? keyOf(item) : index, sig: sig(item), el: row };
   }
   function count() {
     if (onCount) onCount(rows.length);
+  }
+  function add(item) {
+    const r = make(item, rows.length);
+    byKey.set(r.key, rows.length);
+    rows.push(r);
+    el.appendChild(r.el);
   }
 
   return {
@@ -29,10 +36,23 @@ export function createListPane(doc, { className, renderItem, onCount }) {
       return rows.length;
     },
     append(items) {
+      for (const item of items || []) add(item);
+      count();
+    },
+    /** Replace the item with the same key (`keyOf`), or append it. */
+    upsert(items) {
       for (const item of items || []) {
-        const r = make(item, rows.length);
-        rows.push(r);
-        el.appendChild(r.el);
+        const index = byKey.get(keyOf(item));
+        if (index === undefined) {
+          add(item);
+          continue;
+        }
+        const old = rows[index];
+        const s = sig(item);
+        if (old.sig === s) continue;
+        const r = make(item, index);
+        el.replaceChild(r.el, old.el);
+        rows[index] = r;
       }
       count();
     },
@@ -55,11 +75,13 @@ export function createListPane(doc, { className, renderItem, onCount }) {
         if (rows[i].el.parentNode === el) el.removeChild(rows[i].el);
       }
       rows = next;
+      byKey = new Map(rows.map((r, i) => [r.key, i]));
       count();
     },
     clear() {
       clear(el);
       rows = [];
+      byKey = new Map();
       count();
     },
   };

@@ -1,8 +1,7 @@
 // Status line: status, current node, steps, events, tokens, elapsed; Cancel button.
 import { h, setText, show } from "../dom.js";
 import { formatDuration, formatCount } from "../format.js";
-
-export const LIVE_STATUSES = new Set(["connecting", "running"]);
+import { LIVE_STATUSES } from "../wire.js";
 
 export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {}) {
   const value = h(doc, "span.lgw-status-value", { "data-status": "idle" }, "idle");

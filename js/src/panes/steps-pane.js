@@ -234,6 +234,11 @@ export function createStepsPane(doc, { onCount, onFork } = {}) {
       for (const s of steps || []) upsert(s);
       notify();
     },
+    /** Take these cards away (the kernel replaced them: updates cards once debug/tasks arrive). */
+    remove(keys) {
+      for (const key of keys || []) remove(String(key));
+      notify();
+    },
     setAll(steps) {
       const list = Array.isArray(steps) ? steps : [];
       const keep = new Set(list.map((s) => String(s.key)));

@@ -57,6 +57,14 @@ export function createTextPane(doc, { onLength } = {}) {
     get shown() {
       return shown;
     },
+    /** Length of the whole text in code points (what the kernel counts). */
+    get length() {
+      return fullLength;
+    },
+    /** The segments, every end set. */
+    get segments() {
+      return segments;
+    },
     /** Final trait / snapshot: reconcile (append when it extends what is shown). */
     setText(text) {
       full = typeof text === "string" ? text : "";
