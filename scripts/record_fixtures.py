@@ -1,63 +1,73 @@
 """Re-record the event streams under tests/fixtures from a real `langgraph dev`.
 
-    python scripts/record_fixtures.py
+    python scripts/record_fixtures.py [name ...]
 
-Each fixture is one JSON object per line: {"event", "data", "id", "time"} with
-`time` in seconds since the first event. The unit tests fold these files.
+Each fixture is what `StreamView.save()` writes (see lg_widgets/sources.py): a header line,
+then one line per event, and a lifecycle line where a resumed or forked run goes on in the
+same view. The unit tests fold these files; `StreamView.replay()` plays them.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lg_widgets import local_server  # noqa: E402
-from lg_widgets.client import LangGraphClient, RunRequest  # noqa: E402
+from lg_widgets import StreamView, local_server  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
+#: Recordings whose graph is one of the test graphs (tests/graphs), not a demo graph.
+TEST_GRAPHS = ROOT / "tests" / "graphs" / "langgraph.json"
 ALL_MODES = ["values", "updates", "messages-tuple", "debug", "custom", "events", "tasks", "checkpoints"]
+TOKENS_STEPS_STATE = ["messages-tuple", "updates", "debug", "values"]
 
-#: name → (assistant, input, stream_mode, thread_id, stream_subgraphs)
+#: name → (assistant, input, stream_mode, thread_id, stream_subgraphs, then): `then` continues the
+#: view with ("resume", value) or ("fork", name of the step whose checkpoint to fork from).
 RECORDINGS = {
-    "joke_all_modes_threaded": ("joke", {"topic": "ice cream"}, ALL_MODES, "new", False),
-    "joke_messages_partial": ("joke", {"topic": "ice cream"}, ["messages", "updates"], None, False),
+    "joke_all_modes_threaded": ("joke", {"topic": "ice cream"}, ALL_MODES, "new", False, None),
+    "joke_messages_partial": ("joke", {"topic": "ice cream"}, ["messages", "updates"], None, False, None),
     "agent_tuple_events_values": ("agent", {"messages": [{"role": "user", "content": "weather in sf?"}]},
-                                  ["messages-tuple", "events", "values", "updates"], None, False),
+                                  ["messages-tuple", "events", "values", "updates"], None, False, None),
     "subgraph_debug_subgraphs": ("subgraph", {"topic": "parsers"},
-                                 ["debug", "messages-tuple", "values"], "new", True),
+                                 ["debug", "messages-tuple", "values"], "new", True, None),
     "parallel_tasks_checkpoints": ("parallel", {"topic": "tea"},
-                                   ["tasks", "checkpoints", "values", "messages-tuple"], "new", False),
-    "custom_custom_updates": ("custom", {"items": 3}, ["custom", "updates", "values"], None, False),
-    "human_interrupt": ("human", {"draft": "hello"}, ["updates", "values", "debug"], "new", False),
-    "failing_error": ("failing", {"topic": "x"}, ["messages-tuple", "debug", "values"], None, False),
+                                   ["tasks", "checkpoints", "values", "messages-tuple"], "new", False, None),
+    "custom_custom_updates": ("custom", {"items": 3}, ["custom", "updates", "values"], None, False, None),
+    "human_interrupt": ("human", {"draft": "hello"}, ["updates", "values", "debug"], "new", False, None),
+    "failing_error": ("failing", {"topic": "x"}, ["messages-tuple", "debug", "values"], None, False, None),
+    "human_resume": ("human", {"draft": "hello"}, ["messages-tuple", "updates", "values", "debug"], "new", False,
+                     ("resume", "yes")),
+    "joke_fork_in_place": ("joke", {"topic": "tea"}, TOKENS_STEPS_STATE, "new", False, ("fork", "generate_joke")),
+    "slow_review_resume": ("slow_review", {"words": 12, "pause": 0.002}, TOKENS_STEPS_STATE, "new", False,
+                           ("resume", "yes")),
 }
 
 
-async def record(url: str, name: str, spec: tuple) -> int:
-    assistant, input, modes, thread_id, subgraphs = spec
-    request = RunRequest(assistant, input, stream_mode=modes, thread_id=thread_id, stream_subgraphs=subgraphs)
-    lines = []
-    first = None
-    async with LangGraphClient(url) as client:
-        async for event in client.stream(request):
-            first = event.time if first is None else first
-            lines.append(json.dumps({**event.to_dict(), "time": round(event.time - first, 4)}))
-    (FIXTURES / f"{name}.jsonl").write_text("\n".join(lines) + "\n")
-    return len(lines)
+def record(url: str, name: str) -> int:
+    assistant, input, modes, thread_id, subgraphs, then = RECORDINGS[name]
+    view = StreamView(assistant, input, url=url, stream_mode=modes, thread_id=thread_id,
+                      stream_subgraphs=subgraphs)
+    try:
+        view.run()
+    except Exception:  # a failing graph is recorded as it fails
+        pass
+    if then and then[0] == "resume":
+        view.resume(then[1], wait=True)
+    elif then and then[0] == "fork":
+        step = next(s for s in view.steps if s["name"] == then[1])
+        view.fork(step["checkpoint_id"], in_place=True, wait=True)
+    return view.save(FIXTURES / f"{name}.jsonl")
 
 
-async def main() -> None:
+def main(names: list[str]) -> None:
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    server = local_server()
-    for name, spec in RECORDINGS.items():
-        count = await record(server.url, name, spec)
-        print(f"{name}: {count} events")
+    demo, tests = local_server(), local_server(TEST_GRAPHS)
+    for name in names or RECORDINGS:
+        server = tests if RECORDINGS[name][0] == "slow_review" else demo
+        print(f"{name}: {record(server.url, name)} events")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main(sys.argv[1:])

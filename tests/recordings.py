@@ -1,21 +1,30 @@
-"""Recorded event streams under tests/fixtures (re-record: scripts/record_fixtures.py)."""
+"""Recorded event streams under tests/fixtures (re-record: scripts/record_fixtures.py).
+
+Each is a recording as ``StreamView.save()`` writes it; a multi-run one (a resume, a fork in
+place) holds a ``Lifecycle("continue")`` where its next run began.
+"""
 
 from __future__ import annotations
 
-import json
 import pathlib
 
-from lg_widgets import StreamEvent, parse_event
+from lg_widgets.lifecycle import Lifecycle
+from lg_widgets.protocol import StreamEvent
+from lg_widgets.sources import read_recording
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 #: The names of the recorded streams, e.g. "joke_all_modes_threaded".
 RECORDINGS = sorted(p.stem for p in FIXTURES.glob("*.jsonl"))
+#: Recordings of one run each.
+SINGLE_RUN = [name for name in RECORDINGS if not any(
+    '"lifecycle"' in line for line in (FIXTURES / f"{name}.jsonl").read_text().splitlines())]
 
 
-def load_recording(name: str) -> list[StreamEvent]:
-    """A recorded event stream from tests/fixtures (see scripts/record_fixtures.py)."""
-    events = []
-    for line in (FIXTURES / f"{name}.jsonl").read_text().splitlines():
-        raw = json.loads(line)
-        events.append(parse_event(raw["event"], json.dumps(raw["data"]), raw.get("id"), raw.get("time", 0.0)))
-    return events
+def load_recording(name: str) -> list[StreamEvent | Lifecycle]:
+    """A recording's events, ``time`` being each one's offset from the first."""
+    return read_recording(FIXTURES / f"{name}.jsonl").events()
+
+
+def load_events(name: str) -> list[StreamEvent]:
+    """Only the server's events of a recording."""
+    return [e for e in load_recording(name) if isinstance(e, StreamEvent)]

@@ -24,21 +24,37 @@ def _text(content: Any) -> str:
 
 
 def token_text(parts: list[tuple[str, Any]]) -> str:
-    """AI token text in arrival order, from the first token-carrying mode present."""
+    """AI token text in arrival order, from the first token-carrying mode present.
+
+    A whole AI message (a model that does not stream, a node that returns one) shows as one
+    event in the SDK's stream too: it counts once, less what its own tokens already gave.
+    """
     modes = {mode_of(e) for e, _ in parts}
     out = []
+    seen: dict[str, int] = {}  # message id -> characters of its text already out
+
+    def whole(message: dict) -> None:
+        text = _text(message.get("content"))
+        out.append(text[seen.get(message["id"], 0):])
+        seen[message["id"]] = max(seen.get(message["id"], 0), len(text))
+
     if "messages" in modes:
         for event, data in parts:
-            if mode_of(event) == "messages" and data[0].get("type") == "AIMessageChunk":
-                out.append(_text(data[0].get("content")))
-    elif "messages/partial" in modes:
-        seen: dict[str, int] = {}
+            if mode_of(event) != "messages":
+                continue
+            message = data[0]
+            if message.get("type") == "AIMessageChunk":
+                text = _text(message.get("content"))
+                out.append(text)
+                seen[message["id"]] = seen.get(message["id"], 0) + len(text)
+            elif message.get("type") == "ai":
+                whole(message)
+    elif "messages/partial" in modes or "messages/complete" in modes:
         for event, data in parts:
-            if mode_of(event) == "messages/partial":
+            if mode_of(event) in ("messages/partial", "messages/complete"):
                 for message in data:
-                    text = _text(message.get("content"))
-                    out.append(text[seen.get(message["id"], 0):])
-                    seen[message["id"]] = max(seen.get(message["id"], 0), len(text))
+                    if message.get("type") in ("ai", "AIMessageChunk"):
+                        whole(message)
     elif "events" in modes:
         for event, data in parts:
             if mode_of(event) == "events" and data.get("event") == "on_chat_model_stream":

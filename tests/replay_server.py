@@ -1,7 +1,7 @@
 """Real HTTP servers for client tests: a LangGraph run-stream imitation, and canned answers.
 
 ``ReplayServer`` speaks the run endpoints of the LangGraph API the way
-``langgraph dev`` does (see DESIGN.md, "Protocol facts"), for a generated,
+``langgraph dev`` does (see docs/architecture.md, "The runs stream as the server speaks it"), for a generated,
 deterministic run with *unique* event ids: the place where "no event lost, none
 duplicated after a cut" is a property that can be proved exactly.
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from recordings import RECORDINGS, load_recording
+from recordings import RECORDINGS, load_events
 from lg_widgets import EventLog, StreamEvent, parse_event
 
 
 
 @pytest.mark.parametrize("name", RECORDINGS)
 def test_reads_back_every_recorded_event(name):
-    events = load_recording(name)
+    events = load_events(name)
     log = EventLog(events)
     assert len(log) == len(events)
     assert list(log) == events

@@ -73,3 +73,13 @@ async def test_with_subgraphs(server, graph, modes):
         if step["namespace"]:
             parents = {s["id"] for s in state.steps}
             assert step["parent"] in parents, "a subgraph step hangs under the step that ran the subgraph"
+
+
+@pytest.mark.parametrize("modes", [["messages-tuple", "values"], ["messages", "values"]], ids=lambda m: "+".join(m))
+async def test_a_whole_ai_message_reaches_the_text_once(test_graphs_server, modes):
+    """A node that returns an AI message (content blocks, no model streaming): the SDK's stream
+    shows it as one message event, and the view's text holds its text once."""
+    parts = await sdk_parts(test_graphs_server.url, "whole_reply", {"messages": []}, modes)
+    state = check_fold(parts, modes)
+    assert state.text == "Whole answer, in two blocks."
+    assert [m["text"] for m in state.messages if m["type"] == "ai"] == [state.text]

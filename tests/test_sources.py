@@ -9,7 +9,7 @@ import pytest
 from langgraph_sdk import get_client
 
 import reference as ref
-from lg_widgets import MalformedStream, StreamView
+from lg_widgets import InvalidArgument, MalformedStream, StreamView
 from lg_widgets.server import DEMO_CONFIG
 
 pytestmark = pytest.mark.integration
@@ -85,6 +85,29 @@ async def test_sdk_stream_feeds_the_view(server, comms):
     assert view.text == direct.text
     assert [s["name"] for s in view.steps] == [s["name"] for s in direct.steps]
     assert view.state == direct.state
+    with pytest.raises(InvalidArgument, match="read already"):
+        view.start()
+    assert view.status == "done" and view.text == direct.text, "the refused start changed nothing"
+
+
+def test_a_resumed_view_replays_with_its_runs(server, comms, tmp_path):
+    live = StreamView("human", {"draft": "hello"}, url=server.url, thread_id="new", stream_mode=MODES).run()
+    live.resume("yes", wait=True)
+    path = tmp_path / "resumed.jsonl"
+    live.save(path)
+    replayed = StreamView.replay(path, speed=0).run()
+    assert comparable(replayed) == comparable(live)
+    assert replayed.status == "done" and [i["resolved"] for i in replayed.interrupts] == [True]
+    assert replayed.run_starts == live.run_starts and len(live.run_starts) == 2
+
+
+def test_the_project_fixtures_replay_like_a_save(comms):
+    """One recording format: StreamView.replay reads tests/fixtures as it reads save() output."""
+    from recordings import FIXTURES
+
+    fork = StreamView.replay(FIXTURES / "joke_fork_in_place.jsonl", speed=0).run()
+    assert fork.status == "done" and len(fork.branches) == 1
+    assert [s["name"] for s in fork.steps] == ["refine_topic", "generate_joke", "generate_joke"]
 
 
 def test_compare_modes_runs_each_mode_separately(server, comms):

@@ -7,10 +7,11 @@ import json
 import pytest
 
 import reference as ref
-from recordings import RECORDINGS, load_recording
-from wire_view import WireView
+from recordings import RECORDINGS, SINGLE_RUN, load_events, load_recording
 from lg_widgets import MalformedStream, RunState, parse_event
 from lg_widgets.diff import replay
+from lg_widgets.lifecycle import Lifecycle
+from lg_widgets.publisher import Publisher
 
 
 
@@ -25,12 +26,12 @@ def fold(events, modes=None) -> RunState:
 
 
 def test_recordings_exist():
-    assert len(RECORDINGS) >= 8, "run scripts/record_fixtures.py"
+    assert len(SINGLE_RUN) >= 8 and len(RECORDINGS) > len(SINGLE_RUN), "run scripts/record_fixtures.py"
 
 
-@pytest.mark.parametrize("name", RECORDINGS)
+@pytest.mark.parametrize("name", SINGLE_RUN)
 def test_recorded_stream(name):
-    events = load_recording(name)
+    events = load_events(name)
     parts = [(e.event, e.data) for e in events]
     state = fold(events)
     assert state.text == ref.token_text(parts)
@@ -42,31 +43,55 @@ def test_recorded_stream(name):
     assert [c["data"] for c in state.custom] == ref.custom_data(parts)
     assert state.event_count == len(events)
     assert state.duration == pytest.approx(events[-1].time - events[0].time)
-    # Folding in two halves with a change log taken in between gives the same result.
-    halves = RunState()
-    for event in events[: len(events) // 2]:
-        halves.apply(event)
-    halves.take_changes()
+    # A publisher reading the fold halfway changes nothing in it.
+    halves, sent = RunState(), []
+    publisher = Publisher(sent.append)
+    publisher.new_epoch(halves)
+    halves.apply_all(events[: len(events) // 2])
+    publisher.flush()
     halves.apply_all(events[len(events) // 2:]).finish()
     assert halves.to_dict() == state.to_dict()
+    assert [m["type"] for m in sent] == ["reset", "delta"]
+
+
+def test_recorded_resume_goes_on_in_the_same_fold():
+    events = load_recording("slow_review_resume")
+    cut = next(i for i, e in enumerate(events) if isinstance(e, Lifecycle))
+    first = RunState().apply_all(events[:cut]).finish()
+    assert first.status == "interrupted" and first.text.startswith("Draft: ")
+    text, steps = first.text, len(first.steps)
+    both = first.apply_all(events[cut:]).finish()
+    assert both.status == "done"
+    assert both.text.startswith(text) and "Published (yes): " in both.text[len(text):]
+    assert [i["resolved"] for i in both.interrupts] == [True], "the resumed run answered the interrupt"
+    assert len(both.steps) > steps and both.state["final"].startswith("Published")
+
+
+def test_recorded_fork_in_place_is_a_branch():
+    events = load_recording("joke_fork_in_place")
+    cut = next(i for i, e in enumerate(events) if isinstance(e, Lifecycle))
+    state = fold(events)
+    assert state.branches == [{"checkpoint_id": events[cut].checkpoint_id, "steps_before": 2, "events_before": cut}]
+    assert [s["name"] for s in state.steps] == ["refine_topic", "generate_joke", "generate_joke"]
+    assert state.status == "done"
 
 
 def test_recorded_error_keeps_partial_output():
-    state = fold(load_recording("failing_error"))
+    state = fold(load_events("failing_error"))
     assert state.status == "error" and state.error["kind"] == "run"
     assert state.text
     assert [s["status"] for s in state.steps][-1] == "error"
 
 
 def test_recorded_interrupt():
-    state = fold(load_recording("human_interrupt"))
+    state = fold(load_events("human_interrupt"))
     assert state.status == "interrupted"
     assert len(state.interrupts) == 1, "the same interrupt from updates, values and debug counts once"
     assert "__interrupt__" not in state.state
 
 
 def test_recorded_subgraph_steps_hang_under_their_parent():
-    state = fold(load_recording("subgraph_debug_subgraphs"))
+    state = fold(load_events("subgraph_debug_subgraphs"))
     ids = {s["id"]: s for s in state.steps}
     children = [s for s in state.steps if s["namespace"]]
     assert children
@@ -106,14 +131,19 @@ def test_content_blocks_and_interleaved_messages():
     assert len(state.segments) == 4
 
 
-def test_whole_messages_are_not_tokens():
+def test_a_whole_ai_message_counts_in_text_once():
     state = fold([
         ev("messages", [{"type": "tool", "id": "t1", "content": "sunny", "tool_call_id": "c"}, {}]),
-        ev("messages", [{"type": "ai", "id": "a1", "content": "not streamed"}, {}]),
+        ev("messages", [{"type": "ai", "id": "a1", "content": "not streamed"}, {"langgraph_node": "n"}]),
+        ev("messages", [{"type": "AIMessageChunk", "id": "a2", "content": "stre"}, {}]),
+        ev("messages", [{"type": "AIMessageChunk", "id": "a2", "content": "amed"}, {}]),
+        ev("messages", [{"type": "ai", "id": "a2", "content": "streamed"}, {}]),  # the same reply, whole
+        ev("messages/complete", [{"type": "ai", "id": "a3", "content": [{"type": "text", "text": " blocks"}]}]),
     ])
-    assert state.text == ""
-    assert [m["type"] for m in state.messages] == ["tool", "ai"]
+    assert state.text == "not streamedstreamed blocks", "tool messages are not model text"
+    assert [m["type"] for m in state.messages] == ["tool", "ai", "ai", "ai"]
     assert state.messages[0]["text"] == "sunny"
+    assert state.text_for(node="n") == "not streamed"
 
 
 def test_older_servers_send_results_as_pairs_and_an_end_event():
@@ -163,40 +193,66 @@ def test_values_diffs_replay_and_name_their_node():
     assert state.status == "interrupted" and state.interrupts[0]["value"] == "ok?"
 
 
-def test_change_log_hands_out_each_item_once():
-    state = RunState(["messages-tuple", "custom"])
+def test_deltas_hand_out_each_item_once():
+    state, sent = RunState(["messages-tuple", "custom"]), []
+    publisher = Publisher(lambda message: sent.append(json.loads(json.dumps(message))))  # as a comm sends it
+    publisher.new_epoch(state)
     state.apply(ev("messages", [{"type": "AIMessageChunk", "id": "m", "content": "ab"}, {}]))
     state.apply(ev("custom", {"p": 1}))
-    first = state.take_changes()
-    assert first["text"] == "ab" and first["custom"] == [{"namespace": [], "data": {"p": 1}, "t": 0.0}]
+    publisher.flush()
     state.apply(ev("messages", [{"type": "AIMessageChunk", "id": "m", "content": "c"}, {}]))
-    second = state.take_changes()
+    publisher.flush()
+    publisher.flush()
+    reset, first, second = sent
+    assert (reset["type"], reset["epoch"], first["seq"], second["seq"]) == ("reset", 1, 2, 3)
+    assert first["text"] == "ab" and first["custom"] == [{"namespace": [], "data": {"p": 1}, "t": 0.0}]
     assert second["text"] == "c" and "custom" not in second
-    # The segment only grew (its end follows the text on the front end), and only one count changed.
-    assert first["segments"] == [{"start": 0, "end": 3, "node": "", "tags": [], "namespace": [], "message": "m"}]
+    # The segment only grew (its end follows the text on the page), and only one count changed.
+    assert first["segments"] == [{"start": 0, "end": 2, "node": "", "tags": [], "namespace": [], "message": "m"}]
     assert "segments" not in second
     assert first["counts"] == {"messages": 1, "custom": 1} and second["counts"] == {"messages": 2}
-    assert state.take_changes() == {}
+    # The message entry travels once, its text through the segments.
+    assert first["messages"] == [{"id": "m", "type": "AIMessageChunk", "name": None, "tool_calls": [], "node": "",
+                                  "namespace": [], "text_in_segments": True}]
+    assert "messages" not in second
 
 
-@pytest.mark.parametrize("name", RECORDINGS)
-@pytest.mark.parametrize("every", [1, 3, 50])
-def test_deltas_rebuild_text_segments_and_counts(name, every):
-    """What the front end rebuilds from deltas taken every few events is the fold's own data."""
-    state, view = RunState(), WireView()
-    for i, event in enumerate(load_recording(name)):
-        state.apply(event)
-        if i % every == 0:
-            view.delta(state.take_changes())
-    view.delta(state.take_changes())
-    assert (view.text, view.segments, view.counts) == (state.text, state.segments, state.counts)
+def test_an_interrupt_named_later_is_upserted_not_repeated():
+    state, sent = RunState(["updates", "debug"]), []
+    publisher = Publisher(sent.append)
+    publisher.follow(state)
+    interrupt = {"value": "ok?", "id": "i1"}
+    state.apply(ev("updates", {"__interrupt__": [interrupt]}))
+    publisher.flush()
+    state.apply(ev("debug", {"type": "task_result", "step": 1, "payload": {
+        "id": "t", "name": "review", "error": None, "result": {}, "interrupts": [interrupt]}}))
+    publisher.flush()
+    assert [d["interrupts"] for d in sent] == [
+        [{"id": "i1", "value": "ok?", "namespace": [], "node": None, "resolved": False}],
+        [{"id": "i1", "value": "ok?", "namespace": [], "node": "review", "resolved": False}],
+    ]
+
+
+def test_lifecycle_events_drive_the_status():
+    state = RunState(["values"])
+    state.apply(Lifecycle("start"))
+    assert state.status == "connecting"
+    state.apply(ev("values", {"a": 1}))
+    state.apply(Lifecycle("ids", run_id="r1", thread_id="t1"))
+    assert (state.status, state.run_id, state.thread_id) == ("running", "r1", "t1")
+    state.apply(Lifecycle("cancel", error={"type": "RunCancelled", "message": "stop", "kind": "cancelled"}))
+    assert state.status == "cancelled"
+    state.apply(Lifecycle("end"))
+    assert state.status == "cancelled", "the end of the stream does not undo a cancel"
+    state.apply(Lifecycle("continue"))
+    assert (state.status, state.error, state.state) == ("connecting", None, {"a": 1})
 
 
 def test_error_event_then_close():
     state = RunState()
     state.apply(ev("messages", [{"type": "AIMessageChunk", "id": "m", "content": "part"}, {}]))
     state.apply(ev("error", {"error": "ValueError", "message": "boom"}))
-    state.finish()
+    state.apply(Lifecycle("end"))
     assert state.status == "error"
     assert state.error == {"type": "ValueError", "message": "boom", "kind": "run"}
     assert state.text == "part"

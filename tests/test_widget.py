@@ -14,7 +14,6 @@ from lg_widgets import HTTPStatusError, InvalidArgument, RunError, ServerUnreach
 from lg_widgets.diff import replay
 from sdk_runs import sdk_parts
 from waiting import wait_until
-from wire_view import WireView
 
 pytestmark = pytest.mark.integration
 
@@ -61,7 +60,7 @@ def test_traits_match_the_sdk_stream(server, comms, graph, input):
     assert [s["name"] for s in view.steps] == ref.step_names(parts)
     assert [c["data"] for c in view.custom] == ref.custom_data(parts)
     assert len(view.checkpoints) == len(ref.checkpoint_ids(parts))
-    assert view.counts == {m: n for m, n in view.counts.items()} and sum(view.counts.values()) == len(view.events)
+    assert sum(view.counts.values()) == len(view.events)
     assert [e.event.split("|")[0] for e in view.events] == [e.split("|")[0] for e, _ in parts]
     assert view.run_id and view.thread_id
     # What reached the front end (every comm update, in order) is the same data as the traits.
@@ -90,29 +89,6 @@ def test_comm_bytes_grow_linearly_on_a_10k_token_run(server, comms):
     streamed = "".join(d.get("text", "") for d in deltas)
     # Deltas carry the text as it arrives; the last frame's worth comes with the final traits.
     assert streamed and view.text.startswith(streamed)
-
-
-def test_a_view_that_attaches_mid_run_shows_what_the_others_show(server, comms):
-    view = StreamView("long", {"tokens": 3000}, url=server.url, stream_mode=["messages-tuple", "updates", "debug"])
-    comm = comms.instances[-1]
-    view.start()
-    deltas = lambda: [m for m in comm.custom_messages() if m["type"] == "delta"]  # noqa: E731
-    wait_until(lambda: len(deltas()) >= 6 or not view.running, what="tokens flowing")
-    comm.receive({"type": "hello"})  # a second view of the widget appears mid-run
-    view._future.result(60)
-    messages = comm.custom_messages()
-    snapshots = [i for i, m in enumerate(messages) if m["type"] == "snapshot"]
-    assert len(snapshots) == 1 and 0 < snapshots[0] < len(messages) - 3, "the snapshot came mid-run"
-    first, second = WireView(), WireView()
-    for message in messages:
-        if message["type"] == "delta":
-            first.delta(message)
-            second.delta(message)
-        elif message["type"] == "snapshot":
-            second.snapshot(message)
-    # Both show what the kernel had when the last delta left: nothing twice, nothing lost.
-    assert len(first.text) > 1000 and view.text.startswith(first.text)
-    assert (second.text, second.segments, second.counts) == (first.text, first.segments, first.counts)
 
 
 def test_repr_is_deterministic_and_secret_free(server, comms):

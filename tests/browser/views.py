@@ -65,3 +65,41 @@ def step_cards(page, root_handle) -> list[dict[str, Any]]:
           parent: parentCard ? parentCard.getAttribute("data-key") : null,
         };
     })""", root_handle)
+
+
+# Samples the first view every ~40 ms: status, text, card keys, interrupt ids, message rows and
+# lit graph nodes (the Graph section is opened as soon as the view appears, when asked).
+_SAMPLE_LIVE_JS = """
+(openGraph) => {
+  if (window.__lgwLive) return;
+  window.__lgwLive = [];
+  const start = performance.now();
+  let opened = false;
+  window.__lgwLiveTimer = setInterval(() => {
+    const root = document.querySelector(".lgw-root");
+    if (!root) return;
+    if (openGraph && !opened) {
+      root.querySelector(".lgw-section-graph .lgw-section-header").click();
+      opened = true;
+    }
+    const all = (s) => [...root.querySelectorAll(s)];
+    window.__lgwLive.push({
+      t: performance.now() - start,
+      status: root.getAttribute("data-status"),
+      text: root.querySelector(".lgw-text").textContent,
+      steps: all(".lgw-step").map((el) => el.getAttribute("data-key")),
+      interrupts: all(".lgw-interrupt").map((el) => el.getAttribute("data-id")),
+      messages: all(".lgw-message").length,
+      running_nodes: all(".lgw-node.lgw-node-running").map((el) => el.getAttribute("data-node")),
+    });
+  }, 40);
+}
+"""
+
+
+def sample_live_page(page, open_graph: bool = False) -> None:
+    page.evaluate(_SAMPLE_LIVE_JS, open_graph)
+
+
+def live_samples(page) -> list[dict[str, Any]]:
+    return page.evaluate("() => { clearInterval(window.__lgwLiveTimer); return window.__lgwLive || []; }")

@@ -1,0 +1,133 @@
+"""The golden wire test: the kernel's real messages, through the real front end, never contradict the run.
+
+Every recording under tests/fixtures is played through a real ``StreamView`` (its publisher,
+its traits, a recording comm) with a frame every 1, 3 or 50 events; a resumed or forked
+recording continues the view the way ``resume()`` / ``fork(in_place=True)`` do. What the comm
+carried (comm open, trait updates, custom messages, in order) is then replayed into the real
+``js/src/view.js`` under node (js/tools/check-wire.mjs), which samples the page after every
+message: text only grows and stays a prefix of the run's; cards, interrupts and messages are
+never shown twice, never lost, never ones the run does not have; and at the end the page is
+what a view of the final traits shows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import lg_widgets.widget as widget_module
+from lg_widgets import StreamView
+from lg_widgets.client import RunRequest
+from lg_widgets.lifecycle import Lifecycle
+from lg_widgets.sources import read_recording
+from recordings import FIXTURES, RECORDINGS
+from waiting import wait_until
+from wire_check import check_pages, page_messages
+
+FRAMES = (1, 3, 50)
+CASES = [(name, every) for name in RECORDINGS for every in FRAMES]
+
+
+def runs_of(name: str) -> list[tuple[str | None, list]]:
+    """A recording's runs: (checkpoint a fork in place ran from, or None; its events)."""
+    runs: list[tuple[str | None, list]] = [(None, [])]
+    for item in read_recording(FIXTURES / f"{name}.jsonl").events():
+        if isinstance(item, Lifecycle):
+            runs.append((item.checkpoint_id, []))
+        else:
+            runs[-1][1].append(item)
+    return runs
+
+
+async def in_frames(view: StreamView, events: list, every: int):
+    """The events, with a frame (what the widget's timer does) every ``every`` events."""
+    for i, event in enumerate(events):
+        if i and i % every == 0:
+            view._frame()
+        yield event
+
+
+def kernel_messages(name: str, every: int, comms) -> list[dict]:
+    recording = read_recording(FIXTURES / f"{name}.jsonl")
+    view = StreamView._create(RunRequest(recording.assistant_id, None, stream_mode=recording.stream_mode))
+    comm = comms.instances[-1]
+    for index, (fork_from, events) in enumerate(runs_of(name)):
+        view._launch(view._request, in_frames(view, events, every), continue_view=index > 0, fork_from=fork_from)
+        view._future.result(30)
+    return page_messages(comm)
+
+
+@pytest.fixture(scope="module")
+def reports():
+    """Every case through node at once (one process)."""
+    import recording_comm
+
+    undo = recording_comm.install()
+    old_frame, widget_module.FRAME = widget_module.FRAME, 3600.0  # frames only where in_frames puts them
+    try:
+        cases = []
+        for name, every in CASES:
+            recording_comm.RecordingComm.instances.clear()
+            cases.append({"name": f"{name}@{every}", "messages": kernel_messages(name, every, recording_comm.RecordingComm)})
+    finally:
+        widget_module.FRAME = old_frame
+        undo()
+    return check_pages(cases), {c["name"]: c["messages"] for c in cases}
+
+
+@pytest.mark.parametrize("name, every", CASES)
+def test_the_live_page_never_contradicts_the_run(reports, name, every):
+    results, messages = reports
+    report = results[f"{name}@{every}"]
+    assert report["violations"] == []
+    deltas = [m["custom"] for m in messages[f"{name}@{every}"] if m.get("custom", {}).get("type") == "delta"]
+    frames = sum((len(events) - 1) // every for _, events in runs_of(name))
+    assert len(deltas) >= frames, "each frame that followed events sent the page a delta"
+    assert report["final"]["text"] or report["final"]["steps"]
+
+
+def test_a_resumed_run_grows_the_same_page(reports):
+    """One epoch across the resume: no reset, the first run's text and cards stay."""
+    results, messages = reports
+    custom = [m["custom"] for m in messages["slow_review_resume@3"] if "custom" in m]
+    assert [m["type"] for m in custom].count("reset") == 1, "a new epoch only for the view's first run"
+    assert len({m["epoch"] for m in custom if "epoch" in m}) == 1
+    final = results["slow_review_resume@3"]["final"]
+    assert final["text"].startswith("Draft: ") and "Published (yes): " in final["text"]
+    # the resumed run runs `review` again as the same task: its card goes from interrupted to done
+    assert [(s["name"], s["status"]) for s in final["steps"]] == [("draft", "done"), ("review", "done"), ("publish", "done")]
+    assert len(final["interrupts"]) == 1
+
+
+def test_the_checker_catches_a_page_that_contradicts_the_run():
+    """Deltas that the final traits contradict (other text, a card the run never had) are reported."""
+    ghost = {"key": "/ghost", "id": "ghost", "name": "ghost", "namespace": [], "parent": None, "status": "running"}
+    messages = [
+        {"state": {"status": "idle"}},
+        {"custom": {"type": "reset", "epoch": 1, "seq": 1}},
+        {"custom": {"type": "delta", "epoch": 1, "seq": 2, "status": "running", "text": "abc", "steps": [ghost]}},
+        {"state": {"status": "done", "text": "xyz", "steps": []}},
+    ]
+    violations = "\n".join(check_pages([{"name": "bad", "messages": messages}])["bad"]["violations"])
+    assert "text is not a prefix of the run's" in violations
+    assert "text shrank or changed" in violations
+    assert "steps the run does not have: /ghost" in violations
+
+
+@pytest.mark.integration
+def test_a_page_that_appears_mid_run_shows_what_the_others_show(server, comms):
+    """A second page (a reload, another view of the widget) appears while tokens stream: it waits
+    for its snapshot, then follows; it never contradicts the run and ends where the first ends."""
+    view = StreamView("long", {"tokens": 3000}, url=server.url, stream_mode=["messages-tuple", "updates", "debug"])
+    comm = comms.instances[-1]
+    view.start()
+    deltas = lambda: [m for m in comm.custom_messages() if m["type"] == "delta"]  # noqa: E731
+    wait_until(lambda: len(deltas()) >= 6 or not view.running, what="tokens flowing")
+    join_at = len(page_messages(comm))
+    comm.receive({"type": "hello"})  # the new page says hello
+    view._future.result(60)
+    messages = page_messages(comm)
+    snapshot = next(i for i, m in enumerate(messages) if m.get("custom", {}).get("type") == "snapshot")
+    assert join_at <= snapshot < len(messages) - 3, "the snapshot came mid-run"
+    report = check_pages([{"name": "late", "messages": messages, "join_at": join_at}])["late"]
+    assert report["violations"] == []
+    assert len(report["final"]["text"]) == len(view.text) > 1000
