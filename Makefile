@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo lab test test-js test-py browser-deps notebooks bench bench-browser bench-instructions bench-quick fixtures clean
+.PHONY: setup demo lab test test-js test-py typecheck browser-deps notebooks bench bench-browser bench-instructions bench-quick fixtures clean
 
 setup: $(STAMP)
 
@@ -38,7 +38,11 @@ test-js: setup
 test-py: setup browser-deps
 	$(PY) -m pytest --nbval notebooks tests --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
-test: test-js test-py bench-quick
+# The public data is typed (lg_widgets/types.py, py.typed): mypy keeps it honest.
+typecheck: setup
+	$(VENV)/bin/mypy
+
+test: test-js typecheck test-py bench-quick
 
 # Re-execute every notebook and save its outputs (after a change to a demo graph or the widget).
 notebooks: setup
