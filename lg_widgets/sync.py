@@ -121,19 +121,56 @@ def shape_messages(messages: Iterable[dict], text: str, segments: Sequence[Mappi
 
 
 # Final traits on the wire (traitlets ``to_json``) ---------------------------------------
+# Steps (a node's update, a task's input), checkpoints (every state so far) and diffs repeat
+# the state. What equals the final state somewhere travels as ``{"__lg_state_ref__": path}``,
+# so a 5 MB state crosses the comm once, not once per step and checkpoint.
+
+#: Strings shorter than this travel as themselves: a reference would not be shorter.
+REF_MIN_CHARS = 64
+
+
+def _pointer(path: str, key: Any) -> str:
+    return f"{path}/" + str(key).replace("~", "~0").replace("/", "~1")
+
+
+def state_refs(value: Any, state: Any, path: str = "") -> Any:
+    """``value`` with each part equal to ``state`` at the same path replaced by a reference to it.
+
+    Dicts are matched key by key; lists element by element, and elements with an ``id`` (messages)
+    also by id, since an update that appends (``add_messages``, ``operator.add``) holds the new
+    elements only. Parts that match nothing are kept as they are.
+    """
+    if isinstance(value, str):
+        return {STATE_REF: path} if len(value) >= REF_MIN_CHARS and value == state else value
+    if not isinstance(value, (dict, list)) or not value:
+        return value
+    if type(value) is type(state) and value == state:
+        return {STATE_REF: path}
+    if isinstance(value, dict) and isinstance(state, dict):
+        return {k: state_refs(v, state[k], _pointer(path, k)) if k in state else v for k, v in value.items()}
+    if isinstance(value, list) and isinstance(state, list):
+        by_id: dict[Any, int] | None = None
+        shaped = []
+        for index, item in enumerate(value):
+            match = index if index < len(state) else None
+            if isinstance(item, dict) and item.get("id") is not None and (match is None or state[match] != item):
+                if by_id is None:
+                    by_id = {e.get("id"): i for i, e in enumerate(state) if isinstance(e, dict) and e.get("id") is not None}
+                match = by_id.get(item["id"], match)
+            shaped.append(item if match is None else state_refs(item, state[match], _pointer(path, match)))
+        return shaped
+    return value
 
 
 def diffs_to_json(diffs: list[dict], widget: Any) -> list[dict]:
-    """An op value equal to the final state at the op's path travels as ``{"__lg_state_ref__": path}``."""
     state = widget.state
     shaped = []
     for diff in diffs:
         ops = []
         for op in diff["ops"]:
-            if "value" in op and isinstance(op["value"], (dict, list, str)) and op.get("path"):
+            if "value" in op and op.get("path"):
                 try:
-                    if resolve_pointer(state, op["path"]) == op["value"]:
-                        op = {**op, "value": {STATE_REF: op["path"]}}
+                    op = {**op, "value": state_refs(op["value"], resolve_pointer(state, op["path"]), op["path"])}
                 except JsonPointerException:
                     pass  # the path is gone from the final state: the value travels itself
             ops.append(op)
@@ -143,3 +180,13 @@ def diffs_to_json(diffs: list[dict], widget: Any) -> list[dict]:
 
 def messages_to_json(messages: list[dict], widget: Any) -> list[dict]:
     return shape_messages(messages, widget.text, widget.segments)
+
+
+def steps_to_json(steps: list[dict], widget: Any) -> list[dict]:
+    state = widget.state
+    return [{**s, "input": state_refs(s["input"], state), "result": state_refs(s["result"], state)} for s in steps]
+
+
+def checkpoints_to_json(checkpoints: list[dict], widget: Any) -> list[dict]:
+    state = widget.state
+    return [{**c, "values": state_refs(c["values"], state)} for c in checkpoints]

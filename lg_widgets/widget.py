@@ -32,7 +32,7 @@ from .publisher import Publisher
 from .redact import redact_event_data
 from .server import server_url
 from .state import RunState
-from .sync import diffs_to_json, json_bytes, messages_to_json, preview
+from .sync import checkpoints_to_json, diffs_to_json, json_bytes, messages_to_json, preview, steps_to_json
 from .transcript import as_html, as_text
 from .types import STATUSES, Branch, Checkpoint, CustomEvent, Diff, Interrupt, Message, Segment, Step
 
@@ -70,8 +70,10 @@ class StreamView(anywidget.AnyWidget):
     segments: t.List[Segment] = t.List(help="Segment dicts tiling `text`: which node, tags, namespace and message "
                            "each stretch of text came from.").tag(sync=True)
     messages: t.List[Message] = t.List(help="Message dicts merged by id.").tag(sync=True, to_json=messages_to_json)
-    steps: t.List[Step] = t.List(help="Step dicts, one per graph task, in the order they started.").tag(sync=True)
-    checkpoints: t.List[Checkpoint] = t.List(help="Checkpoint dicts (threaded runs).").tag(sync=True)
+    steps: t.List[Step] = t.List(help="Step dicts, one per graph task, in the order they started.").tag(
+        sync=True, to_json=steps_to_json)
+    checkpoints: t.List[Checkpoint] = t.List(help="Checkpoint dicts (threaded runs).").tag(
+        sync=True, to_json=checkpoints_to_json)
     state = t.Any({}, help="The latest root-graph state (without `__interrupt__`).").tag(sync=True)
     diffs: t.List[Diff] = t.List(help="Diff dicts: the RFC 6902 ops between consecutive states.").tag(
         sync=True, to_json=diffs_to_json)

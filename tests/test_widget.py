@@ -33,10 +33,18 @@ def from_wire(state: dict) -> dict:
         if m.pop("text_in_segments", False):
             m["text"] = "".join(pieces[m["id"]])
         messages.append({**m, "content": m["text"]} if "content" not in m else m)
-    diffs = [{**d, "ops": [{**op, "value": resolve_pointer(state["state"], op["value"]["__lg_state_ref__"])}
-                           if isinstance(op.get("value"), dict) and "__lg_state_ref__" in op["value"] else op
-                           for op in d["ops"]]} for d in state["diffs"]]
-    return {**state, "messages": messages, "diffs": diffs}
+    def refs(value):
+        if isinstance(value, dict) and "__lg_state_ref__" in value:
+            return resolve_pointer(state["state"], value["__lg_state_ref__"])
+        if isinstance(value, dict):
+            return {k: refs(v) for k, v in value.items()}
+        return [refs(v) for v in value] if isinstance(value, list) else value
+
+    diffs = [{**d, "ops": [{**op, "value": refs(op["value"])} if "value" in op else op for op in d["ops"]]}
+             for d in state["diffs"]]
+    steps = [{**s, "input": refs(s["input"]), "result": refs(s["result"])} for s in state["steps"]]
+    checkpoints = [{**c, "values": refs(c["values"])} for c in state["checkpoints"]]
+    return {**state, "messages": messages, "diffs": diffs, "steps": steps, "checkpoints": checkpoints}
 
 
 def synced_state(view: StreamView) -> dict:
@@ -72,6 +80,23 @@ def test_traits_match_the_sdk_stream(server, comms, graph, input):
     received = from_wire(received)
     for name in SYNCED:
         assert received[name] == json.loads(json.dumps(getattr(view, name))), name
+
+
+def test_a_big_state_crosses_the_comm_once_at_the_end(test_graphs_server, comms):
+    """Steps (a node's update, a task's input) and checkpoints repeat the state: the final traits
+    send what equals the state as references to it, so it travels once."""
+    view = StreamView("whole_reply", {"messages": [{"role": "user", "content": "x" * 200_000}]},
+                      url=test_graphs_server.url, stream_mode=["updates", "debug", "values"], thread_id="new").run()
+    updates = [m for m in comms.instances[-1].messages if m["msg_type"] == "comm_open"
+               or (m["data"] or {}).get("method") == "update"]
+    assert 200_000 < updates[-1]["bytes"] < 2 * 200_000, "the 200 kB message travels once, not once per step and checkpoint"
+    assert json.dumps(updates[-1]["data"]["state"]["checkpoints"]).count("__lg_state_ref__") >= 2
+    received = {}
+    for message in updates:
+        received.update(message["data"]["state"])
+    received = from_wire(received)
+    assert received["steps"] == json.loads(json.dumps(view.steps))
+    assert received["checkpoints"] == json.loads(json.dumps(view.checkpoints))
 
 
 def test_comm_bytes_grow_linearly_on_a_10k_token_run(server, comms):

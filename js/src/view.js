@@ -6,16 +6,17 @@ import { createRequests, newRequestId } from "./requests.js";
 import { createTextPane } from "./panes/text-pane.js";
 import { createStepsPane } from "./panes/steps-pane.js";
 import { createStatePane } from "./panes/state-pane.js";
-import { resolveStateRefs } from "./patch.js";
+import { resolveRefs, resolveStateRefs } from "./patch.js";
 import { appendedPieces, messageTexts, withSegmentText } from "./segments.js";
 import { createListPane } from "./panes/list-pane.js";
-import { renderCustom, renderInterrupt, renderMessage, renderCheckpoint } from "./panes/items.js";
+import { renderCustom, renderInterrupt, renderMessage, renderCheckpoint, messageSig, MESSAGE_TEXT_CHARS } from "./panes/items.js";
 import { createRawPane } from "./panes/raw-pane.js";
 import { createStatusLine } from "./panes/status-line.js";
 import { createErrorBanner } from "./panes/error-banner.js";
 import { createGraphPane } from "./panes/graph-pane.js";
 import { createResumeControl } from "./panes/resume-control.js";
 import { createLiveGate, LIVE_STATUSES, TEXT_IN_SEGMENTS } from "./wire.js";
+import { isPreview } from "./preview.js";
 
 export const TRAITS = [
   "status", "run_id", "thread_id", "assistant_id", "text", "segments", "messages", "steps",
@@ -32,10 +33,12 @@ export function createView({ model, el, options = {} }) {
   const cur = { status: "idle" };
   const cleanups = [];
   // What the panes show, kept as data too: the drawing needs every step, the Messages pane
-  // each message's text (joined from segments for streamed ones), the dividers every branch.
+  // the start of each message's text (joined from segments for streamed ones: a row shows its
+  // first MESSAGE_TEXT_CHARS, so no more is kept or copied per delta), the dividers every branch.
   const stepsByKey = new Map();
   const messagesById = new Map();
   let messageText = new Map();
+  const HEAD = MESSAGE_TEXT_CHARS + 1; // one more: the row shows that the text goes on
   let branches = [];
 
   // ---- panes
@@ -81,21 +84,24 @@ export function createView({ model, el, options = {} }) {
   stateSection.body.appendChild(statePane.stateEl);
   diffSection.body.appendChild(statePane.diffsEl);
 
-  const list = (title, cls, render, extra = {}, keyOf = null) => {
+  const list = (title, cls, render, extra = {}, keyOf = null, sigOf = undefined) => {
     const section = createSection(doc, { title, className: `lgw-section-${cls}`, hideWhenEmpty: true, ...extra });
     const pane = createListPane(doc, {
       className: `lgw-${cls}`,
       renderItem: (item) => render(doc, item),
       onCount: (n) => section.setCount(n),
       keyOf,
+      sigOf,
     });
     section.body.appendChild(pane.el);
     return { section, pane };
   };
   const interrupts = list("Interrupts", "interrupt", renderInterrupt, {}, (i) => i.id);
-  const custom = list("Custom events", "custom", renderCustom);
-  const messages = list("Messages", "message-item", renderMessage, { collapsed: true }, (m) => m.id);
-  const checkpoints = list("Checkpoints", "checkpoint-item", renderCheckpoint, { collapsed: true });
+  // Custom events and checkpoints never change once made, except that previews become values.
+  const custom = list("Custom events", "custom", renderCustom, {}, null, (c) => `${c.t}:${isPreview(c.data)}`);
+  const messages = list("Messages", "message-item", renderMessage, { collapsed: true }, (m) => m.id, messageSig);
+  const checkpoints = list("Checkpoints", "checkpoint-item", renderCheckpoint, { collapsed: true }, null,
+    (c) => `${c.checkpoint_id}:${isPreview(c.values)}:${isPreview(c.metadata)}`);
 
   const raw = createRawPane(doc, { request: (msg) => requests.request(msg) });
   const rawSection = createSection(doc, {
@@ -124,7 +130,7 @@ export function createView({ model, el, options = {} }) {
   }
   const shownMessage = (m) => (m && m[TEXT_IN_SEGMENTS] ? { ...m, text: messageText.get(m.id) || "" } : m);
   function setMessages(list, fullText, segments) {
-    messageText = messageTexts(fullText, segments);
+    messageText = new Map([...messageTexts(fullText, segments)].map(([id, t]) => [id, t.slice(0, HEAD)]));
     messagesById.clear();
     for (const m of list) if (m && m.id != null) messagesById.set(m.id, m);
     messages.pane.setAll(withSegmentText(list, messageText));
@@ -144,10 +150,22 @@ export function createView({ model, el, options = {} }) {
 
   // ---- traits (whole values: a finished run, a saved notebook, a new run's empty start)
   const listOf = (v) => (Array.isArray(v) ? v : []);
+  const withRefs = (list, fields) => listOf(list).map((item) => {
+    const state = model.get("state");
+    let out = item;
+    for (const f of fields) {
+      const resolved = resolveRefs(item[f], state);
+      if (resolved !== item[f]) out = { ...out, [f]: resolved };
+    }
+    return out;
+  });
   const setters = {
     status: (v) => {
       gate.traitStatus(v);
       setStatus(v);
+      // A run that ended with a state equal to the one before it sends no state trait: the
+      // page shows the trait's, not its own copy that may hold previews.
+      if (!LIVE_STATUSES.has(v) && statePane.hasPreviews) statePane.setState(model.get("state"));
     },
     text: (v) => {
       text.setText(v);
@@ -158,13 +176,13 @@ export function createView({ model, el, options = {} }) {
       setMessages(listOf(model.get("messages")), model.get("text"), v);
     },
     messages: (v) => setMessages(listOf(v), model.get("text"), model.get("segments")),
-    steps: (v) => setSteps(listOf(v)),
+    steps: (v) => setSteps(withRefs(v, ["input", "result"])),
     graph: (v) => {
       graph.setGraph(v);
       graph.setSteps([...stepsByKey.values()]);
     },
     branches: setBranches,
-    checkpoints: (v) => checkpoints.pane.setAll(v),
+    checkpoints: (v) => checkpoints.pane.setAll(withRefs(v, ["values"])),
     state: (v) => statePane.setState(v),
     diffs: (v) => statePane.setDiffs(resolveStateRefs(v, model.get("state"))),
     custom: (v) => custom.pane.setAll(v),
@@ -209,7 +227,8 @@ export function createView({ model, el, options = {} }) {
       text.applyDelta(d.text, d.segments);
       const touched = new Set();
       for (const [id, piece] of appendedPieces(d.text, before, text.segments)) {
-        messageText.set(id, (messageText.get(id) || "") + piece);
+        const head = messageText.get(id) || "";
+        if (head.length < HEAD) messageText.set(id, head + piece.slice(0, HEAD - head.length));
         touched.add(id);
       }
       const grown = [...touched].map((id) => messagesById.get(id)).filter((m) => m && m[TEXT_IN_SEGMENTS]);

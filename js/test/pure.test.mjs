@@ -183,3 +183,66 @@ test("extendSegments: ends follow the next start and the text length; untouched 
   assert.deepEqual(extendSegments([], [], 5), []);
   assert.deepEqual(extendSegments([a], [], 7).map((s) => s.end), [7]);
 });
+
+import { applyOperation } from "fast-json-patch/module/core.mjs";
+import { parsePointer, resolveRefs } from "../src/patch.js";
+
+test("applyOps gives fast-json-patch's result without changing its input, sharing what it does not touch", () => {
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
+  const value = (depth = 0) => {
+    const r = rnd();
+    if (depth > 2 || r < 0.4) return pick([1, "a", null, true, "x/y~z"]);
+    if (r < 0.7) return Object.fromEntries([...Array(Math.floor(rnd() * 3))].map(() => [pick(["k", "a/b", "t~x", ""]), value(depth + 1)]));
+    return [...Array(Math.floor(rnd() * 3))].map(() => value(depth + 1));
+  };
+  const paths = (doc, prefix = "") => {
+    const out = [prefix];
+    if (doc && typeof doc === "object") {
+      for (const k of Object.keys(doc)) out.push(...paths(doc[k], `${prefix}/${String(k).replace(/~/g, "~0").replace(/\//g, "~1")}`));
+      if (Array.isArray(doc)) out.push(`${prefix}/-`, `${prefix}/${doc.length}`);
+    }
+    return out;
+  };
+  let agreed = 0;
+  for (let round = 0; round < 3000; round += 1) {
+    const doc = { a: value(), l: [value(), value()], s: "s" };
+    const before = JSON.stringify(doc);
+    const op = { op: pick(["add", "replace", "remove", "move", "copy"]), path: pick(paths(doc)), from: pick(paths(doc)), value: value() };
+    let expected;
+    try {
+      expected = applyOperation(JSON.parse(before), JSON.parse(JSON.stringify(op)), true, true, true).newDocument;
+    } catch (_e) {
+      expected = undefined;
+    }
+    const got = applyOps(doc, [op]);
+    assert.equal(JSON.stringify(doc), before, "the input is never changed");
+    if (expected === undefined) {
+      assert.equal(got.failed, 1, `${JSON.stringify(op)} fails in both`);
+    } else if (got.failed === 0) {
+      assert.deepEqual(got.doc, expected, JSON.stringify(op));
+      agreed += 1;
+      if (!op.path.startsWith("/l") && !(op.from || "").startsWith("/l") && op.path !== "") assert.equal(got.doc.l, doc.l, "untouched branches are shared");
+    } else {
+      // fast-json-patch is laxer in a few corners (moving a value into itself, removing the whole
+      // document); ours refuses them, and the kernel's diffs never hold them
+      assert.ok(op.op === "move" || op.op === "copy" || (op.op === "remove" && op.path === ""),
+        `${JSON.stringify(op)} applied there, not here`);
+    }
+  }
+  assert.ok(agreed > 1500, `only ${agreed} ops agreed`);
+  assert.deepEqual(parsePointer("/a~1b/~0c/"), ["a/b", "~c", ""]);
+});
+
+test("state references in steps and checkpoints resolve to the state's values, at any depth", () => {
+  const state = { documents: [{ id: 1 }], "a/b": "x", messages: [{ id: "h" }, { id: "a" }] };
+  const ref = (path) => ({ __lg_state_ref__: path });
+  const value = { documents: ref("/documents"), other: 1, c: ref("/a~1b"), messages: [ref("/messages/1"), { id: "new" }] };
+  const result = resolveRefs(value, state);
+  assert.equal(result.documents, state.documents, "the state's own value, not a copy");
+  assert.deepEqual(result, { documents: [{ id: 1 }], other: 1, c: "x", messages: [{ id: "a" }, { id: "new" }] });
+  assert.equal(resolveRefs(ref(""), state), state);
+  const plain = { x: [1, { y: 2 }] };
+  assert.equal(resolveRefs(plain, state), plain, "nothing to resolve: the same object");
+});

@@ -23,11 +23,22 @@ export function renderInterrupt(doc, item) {
   return el;
 }
 
+/** A message row shows this many characters of its text (a 50,000-token reply stays cheap). */
+export const MESSAGE_TEXT_CHARS = 20000;
+
+/** What must change for a message row to be drawn again: not its whole text, which can be megabytes. */
+export function messageSig(m) {
+  const it = m || {};
+  const text = typeof it.text === "string" ? it.text : "";
+  return JSON.stringify([it.id, it.type, it.name, it.node, it.tool_calls, it.tool_call_id, text.length,
+    text.slice(0, 32), text.slice(-32)]);
+}
+
 export function renderMessage(doc, m) {
   const it = m || {};
   const el = h(doc, "div.lgw-item.lgw-message", { "data-type": String(it.type ?? "") },
     meta(doc, [it.type ? String(it.type) : null, it.name ? String(it.name) : null, it.node ? `node ${it.node}` : null]),
-    h(doc, "div.lgw-message-text", null, truncate(typeof it.text === "string" ? it.text : "", 20000)));
+    h(doc, "div.lgw-message-text", null, truncate(typeof it.text === "string" ? it.text : "", MESSAGE_TEXT_CHARS)));
   if (it.id != null) el.setAttribute("data-id", String(it.id));
   if (Array.isArray(it.tool_calls) && it.tool_calls.length) {
     el.appendChild(h(doc, "div.lgw-step-label", null, "tool calls"));

@@ -10,7 +10,11 @@ function sig(item) {
   }
 }
 
-export function createListPane(doc, { className, renderItem, onCount, keyOf = null }) {
+/**
+ * `sigOf(item)`: what must change for a row to be drawn again (its JSON by default; panes whose
+ * items can be megabytes pass something cheaper).
+ */
+export function createListPane(doc, { className, renderItem, onCount, keyOf = null, sigOf = sig }) {
   const el = h(doc, `div.lgw-list${className ? `.${className}-list` : ""}`);
   let rows = []; // {key, sig, el}
   let byKey = new Map(); // key -> index in rows
@@ -18,7 +22,7 @@ export function createListPane(doc, { className, renderItem, onCount, keyOf = nu
   function make(item, index) {
     const row = renderItem(item, index);
     if (className) row.classList.add(className);
-    return { key: keyOf ? keyOf(item) : index, sig: sig(item), el: row };
+    return { key: keyOf ? keyOf(item) : index, sig: sigOf(item), el: row };
   }
   function count() {
     if (onCount) onCount(rows.length);
@@ -48,7 +52,7 @@ export function createListPane(doc, { className, renderItem, onCount, keyOf = nu
           continue;
         }
         const old = rows[index];
-        const s = sig(item);
+        const s = sigOf(item);
         if (old.sig === s) continue;
         const r = make(item, index);
         el.replaceChild(r.el, old.el);
@@ -60,7 +64,7 @@ export function createListPane(doc, { className, renderItem, onCount, keyOf = nu
       const list = Array.isArray(items) ? items : [];
       const next = [];
       list.forEach((item, i) => {
-        const s = sig(item);
+        const s = sigOf(item);
         const old = rows[i];
         if (old && old.sig === s) {
           next.push(old);

@@ -3,8 +3,9 @@
 import { h, setText, show } from "../dom.js";
 import { jsonTree } from "../json-tree.js";
 import { classifyOp, opHasValue, formatPath, summarizeOps } from "../ops.js";
-import { applyOps, clone } from "../patch.js";
+import { applyOps } from "../patch.js";
 import { createListPane } from "./list-pane.js";
+import { isPreview } from "../preview.js";
 
 export function renderDiff(doc, diff) {
   const ops = Array.isArray(diff && diff.ops) ? diff.ops : [];
@@ -45,6 +46,7 @@ export function renderOp(doc, op) {
 
 export function createStatePane(doc, { onDiffCount } = {}) {
   let state = {};
+  let previews = false;
   const tree = jsonTree(doc, state, { expandDepth: 1 });
   const stale = h(doc, "div.lgw-state-note", { hidden: true });
   const stateEl = h(doc, "div.lgw-state", null, stale, tree.el);
@@ -52,6 +54,8 @@ export function createStatePane(doc, { onDiffCount } = {}) {
     className: "lgw-diff-item",
     renderItem: (d) => renderDiff(doc, d),
     onCount: onDiffCount,
+    // A diff never changes once made, except that its previews become values at the end.
+    sigOf: (d) => `${d.index}:${(d.ops || []).length}:${(d.ops || []).some((op) => isPreview(op.value))}`,
   });
   const diffsEl = h(doc, "div.lgw-diffs", null, diffs.el);
 
@@ -67,11 +71,16 @@ export function createStatePane(doc, { onDiffCount } = {}) {
     get state() {
       return state;
     },
-    /** Full state from a trait or snapshot. */
+    /** Full state from a trait or snapshot (shared, never changed: diffs apply without mutating). */
     setState(value) {
-      state = value && typeof value === "object" ? clone(value) : {};
+      state = value && typeof value === "object" ? value : {};
+      previews = false;
       setNote("");
       tree.update(state);
+    },
+    /** Does the shown state still hold previews (diffs whose big values had not arrived)? */
+    get hasPreviews() {
+      return previews;
     },
     setDiffs(list) {
       diffs.setAll(list);
@@ -86,11 +95,15 @@ export function createStatePane(doc, { onDiffCount } = {}) {
         state = r.doc && typeof r.doc === "object" ? r.doc : {};
         failed += r.failed;
       }
-      if (failed) setNote("some values are previews; the full state arrives when the run ends");
+      if (failed || list.some((d) => (d.ops || []).some((op) => isPreview(op.value)))) {
+        previews = true;
+        setNote("some values are previews; the full state arrives when the run ends");
+      }
       tree.update(state);
     },
     clear() {
       state = {};
+      previews = false;
       setNote("");
       tree.update(state);
       diffs.clear();
