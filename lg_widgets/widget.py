@@ -21,7 +21,8 @@ import anywidget
 import traitlets as t
 
 from . import _background, sources
-from .client import LangGraphClient, RunRequest, RunStream, normalize_stream_mode, resolve_url
+from .client import (LangGraphClient, RunRequest, RunStream, check_headers, normalize_stream_mode, resolve_url,
+                     tls_verify)
 from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
 from .eventlog import EventLog
 from .protocol import StreamEvent
@@ -77,20 +78,26 @@ class StreamView(anywidget.AnyWidget):
     def __init__(self, assistant_id: str, input: Any = None, *, stream_mode: str | list[str] | None = None,
                  url: str | None = None, api_key: str | None = None, thread_id: str | None = None,
                  config: dict | None = None, context: dict | None = None, stream_subgraphs: bool = False,
-                 **run_options: Any):
+                 headers: dict[str, str] | None = None, verify: Any = None, **run_options: Any):
         modes = normalize_stream_mode(list(DEFAULT_STREAM_MODE) if stream_mode is None else stream_mode)
         # Validate everything before a widget exists, so a typo fails at once.
         request = RunRequest(
             assistant_id, input, stream_mode=modes, config=config, context=context,
             stream_subgraphs=stream_subgraphs, thread_id=thread_id, **run_options,
         )
-        self._init(request, url, api_key)
+        headers = check_headers(headers)
+        tls_verify(verify)  # a bad CA path fails here; verify=False warns here
+        self._init(request, url, api_key, headers, verify)
 
-    def _init(self, request: RunRequest, url: str | None, api_key: str | None) -> None:
+    def _init(self, request: RunRequest, url: str | None, api_key: str | None,
+              headers: dict[str, str] | None = None, verify: Any = None) -> None:
         self._request = request
         super().__init__(assistant_id=request.assistant_id, stream_mode=request.modes)
         self._url = url
-        self._api_key = api_key  # a plain attribute: never a trait, never synced or saved
+        # Plain attributes: never traits, never synced or saved.
+        self._api_key = api_key
+        self._headers = headers
+        self._verify = verify
         self.forked_from: str | None = None
         self._source_factory = None
         #: every event of the run (parsed again from its JSON text when read: see EventLog)
@@ -252,15 +259,18 @@ class StreamView(anywidget.AnyWidget):
             self._launch(request, continue_view=True)
             return self._finish_blocking() if wait else self
         view = StreamView.__new__(StreamView)
-        view._init(request, self._url, self._api_key)
+        view._init(request, self._url, self._api_key, self._headers, self._verify)
         view.forked_from = checkpoint_id
         view._launch(request)
         return view._finish_blocking() if wait else view
 
     async def _request_json(self, method: str, path: str, body: Any) -> Any:
         url = await asyncio.to_thread(resolve_url, self._url)
-        async with LangGraphClient(url, self._api_key) as client:
+        async with self._client(url) as client:
             return await client.request_json(method, path, body)
+
+    def _client(self, url: str) -> LangGraphClient:
+        return LangGraphClient(url, self._api_key, headers=self._headers, verify=self._verify)
 
     def text_for(self, node=None, tag=None, namespace=None) -> str:
         """The token text of chosen nodes, LLM call tags or subgraph namespace (see RunState.text_for)."""
@@ -306,7 +316,7 @@ class StreamView(anywidget.AnyWidget):
         try:
             if source is None:
                 url = await asyncio.to_thread(resolve_url, self._url)
-                client = LangGraphClient(url, self._api_key)
+                client = self._client(url)
                 if not self.graph:  # beside the run, not before it: the drawing must not delay tokens
                     graph_task = asyncio.ensure_future(self._load_graph(client, request.assistant_id))
                 self._stream = source = client.stream(request)
