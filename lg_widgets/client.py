@@ -322,11 +322,11 @@ class LangGraphClient:
                 f"({type(exc).__name__}). Is the server overloaded? Raise read_timeout to wait longer."))
         certificate = _certificate_failure(exc)
         if certificate is not None:
+            reason = (certificate.verify_message or certificate.reason or "no reason given").rstrip(".")
             return TLSCertificateError(self.redact(
-                f"The TLS certificate of {self.display_url} could not be verified "
-                f"({certificate.verify_message or certificate.reason}). If the deployment uses its own certificate "
-                "authority, pass its CA bundle as verify=\"/path/to/ca.pem\"; to skip the check on a network you "
-                "trust, pass verify=False."))
+                f"The TLS certificate of {self.display_url} could not be verified ({reason}). If the deployment "
+                "uses its own certificate authority, pass its CA bundle as verify=\"/path/to/ca.pem\"; to skip the "
+                "check on a network you trust, pass verify=False."))
         return ServerUnreachable(self.redact(
             f"Could not reach the LangGraph API server at {self.display_url} ({_describe(exc)}). "
             + _connection_hint(exc)))
@@ -699,9 +699,8 @@ def _status_hint(status: int, credentials: bool, thread: bool = False) -> str:
                 "headers={'Authorization': 'Bearer ...'}.")
     if status == 404 and thread and credentials:
         # Custom auth filters threads per user: another user's thread answers 404, like a missing one.
-        return ("Check the thread_id and assistant_id: the server knows no such thread for these credentials. "
-                "Under custom auth each user sees only their own threads, so the thread may exist but not for "
-                "these credentials: check the headers= or api_key= you pass.")
+        return ("Check the thread_id and assistant_id. Under custom auth each user sees only their own threads: "
+                "the thread may exist but not for these credentials (check the headers= or api_key= you pass).")
     if status in (502, 503, 504):
         return "A gateway or proxy in front of the server could not reach it: check the server, then try again."
     return {

@@ -10,6 +10,7 @@ import recording_comm
 import lg_widgets
 
 TEST_GRAPHS = pathlib.Path(__file__).parent / "graphs" / "langgraph.json"
+AUTH_GRAPHS = pathlib.Path(__file__).parent / "auth" / "langgraph.json"
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +23,12 @@ def server():
 def test_graphs_server():
     """A second server with the test-only graphs (hostile strings, nesting, content blocks)."""
     return lg_widgets.local_server(TEST_GRAPHS)
+
+
+@pytest.fixture(scope="session")
+def auth_server():
+    """A third server whose langgraph.json sets custom auth: bearer tokens, per-user threads (tests/auth)."""
+    return lg_widgets.local_server(AUTH_GRAPHS)
 
 
 @pytest.fixture
