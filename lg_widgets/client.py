@@ -246,7 +246,8 @@ class LangGraphClient:
             raise InvalidArgument(f"max_resume_attempts must be an int >= 0, got {max_resume_attempts!r}.")
         self.resume_backoff = _positive("resume_backoff", FIRST_BACKOFF if resume_backoff is None else resume_backoff,
                                         zero_ok=True)
-        headers = {"accept": "text/event-stream", **extra_headers}
+        headers = httpx.Headers({"accept": "text/event-stream"})
+        headers.update(extra_headers)  # case-insensitively: a user's Accept replaces ours
         key = resolve_api_key(api_key)
         if key:
             headers["x-api-key"] = key

@@ -39,9 +39,9 @@ def header_secrets(headers: dict[str, str]) -> list[str]:
     for name, value in headers.items():
         if is_secret_key(name) and value.strip():
             secrets.append(value)
-            scheme, _, credentials = value.strip().partition(" ")
-            if credentials.strip():
-                secrets.append(credentials.strip())
+            credentials = value.strip().partition(" ")[2].strip()
+            if len(credentials) >= 4:  # shorter would redact bits of every message ("HTTP 401")
+                secrets.append(credentials)
     return secrets
 
 
