@@ -226,6 +226,10 @@ def _warn_insecure() -> None:
 class LangGraphClient:
     """A small async client for the run endpoints of the LangGraph API.
 
+    ``headers``: HTTP headers sent with every request (e.g. ``{"Authorization": "Bearer ..."}``
+    for custom auth); never shown (``repr`` redacts secret-looking names), never in a message.
+    ``verify``: which TLS certificates to trust: the system's (default), a CA bundle path, an
+    ``ssl.SSLContext``, or ``False`` (no check; warned once).
     ``read_timeout``: seconds without a byte before a stream counts as stalled.
     ``max_resume_attempts`` / ``resume_backoff``: how often, and how patiently,
     a dropped resumable stream is rejoined (see ``RunStream``).
@@ -562,7 +566,9 @@ class _SSEReader:
                 self._junk.append(line[:80])
                 continue
             sse = decode(line)
-            if sse is not None:
+            # Once an id was seen, httpx-sse dispatches the blank line after a comment (a server's
+            # keepalive) as an empty event; the SSE spec dispatches only events that have data.
+            if sse is not None and (sse.data or sse.event != "message"):
                 found.append(sse)
         self._events += len(found)
         return found

@@ -120,10 +120,11 @@ class Deployment:
         self._start_postgres()
         self._start_redis()
         self._migrate()
+        # One at a time: on an empty database each replica creates the checkpointer's tables
+        # (langgraph-checkpoint-postgres' setup), and a second one doing it at the same moment
+        # dies on checkpoint_migrations_pkey.
         for replica in self.replicas.values():
-            self.start_replica(replica.name, wait=False)
-        for replica in self.replicas.values():
-            self._wait_ok(replica.url, f"replica {replica.name}", replica.process)
+            self.start_replica(replica.name)
         self._start_nginx()
         return self
 
@@ -141,7 +142,7 @@ class Deployment:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
 
-    def start_replica(self, name: str, wait: bool = True) -> Replica:
+    def start_replica(self, name: str) -> Replica:
         replica = self.replicas[name]
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("LANGGRAPH_API_", "LGW_"))},
@@ -159,8 +160,7 @@ class Deployment:
         if replica.jobs:
             command += ["--n-jobs-per-worker", str(replica.jobs)]
         replica.process = self._spawn(command, f"replica-{name}", env=env, as_user=False)
-        if wait:
-            self._wait_ok(replica.url, f"replica {name}", replica.process)
+        self._wait_ok(replica.url, f"replica {name}", replica.process)
         return replica
 
     def log(self, name: str) -> str:
@@ -178,8 +178,8 @@ class Deployment:
             [str(bindir / "postgres"), "-D", str(data), "-p", str(self.pg_port), "-k", str(self.dir),
              "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
              "-c", "full_page_writes=off", "-c", "max_connections=200"], "postgres"))
-        self._wait(lambda: subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.pg_port)]).returncode == 0,
-                   "postgres", self._services[-1])
+        ready = ["pg_isready", "-q", "-U", "postgres", "-h", "127.0.0.1", "-p", str(self.pg_port)]
+        self._wait(lambda: subprocess.run(ready).returncode == 0, "postgres", self._services[-1])
 
     def _start_redis(self) -> None:
         self._services.append(self._spawn(

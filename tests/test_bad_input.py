@@ -165,6 +165,9 @@ CASES = [
          MalformedStream, ("'values'", "not JSON", "kept"), kept=2),
     Case("truncated-json", lambda e: e.sse([TWO_EVENTS, b'event: values\ndata: {"a": [1, 2\n\n']),
          MalformedStream, ("not JSON", "{\"a\": [1, 2"), kept=2),
+    Case("keepalive-comments-are-not-events",  # a blank line after a comment, once ids were seen
+         lambda e: e.sse([b'id: 1-0\nevent: values\ndata: {"a": 1}\n\n', b": keepalive\n\n: keepalive\n\n",
+                          b'id: 2-0\nevent: values\ndata: {"a": 2}\n\n:\n\n']), None, kept=2),
     Case("unknown-modes-are-kept",
          lambda e: e.sse([TWO_EVENTS, sse_bytes("telemetry/v9", {"x": 1}), sse_bytes("values", {"a": 1})]),
          None, kept=4),
