@@ -87,13 +87,15 @@ def test_fork_and_cancel_carry_the_headers(auth_server, comms):
     fork = view.fork(generate["checkpoint_id"], update={"topic": "forks"}, wait=True)  # POST .../state, then a run
     assert fork.status == "done" and "forks" in fork.state["joke"]
 
-    long = StreamView("long", {"tokens": 200_000}, url=auth_server.url, headers=AS_ALICE, thread_id="new",
+    # Long enough to cancel mid-run; short enough that the node (sync, in a thread, so it finishes its
+    # tokens even once cancelled) doesn't keep the server busy for the next test.
+    long = StreamView("long", {"tokens": 20_000}, url=auth_server.url, headers=AS_ALICE, thread_id="new",
                       stream_mode="messages-tuple").start()
     wait_until(lambda: len(long.run_state.text) > 1000, what="the first tokens")
     long.cancel()
     assert long.status == "cancelled"
     sdk = get_sync_client(url=auth_server.url, headers=AS_ALICE)
-    # A cancel refused with 401 would leave the run going for tens of seconds.
+    # A cancel refused with 401 would leave the run going, then 'success': never one of these.
     wait_until(lambda: sdk.runs.get(long.thread_id, long.run_id)["status"] in ("interrupted", "cancelled", "error"),
                timeout=5, what="the server to stop the run (the cancel request was authorised)")
 
