@@ -1,13 +1,21 @@
 # Two commands on a fresh clone (see README):
 #   make demo   set up, then run the quick-start notebook on the embedded server
 #   make test   set up, then run the whole test suite (what .ci/run runs)
+#   make test-deploy   the runs-stream tests against a deployment: langgraph-api on Postgres + Redis, two replicas
 
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# The deployment's own venv: langgraph-runtime-pg pins an older langgraph-api than `langgraph dev` uses.
+DEPLOY_VENV ?= .venv-deploy
+DEPLOY_STAMP := $(DEPLOY_VENV)/.installed-stamp
+# Run against the deployment: every stream mode vs the SDK, threads, interrupts and resume, history
+# and fork, cancel, the widget end to end; then tests/deploy kills the replica that streams a run.
+DEPLOY_TESTS := tests/test_fold_vs_sdk.py tests/test_interactive.py tests/test_widget.py \
+	tests/test_modes_and_filters.py tests/deploy
 
-.PHONY: setup demo lab test test-js test-py typecheck browser-deps notebooks bench bench-browser bench-instructions bench-quick fixtures clean
+.PHONY: setup demo lab test test-js test-py typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-instructions bench-quick fixtures clean
 
 setup: $(STAMP)
 
@@ -36,13 +44,26 @@ test-js: setup
 	cd js && npm test
 
 test-py: setup browser-deps
-	$(PY) -m pytest --nbval notebooks tests --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+	$(PY) -m pytest --nbval notebooks tests --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider \
+		--ignore=tests/deploy
 
 # The public data is typed (lg_widgets/types.py, py.typed): mypy keeps it honest.
 typecheck: setup
 	$(VENV)/bin/mypy
 
-test: test-js typecheck test-py bench-quick
+test: test-js typecheck test-py test-deploy bench-quick
+
+deploy-deps:
+	sh scripts/install_deploy_deps.sh
+
+$(DEPLOY_STAMP): scripts/deploy-requirements.txt
+	$(PYTHON) -m venv $(DEPLOY_VENV)
+	$(DEPLOY_VENV)/bin/pip install --quiet --upgrade pip
+	$(DEPLOY_VENV)/bin/pip install --quiet -r scripts/deploy-requirements.txt
+	touch $(DEPLOY_STAMP)
+
+test-deploy: setup deploy-deps $(DEPLOY_STAMP)
+	LGW_TEST_DEPLOYMENT=$(abspath $(DEPLOY_VENV)) $(PY) -m pytest $(DEPLOY_TESTS) -p no:cacheprovider
 
 # Re-execute every notebook and save its outputs (after a change to a demo graph or the widget).
 notebooks: setup
@@ -66,4 +87,4 @@ fixtures: setup
 	$(PY) scripts/record_fixtures.py
 
 clean:
-	rm -rf $(VENV) js/node_modules lg_widgets/static test-artifacts
+	rm -rf $(VENV) $(DEPLOY_VENV) js/node_modules lg_widgets/static test-artifacts

@@ -4,6 +4,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
     HTTPStatusError,
+    InsecureTLSWarning,
     InvalidArgument,
     LGWidgetsError,
     MalformedStream,
@@ -13,6 +14,7 @@ from .errors import (
     ServerUnreachable,
     StreamDisconnected,
     StreamStalled,
+    TLSCertificateError,
 )
 from .eventlog import EventLog
 from .protocol import StreamEvent, parse_event
@@ -53,6 +55,7 @@ def __getattr__(name):
 __all__ = [
     "EventLog",
     "HTTPStatusError",
+    "InsecureTLSWarning",
     "InvalidArgument",
     "LGWidgetsError",
     "LocalServer",
@@ -68,6 +71,7 @@ __all__ = [
     "StreamEvent",
     "StreamStalled",
     "StreamView",
+    "TLSCertificateError",
     "compare_modes",
     "local_server",
     "parse_event",

@@ -8,6 +8,8 @@ rejoins the run with ``Last-Event-ID``, a bounded number of times with backoff
 (see docs/architecture.md on why it resumes from the id *before* the last one
 and skips what it has). ``LangGraphClient(read_timeout=, max_resume_attempts=,
 resume_backoff=)`` tune it; the module constants below are the defaults.
+``headers=`` go with every request (custom auth); ``verify=`` says which TLS
+certificates to trust.
 
 The fold doesn't care where events come from: any async iterable of
 ``StreamEvent`` (a recorded file, a local graph, a ``langgraph_sdk`` stream)
@@ -23,8 +25,9 @@ import os
 import re
 import ssl
 import time
+import warnings
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -34,15 +37,17 @@ from httpx_sse._decoders import SSEDecoder, SSELineDecoder
 
 from .errors import (
     HTTPStatusError,
+    InsecureTLSWarning,
     InvalidArgument,
     LGWidgetsError,
     MalformedStream,
     ServerUnreachable,
     StreamDisconnected,
     StreamStalled,
+    TLSCertificateError,
 )
 from .protocol import REQUEST_MODES, StreamEvent, parse_event
-from .redact import redact_string
+from .redact import header_secrets, redact_headers, redact_string
 
 #: Seconds without a byte from the server before a stream counts as stalled.
 DEFAULT_READ_TIMEOUT = 300.0
@@ -167,17 +172,79 @@ def resolve_api_key(api_key: str | None) -> str | None:
     return api_key or os.environ.get("LANGGRAPH_API_KEY") or None
 
 
+# RFC 9110 field names; values: visible ASCII, spaces and tabs (no line breaks: no header injection).
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+def check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """``headers=`` as a plain dict, or ``InvalidArgument`` (which never quotes a value: it may be a token)."""
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping):
+        raise InvalidArgument(f"headers must be a dict of header names to values, got {type(headers).__name__}: "
+                              "pass e.g. headers={'Authorization': 'Bearer ...'}.")
+    checked = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise InvalidArgument(f"headers: {name!r} is not a valid HTTP header name (letters, digits and "
+                                  "-_.!#$%&'*+^`|~ only), e.g. 'Authorization'.")
+        if not isinstance(value, str):
+            raise InvalidArgument(f"headers: the value of {name!r} must be a str, got {type(value).__name__}.")
+        if not _HEADER_VALUE.fullmatch(value):
+            raise InvalidArgument(f"headers: the value of {name!r} holds a line break or a non-ASCII character, "
+                                  "which HTTP headers cannot carry.")
+        checked[name] = value
+    return checked
+
+
+def tls_verify(verify: bool | str | os.PathLike | ssl.SSLContext | None) -> ssl.SSLContext | bool:
+    """``verify=`` → what httpx takes: the shared default context, a CA bundle's context, yours, or False."""
+    if verify is None or verify is True:
+        return _tls_context()
+    if verify is False:
+        _warn_insecure()
+        return False
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    if isinstance(verify, (str, os.PathLike)):
+        return _ca_bundle_context(os.path.abspath(os.path.expanduser(os.fspath(verify))))
+    raise InvalidArgument(f"verify must be True, False, a CA bundle path or an ssl.SSLContext, got "
+                          f"{type(verify).__name__}.")
+
+
+_insecure_warned = False
+
+
+def _warn_insecure() -> None:
+    global _insecure_warned
+    if not _insecure_warned:  # once per process: every view makes a client, the advice is the same
+        _insecure_warned = True
+        warnings.warn("verify=False: the server's TLS certificate is not checked, so whoever sits between you and "
+                      "the server can read the run and your credentials. For a deployment with its own "
+                      "certificate authority pass verify='/path/to/ca.pem' instead.", InsecureTLSWarning,
+                      stacklevel=4)
+
+
 class LangGraphClient:
     """A small async client for the run endpoints of the LangGraph API.
 
+    ``headers``: HTTP headers sent with every request (e.g. ``{"Authorization": "Bearer ..."}``
+    for custom auth); never shown (``repr`` redacts secret-looking names), never in a message.
+    ``verify``: which TLS certificates to trust: the system's (default), a CA bundle path, an
+    ``ssl.SSLContext``, or ``False`` (no check; warned once).
     ``read_timeout``: seconds without a byte before a stream counts as stalled.
     ``max_resume_attempts`` / ``resume_backoff``: how often, and how patiently,
     a dropped resumable stream is rejoined (see ``RunStream``).
     """
 
     def __init__(self, url: str | None = None, api_key: str | None = None, *,
+                 headers: Mapping[str, str] | None = None,
+                 verify: bool | str | os.PathLike | ssl.SSLContext | None = None,
                  read_timeout: float | None = None, connect_timeout: float = 10.0,
                  max_resume_attempts: int | None = None, resume_backoff: float | None = None):
+        extra_headers = check_headers(headers)
+        tls = tls_verify(verify)
         self.url = resolve_url(url)
         # Defaults are read here, not at import, so a test (or a user) can change them module-wide.
         self.read_timeout = _positive("read_timeout", DEFAULT_READ_TIMEOUT if read_timeout is None else read_timeout)
@@ -186,23 +253,26 @@ class LangGraphClient:
             raise InvalidArgument(f"max_resume_attempts must be an int >= 0, got {max_resume_attempts!r}.")
         self.resume_backoff = _positive("resume_backoff", FIRST_BACKOFF if resume_backoff is None else resume_backoff,
                                         zero_ok=True)
-        headers = {"accept": "text/event-stream"}
+        headers = httpx.Headers({"accept": "text/event-stream"})
+        headers.update(extra_headers)  # case-insensitively: a user's Accept replaces ours
         key = resolve_api_key(api_key)
         if key:
             headers["x-api-key"] = key
         parts = urlsplit(self.url)
-        # Secrets that must never appear in an error message: the key, and a password in the URL.
-        self._secrets = [s for s in (key, parts.password) if s]
+        # Secrets that must never appear in an error message: the key, secret headers, a password in the URL.
+        self._secrets = [s for s in (key, parts.password, *header_secrets(extra_headers)) if s]
+        self._shown_headers = redact_headers(extra_headers)
         self.display_url = _display_url(self.url)
         self._http = httpx.AsyncClient(
             base_url=self.url,
             headers=headers,
             timeout=httpx.Timeout(_positive("connect_timeout", connect_timeout), read=self.read_timeout),
-            verify=_tls_context(),
+            verify=tls,
         )
 
     def __repr__(self) -> str:
-        return f"LangGraphClient(url={self.display_url!r})"
+        headers = f", headers={self._shown_headers!r}" if self._shown_headers else ""
+        return f"LangGraphClient(url={self.display_url!r}{headers})"
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -277,12 +347,20 @@ class LangGraphClient:
             return StreamStalled(self.redact(
                 f"{self.display_url} accepted the connection but sent nothing for {self.read_timeout:g} s "
                 f"({type(exc).__name__}). Is the server overloaded? Raise read_timeout to wait longer."))
+        certificate = _certificate_failure(exc)
+        if certificate is not None:
+            reason = (certificate.verify_message or certificate.reason or "no reason given").rstrip(".")
+            return TLSCertificateError(self.redact(
+                f"The TLS certificate of {self.display_url} could not be verified ({reason}). If the deployment "
+                "uses its own certificate authority, pass its CA bundle as verify=\"/path/to/ca.pem\"; to skip the "
+                "check on a network you trust, pass verify=False."))
         return ServerUnreachable(self.redact(
             f"Could not reach the LangGraph API server at {self.display_url} ({_describe(exc)}). "
             + _connection_hint(exc)))
 
     def status_error(self, method: str, path: str, status: int, text: str) -> HTTPStatusError:
-        error = _status_error(method, f"{self.display_url}{path}", status, text, has_key=bool(self._secrets))
+        error = _status_error(method, f"{self.display_url}{path}", status, text, credentials=bool(self._secrets),
+                              thread=path.startswith("/threads/"))
         detail = error.detail
         if isinstance(detail, str):
             detail = self.redact(detail)
@@ -512,7 +590,9 @@ class _SSEReader:
                 self._junk.append(line[:80])
                 continue
             sse = decode(line)
-            if sse is not None:
+            # Once an id was seen, httpx-sse dispatches the blank line after a comment (a server's
+            # keepalive) as an empty event; the SSE spec dispatches only events that have data.
+            if sse is not None and (sse.data or sse.event != "message"):
                 found.append(sse)
         self._events += len(found)
         return found
@@ -530,6 +610,31 @@ class _SSEReader:
 def _tls_context() -> ssl.SSLContext:
     # Loading the CA bundle takes ~20 ms; one context serves every client (each view makes one).
     return httpx.create_ssl_context()  # honours SSL_CERT_FILE / SSL_CERT_DIR like httpx's default
+
+
+@functools.lru_cache(maxsize=8)
+def _ca_bundle_context(path: str) -> ssl.SSLContext:
+    """A context that trusts the certificates in ``path`` (a PEM file or a hashed directory), made once per path."""
+    if not os.path.exists(path):
+        raise InvalidArgument(f"verify={path!r}: no such CA bundle. Pass the path of the PEM file holding the "
+                              "certificate authority that signed the server's certificate.")
+    try:
+        if os.path.isdir(path):
+            return ssl.create_default_context(capath=path)
+        return ssl.create_default_context(cafile=path)
+    except ssl.SSLError as exc:
+        raise InvalidArgument(f"verify={path!r} is not a PEM CA bundle ({exc.reason or exc}).") from None
+
+
+def _certificate_failure(exc: BaseException | None) -> ssl.SSLCertVerificationError | None:
+    """The certificate check that failed somewhere in ``exc``'s chain (httpx → httpcore → ssl), if any."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _describe(exc: Exception) -> str:
@@ -590,9 +695,10 @@ def _same_origin_path(base_url: str, location: str) -> str | None:
     return path + (f"?{target.query}" if target.query else "")
 
 
-def _status_error(method: str, path: str, status: int, text: str, has_key: bool = False) -> HTTPStatusError:
+def _status_error(method: str, path: str, status: int, text: str, credentials: bool = False,
+                  thread: bool = False) -> HTTPStatusError:
     detail: Any = None
-    hint = _status_hint(status, has_key)
+    hint = _status_hint(status, credentials, thread)
     try:
         payload = json.loads(text)
         detail = payload.get("detail", payload) if isinstance(payload, dict) else payload
@@ -611,13 +717,21 @@ def _status_error(method: str, path: str, status: int, text: str, has_key: bool 
     )
 
 
-def _status_hint(status: int, has_key: bool) -> str:
+def _status_hint(status: int, credentials: bool, thread: bool = False) -> str:
     if status == 401:
-        return ("The API key was refused: check api_key=... or LANGGRAPH_API_KEY." if has_key else
-                "The server wants an API key: pass api_key=... or set LANGGRAPH_API_KEY.")
+        return ("The credentials were refused: check api_key=... (or LANGGRAPH_API_KEY) and the headers=... you "
+                "pass (a wrong or expired token?)." if credentials else
+                "The server wants credentials: pass api_key=... (or set LANGGRAPH_API_KEY), or, for a deployment "
+                "with custom auth, headers={'Authorization': 'Bearer ...'}.")
     if status == 403:
-        return ("The API key is not allowed to do this: check its permissions or use another key." if has_key else
-                "The server refuses this without credentials: pass api_key=... or set LANGGRAPH_API_KEY.")
+        return ("These credentials are not allowed to do this: check their permissions, or pass others with "
+                "api_key= or headers=." if credentials else
+                "The server refuses this without credentials: pass api_key=... (or set LANGGRAPH_API_KEY) or "
+                "headers={'Authorization': 'Bearer ...'}.")
+    if status == 404 and thread and credentials:
+        # Custom auth filters threads per user: another user's thread answers 404, like a missing one.
+        return ("Check the thread_id and assistant_id. Under custom auth each user sees only their own threads: "
+                "the thread may exist but not for these credentials (check the headers= or api_key= you pass).")
     if status in (502, 503, 504):
         return "A gateway or proxy in front of the server could not reach it: check the server, then try again."
     return {

@@ -1,8 +1,9 @@
 """One exception hierarchy for everything lg_widgets raises.
 
 Each message says what went wrong and what to do about it. No message ever
-contains an API key: the client builds them from URLs, statuses and the
-server's own ``detail``, never from request headers.
+contains an API key or a secret header's value: the client builds them from
+URLs, statuses and the server's own ``detail`` (with every secret it sent
+redacted), never from request headers.
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ class ServerUnreachable(LGWidgetsError):
 
 class StreamDisconnected(ServerUnreachable):
     """The connection dropped mid-run and could not be resumed."""
+
+
+class TLSCertificateError(ServerUnreachable):
+    """The server's TLS certificate could not be verified (``verify=`` says what to trust)."""
+
+
+class InsecureTLSWarning(UserWarning):
+    """``verify=False``: the server's certificate is not checked (warned once per process)."""
 
 
 class StreamStalled(LGWidgetsError):

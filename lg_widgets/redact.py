@@ -1,10 +1,12 @@
 """Keep secrets out of what a run shows.
 
 The server echoes request headers and configurable values into checkpoint
-``config`` and ``metadata`` (e.g. ``x-api-key``). Those reach the state shown
-in the browser and the saved notebook unless they are removed first. Only the
-server's bookkeeping (config / metadata) is redacted: a graph's own state is
-shown exactly as the graph made it.
+``config`` and ``metadata`` (e.g. ``x-api-key``, a custom auth user). Those
+reach the state shown in the browser and the saved notebook unless they are
+removed first. Only the server's bookkeeping (config / metadata) is redacted:
+a graph's own state is shown exactly as the graph made it. Request headers
+(``headers=``) are shown, where at all, with the values of secret-looking
+names redacted.
 """
 
 from __future__ import annotations
@@ -14,14 +16,33 @@ from typing import Any
 
 REDACTED = "[redacted]"
 
+# One rule for header names and bookkeeping keys: authorization, cookie, *-key, *token*, ...
 _SECRET_KEY = re.compile(
-    r"authorization|api[-_]?key|secret|passw(or)?d|cookie|credential|(^|[-_])token$",
+    r"authorization|cookie|api[-_]?key|[-_]key$|token|secret|passw(or)?d|credential",
     re.IGNORECASE,
 )
 
 
 def is_secret_key(key: str) -> bool:
     return bool(_SECRET_KEY.search(key))
+
+
+def redact_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Headers fit to show: the value of every secret-looking name replaced."""
+    return {name: REDACTED if is_secret_key(name) else value for name, value in headers.items()}
+
+
+def header_secrets(headers: dict[str, str]) -> list[str]:
+    """What to keep out of messages: each secret header's value, and its credentials alone
+    (``Bearer abc`` → also ``abc``: a server may quote the token without its scheme)."""
+    secrets = []
+    for name, value in headers.items():
+        if is_secret_key(name) and value.strip():
+            secrets.append(value)
+            credentials = value.strip().partition(" ")[2].strip()
+            if len(credentials) >= 4:  # shorter would redact bits of every message ("HTTP 401")
+                secrets.append(credentials)
+    return secrets
 
 
 def redact(value: Any) -> Any:
@@ -37,8 +58,8 @@ def redact(value: Any) -> Any:
 
 
 def redact_string(text: str, secrets: list[str]) -> str:
-    """Replace every occurrence of each known secret in ``text``."""
-    for secret in secrets:
+    """Replace every occurrence of each known secret in ``text`` (longest first: a token inside its header value)."""
+    for secret in sorted(secrets, key=len, reverse=True):
         if secret:
             text = text.replace(secret, REDACTED)
     return text

@@ -177,6 +177,8 @@ def _config_with_absolute_paths(config: pathlib.Path, workdir: pathlib.Path) -> 
                             for d in data.get("dependencies") or ["."]]
     if isinstance(data.get("env"), str):
         data["env"] = str((base / data["env"]).resolve())
+    if isinstance(data.get("auth"), dict) and isinstance(data["auth"].get("path"), str):  # custom auth
+        data["auth"] = {**data["auth"], "path": absolute(data["auth"]["path"])}
     target = workdir / "langgraph.json"
     target.write_text(json.dumps(data, indent=2))
     return target

@@ -10,8 +10,9 @@ import asyncio
 import dataclasses
 import json
 import os
+import ssl
 import time
-from typing import Any, AsyncIterable, AsyncIterator, Iterable
+from typing import Any, AsyncIterable, AsyncIterator, Iterable, Mapping
 
 import orjson
 
@@ -30,17 +31,18 @@ RECORDING_FORMAT = "lg_widgets.recording/1"
 
 
 async def stream_run(assistant_id: str, input: Any = None, *, url: str | None = None,
-                     api_key: str | None = None, read_timeout: float | None = None,
-                     max_resume_attempts: int | None = None, resume_backoff: float | None = None,
-                     **options: Any) -> AsyncIterator[StreamEvent]:
+                     api_key: str | None = None, headers: Mapping[str, str] | None = None,
+                     verify: bool | str | os.PathLike | ssl.SSLContext | None = None,
+                     read_timeout: float | None = None, max_resume_attempts: int | None = None,
+                     resume_backoff: float | None = None, **options: Any) -> AsyncIterator[StreamEvent]:
     """Start a run and yield its events: ``async for event in stream_run("joke", {...})``.
 
     No ``url`` (and no ``$LANGGRAPH_API_URL``): the embedded server, started off the event loop.
     """
     request = RunRequest(assistant_id, input, **options)
     url = await asyncio.to_thread(server_url, url)
-    async with LangGraphClient(url, api_key, read_timeout=read_timeout, max_resume_attempts=max_resume_attempts,
-                               resume_backoff=resume_backoff) as client:
+    async with LangGraphClient(url, api_key, headers=headers, verify=verify, read_timeout=read_timeout,
+                               max_resume_attempts=max_resume_attempts, resume_backoff=resume_backoff) as client:
         async for event in client.stream(request):
             yield event
 

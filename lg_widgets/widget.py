@@ -23,7 +23,7 @@ import orjson
 import traitlets as t
 
 from . import _background, lifecycle, sources
-from .client import LangGraphClient, RunRequest, RunStream, normalize_stream_mode
+from .client import LangGraphClient, RunRequest, RunStream, check_headers, normalize_stream_mode, tls_verify
 from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
 from .eventlog import EventLog
 from .lifecycle import Lifecycle
@@ -52,6 +52,21 @@ REQUEST_TIMEOUT = 30.0
 _LIVE_TRAITS = ("status", "run_id", "thread_id")
 
 Source = AsyncIterable["StreamEvent | Lifecycle"]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Server:
+    """Where a view's runs go: no ``url`` (and no ``$LANGGRAPH_API_URL``) means the embedded server.
+    The credentials stay out of every repr."""
+
+    url: str | None = None
+    api_key: str | None = dataclasses.field(default=None, repr=False)
+    headers: dict[str, str] | None = dataclasses.field(default=None, repr=False)
+    verify: Any = dataclasses.field(default=None, repr=False)
+
+    async def client(self) -> LangGraphClient:
+        url = await asyncio.to_thread(server_url, self.url)  # may start the embedded server: off the loop
+        return LangGraphClient(url, self.api_key, headers=self.headers, verify=self.verify)
 
 
 class StreamView(anywidget.AnyWidget):
@@ -92,31 +107,31 @@ class StreamView(anywidget.AnyWidget):
     branches: t.List[Branch] = t.List(help="Branch dicts: forks run inside this view.").tag(sync=True)
 
     def __init__(self, assistant_id: str, input: Any = None, *, stream_mode: str | list[str] | None = None,
-                 url: str | None = None, api_key: str | None = None, thread_id: str | None = None,
-                 config: dict | None = None, context: dict | None = None, stream_subgraphs: bool = False,
-                 **run_options: Any):
+                 url: str | None = None, api_key: str | None = None, headers: dict[str, str] | None = None,
+                 verify: Any = None, thread_id: str | None = None, config: dict | None = None,
+                 context: dict | None = None, stream_subgraphs: bool = False, **run_options: Any):
         modes = normalize_stream_mode(list(DEFAULT_STREAM_MODE) if stream_mode is None else stream_mode)
         # Validate everything before a widget exists, so a typo fails at once.
         request = RunRequest(
             assistant_id, input, stream_mode=modes, config=config, context=context,
             stream_subgraphs=stream_subgraphs, thread_id=thread_id, **run_options,
         )
-        self._setup(request, url, api_key)
+        headers = check_headers(headers)
+        tls_verify(verify)  # a bad CA path fails here; verify=False warns here
+        self._setup(request, _Server(url, api_key, headers, verify))
 
     @classmethod
-    def _create(cls, request: RunRequest, url: str | None = None, api_key: str | None = None,
+    def _create(cls, request: RunRequest, server: "_Server | None" = None,
                 source: Callable[[], Source] | None = None) -> "StreamView":
         """A view of ``request`` on a server, or of the events ``source()`` makes."""
         view = cls.__new__(cls)
-        view._setup(request, url, api_key, source)
+        view._setup(request, server or _Server(), source)
         return view
 
-    def _setup(self, request: RunRequest, url: str | None, api_key: str | None,
-               source: Callable[[], Source] | None = None) -> None:
+    def _setup(self, request: RunRequest, server: "_Server", source: Callable[[], Source] | None = None) -> None:
         super().__init__(assistant_id=request.assistant_id, stream_mode=request.modes)
         self._request = request
-        self._url = url
-        self._api_key = api_key  # a plain attribute: never a trait, never synced or saved
+        self._server = server  # the URL and credentials: never a trait, never synced or saved
         self._source = source
         self.forked_from: str | None = None
         #: every event of every run of the view (parsed again from its JSON text when read: see EventLog)
@@ -232,7 +247,7 @@ class StreamView(anywidget.AnyWidget):
         if in_place:
             self._launch(request, continue_view=True, fork_from=checkpoint_id)
             return self._finish_blocking() if wait else self
-        view = type(self)._create(request, self._url, self._api_key)
+        view = type(self)._create(request, self._server)
         view.forked_from = checkpoint_id
         view._launch(request)
         return view._finish_blocking() if wait else view
@@ -330,8 +345,7 @@ class StreamView(anywidget.AnyWidget):
         client = None
         try:
             if source is None:
-                url = await asyncio.to_thread(server_url, self._url)
-                client = LangGraphClient(url, self._api_key)
+                client = await self._server.client()
                 if not self.graph:  # beside the run, not before it: the drawing must not delay tokens
                     graph_task = asyncio.ensure_future(self._load_graph(client, request.assistant_id))
                 self._stream = source = client.stream(request)
@@ -425,8 +439,7 @@ class StreamView(anywidget.AnyWidget):
     def _call(self, request: Callable[[LangGraphClient], Any], timeout: float) -> Any:
         """One plain request to the view's server, from the kernel thread, with a timeout."""
         async def call() -> Any:
-            url = await asyncio.to_thread(server_url, self._url)
-            async with LangGraphClient(url, self._api_key) as client:
+            async with await self._server.client() as client:
                 return await request(client)
 
         future = _background.submit(call())

@@ -15,12 +15,15 @@ once the list is used up):
 - ``Garbage(data)``: answer with ``data`` instead of the server's answer, and close.
 
 ``proxy.log`` records, per connection, the action and the response bytes sent.
-The proxy runs its own asyncio loop in a daemon thread.
+The proxy runs its own asyncio loop in a daemon thread. ``FaultProxy(url,
+tls=server_context)`` terminates TLS (a real handshake) in front of a plain
+HTTP upstream, and its ``url`` is ``https://``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -58,8 +61,11 @@ class ConnectionLog:
 
 
 class FaultProxy:
-    def __init__(self, upstream_url: str, actions: list[Action] | None = None):
+    def __init__(self, upstream_url: str, actions: list[Action] | None = None, tls: ssl.SSLContext | None = None,
+                 host: str = "127.0.0.1"):
         parts = urlsplit(upstream_url)
+        self.tls = tls
+        self.host = host  # the name in url (a certificate names a host)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.actions: list[Action] = list(actions or [])
         self.log: list[ConnectionLog] = []
@@ -71,12 +77,12 @@ class FaultProxy:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
 
     def start(self) -> "FaultProxy":
         self._thread.start()
         self._server = asyncio.run_coroutine_threadsafe(
-            asyncio.start_server(self._handle, "127.0.0.1", 0), self._loop).result(5)
+            asyncio.start_server(self._handle, "127.0.0.1", 0, ssl=self.tls), self._loop).result(5)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 

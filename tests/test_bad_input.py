@@ -93,6 +93,15 @@ def echo_key(request) -> bytes:
     return json.dumps({"detail": f"invalid api key {request.headers.get('x-api-key')!r}"}).encode()
 
 
+def echo_token(request) -> bytes:
+    # The same with a bearer token, quoted without its scheme.
+    token = request.headers.get("authorization", "").partition(" ")[2]
+    return json.dumps({"detail": f"unknown token {token}"}).encode()
+
+
+BEARER = {"api_key": None, "headers": {"Authorization": f"Bearer {KEY}"}}
+
+
 CASES = [
     # -- reaching the server ------------------------------------------------------------
     Case("server-down", lambda e: f"http://127.0.0.1:{e.unused_port}", ServerUnreachable,
@@ -118,6 +127,13 @@ CASES = [
          ("HTTP 403", "permissions")),
     Case("403-without-key", lambda e: e.canned(403, b'{"detail": "Forbidden"}'), HTTPStatusError,
          ("HTTP 403", "without credentials", "api_key="), client={"api_key": None}),
+    Case("401-bearer-token-echoed", lambda e: e.canned(401, echo_token), HTTPStatusError,
+         ("HTTP 401", "unknown token", "refused", "headers="), client=BEARER),
+    Case("403-bearer-token", lambda e: e.canned(403, b'{"detail": "Not your run"}'), HTTPStatusError,
+         ("HTTP 403", "Not your run", "permissions", "headers="), client=BEARER),
+    Case("404-thread-under-credentials", lambda e: e.canned(404, b'{"detail": "Thread not found"}'), HTTPStatusError,
+         ("HTTP 404", "Thread not found", "may exist but not for these credentials", "headers="),
+         request={"thread_id": str(uuid.UUID(int=9))}, client=BEARER),
     Case("404-unknown-assistant-uuid", lambda e: e.dev, HTTPStatusError, ("HTTP 404", "assistant_id"),
          request={"assistant_id": str(uuid.UUID(int=7))}, dev=True),
     Case("422-unknown-graph-name", lambda e: e.dev, HTTPStatusError, ("HTTP 422", "nope", "registered graphs"),
@@ -149,6 +165,9 @@ CASES = [
          MalformedStream, ("'values'", "not JSON", "kept"), kept=2),
     Case("truncated-json", lambda e: e.sse([TWO_EVENTS, b'event: values\ndata: {"a": [1, 2\n\n']),
          MalformedStream, ("not JSON", "{\"a\": [1, 2"), kept=2),
+    Case("keepalive-comments-are-not-events",  # a blank line after a comment, once ids were seen
+         lambda e: e.sse([b'id: 1-0\nevent: values\ndata: {"a": 1}\n\n', b": keepalive\n\n: keepalive\n\n",
+                          b'id: 2-0\nevent: values\ndata: {"a": 2}\n\n:\n\n']), None, kept=2),
     Case("unknown-modes-are-kept",
          lambda e: e.sse([TWO_EVENTS, sse_bytes("telemetry/v9", {"x": 1}), sse_bytes("values", {"a": 1})]),
          None, kept=4),
@@ -177,6 +196,16 @@ CASES = [
          request={"config": "fast"}),
     Case("url-scheme", lambda e: "ftp://127.0.0.1:9", InvalidArgument, ("http://host:port",)),
     Case("url-without-host", lambda e: "http://", InvalidArgument, ("http://host:port",)),
+    Case("headers-not-a-dict", lambda e: "http://127.0.0.1:9", InvalidArgument, ("headers must be a dict",),
+         client={"headers": [("Authorization", "Bearer x")]}),
+    Case("header-value-not-str", lambda e: "http://127.0.0.1:9", InvalidArgument, ("'Authorization'", "str"),
+         client={"headers": {"Authorization": 42}}),
+    Case("header-value-injects-a-header", lambda e: "http://127.0.0.1:9", InvalidArgument, ("line break",),
+         client={"headers": {"X-Tenant": f"acme\r\nx-api-key: {KEY}"}}),
+    Case("header-name-not-a-token", lambda e: "http://127.0.0.1:9", InvalidArgument, ("header name",),
+         client={"headers": {"X Tenant": "acme"}}),
+    Case("verify-missing-ca-file", lambda e: "https://127.0.0.1:9", InvalidArgument, ("no such CA bundle",),
+         client={"verify": "/nonexistent/ca.pem"}),
     Case("read-timeout-negative", lambda e: "http://127.0.0.1:9", InvalidArgument, ("read_timeout",),
          client={"read_timeout": -1}),
 ]
