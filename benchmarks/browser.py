@@ -3,6 +3,8 @@
     python -m benchmarks.browser [--tokens N]        # a run of N tokens (default 10,000)
     python -m benchmarks.browser --scale [--tokens N --state-mb S]
         # 50,000 tokens and a 5 MB state beside the plain langgraph_sdk print loop, same session
+    python -m benchmarks.browser --kernel-ingest [--tokens N --repeats R]
+        # StreamView.run() of N canned events in a kernel whose views render in JupyterLab
 
 Prints the longest main-thread task (PerformanceObserver long tasks) while the
 view streams the run, the longest task of the cell that starts it beside the
@@ -179,12 +181,80 @@ def print_scale(tokens: int, state_mb: float) -> None:
     print(f"| wall time, StreamView / SDK print loop | {view['wall_s'] / sdk['wall_s']:.2f}× | ≤ 1.1× |")
 
 
+KERNEL_INGEST_CELLS = [
+    """import asyncio, concurrent.futures, statistics, sys, time
+sys.path.insert(0, REPO)
+from IPython.display import display
+from benchmarks.__main__ import E2E_MODES, baseline_ingest
+from lg_widgets import StreamView
+pool = concurrent.futures.ThreadPoolExecutor(1)
+
+def base():
+    t = time.perf_counter()
+    pool.submit(asyncio.run, baseline_ingest(URL)).result()
+    return time.perf_counter() - t
+
+def ours():
+    view = StreamView("canned", url=URL, stream_mode=E2E_MODES)
+    display(view)  # a page attached: the view renders in this cell's output while it streams
+    t = time.perf_counter()
+    view.run()
+    return time.perf_counter() - t""",
+    """pairs = []
+for _ in range(REPEATS):
+    b = base()
+    o = ours()
+    pairs.append((o, b))
+print(statistics.median(o / b for o, b in pairs), statistics.median(o for o, _ in pairs), statistics.median(b for _, b in pairs))""",
+]
+
+
+def measure_kernel_ingest(events: int, repeats: int) -> dict:
+    """``StreamView.run()`` in a real kernel whose views render in JupyterLab, against raw httpx-sse +
+    json.loads in the same kernel: the median of back-to-back pair ratios."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(REPO))
+    from benchmarks.canned import CannedServer
+
+    with CannedServer(events) as canned, tempfile.TemporaryDirectory(prefix="lgw-bench-") as home:
+        setup = f"URL = {canned.url!r}\nREPO = {str(REPO)!r}\nREPEATS = {repeats}\n"
+        lab = JupyterServer("lab", pathlib.Path(home)).start()
+        try:
+            lab.write_notebook("ingest.ipynb", [setup + KERNEL_INGEST_CELLS[0], KERNEL_INGEST_CELLS[1]])
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                                     args=["--disable-gpu", "--disable-dev-shm-usage"])
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                notebook = NotebookDriver(page, lab, "ingest.ipynb").open()
+                notebook.run_cell(0)
+                ratio, ours, base = map(float, notebook.run_cell(1, timeout=600).split()[-3:])
+                views = page.locator(".lgw-root[data-status='done']").count()
+                browser.close()
+        finally:
+            lab.stop()
+    return {"events": events, "ratio": ratio, "ours_ms": ours * 1000, "base_ms": base * 1000, "views_done": views}
+
+
+def print_kernel_ingest(events: int, repeats: int) -> None:
+    r = measure_kernel_ingest(events, repeats)
+    print(f"| widget ingest with a page attached: {events:,} canned events through StreamView.run() in a "
+          f"kernel whose views render in JupyterLab | raw httpx-sse + json.loads, same kernel | "
+          f"{r['ratio']:.2f}× ({r['ours_ms']:.0f} vs {r['base_ms']:.0f} ms; {r['views_done']} views rendered) | ≤ 1.15× |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tokens", type=int, default=None)
     parser.add_argument("--scale", action="store_true", help="the big run beside the SDK print loop")
     parser.add_argument("--state-mb", type=float, default=5.0)
+    parser.add_argument("--kernel-ingest", action="store_true",
+                        help="StreamView.run() in a kernel with its page attached vs raw httpx-sse")
+    parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
+    if args.kernel_ingest:
+        print_kernel_ingest(args.tokens or 10_000, args.repeats)
+        return 0
     if args.scale:
         print_scale(args.tokens or 50_000, args.state_mb)
         return 0

@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import copy
 import dataclasses
+import hashlib
 import logging
 import os
 import pathlib
@@ -65,8 +66,19 @@ class _Server:
     verify: Any = dataclasses.field(default=None, repr=False)
 
     async def client(self) -> LangGraphClient:
-        url = await asyncio.to_thread(server_url, self.url)  # may start the embedded server: off the loop
+        # No URL: $LANGGRAPH_API_URL or the embedded server, which may have to start: off the loop.
+        url = self.url or await asyncio.to_thread(server_url)
         return LangGraphClient(url, self.api_key, headers=self.headers, verify=self.verify)
+
+    def fingerprint(self) -> str:
+        """Tells apart the credentials without holding them (the graph cache's key)."""
+        secret = repr((self.api_key, sorted((self.headers or {}).items())))
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+
+#: Drawings already fetched: (server URL, assistant, credentials) → graph. A graph does not change
+#: while a kernel runs views of it, and many views of one graph (compare_modes) need one fetch.
+_GRAPHS: dict[tuple[str, str, str], dict] = {}
 
 
 class StreamView(anywidget.AnyWidget):
@@ -388,12 +400,17 @@ class StreamView(anywidget.AnyWidget):
 
     async def _load_graph(self, client: LangGraphClient, assistant_id: str) -> None:
         """The assistant's drawable graph; left empty when the server can't say (the view works without it)."""
-        try:
-            graph = await client.assistant_graph(assistant_id)
-        except LGWidgetsError:
-            return
-        if graph:
-            self.graph = graph
+        key = (client.url, assistant_id, self._server.fingerprint())
+        graph = _GRAPHS.get(key)
+        if graph is None:
+            try:
+                graph = await client.assistant_graph(assistant_id)
+            except LGWidgetsError:
+                return
+            if not graph:
+                return
+            _GRAPHS[key] = graph
+        self.graph = graph
 
     async def _flush_every_frame(self) -> None:
         while True:
