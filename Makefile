@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo lab test test-js test-py browser-deps notebooks bench bench-browser bench-instructions bench-quick fixtures clean
+.PHONY: setup demo lab test test-js test-py browser-deps notebooks bench bench-browser bench-instructions bench-quick fixtures wheel-check clean
 
 setup: $(STAMP)
 
@@ -38,7 +38,7 @@ test-js: setup
 test-py: setup browser-deps
 	$(PY) -m pytest --nbval notebooks tests --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
-test: test-js test-py bench-quick
+test: test-js test-py bench-quick wheel-check
 
 # Re-execute every notebook and save its outputs (after a change to a demo graph or the widget).
 notebooks: setup
@@ -57,6 +57,11 @@ bench-instructions: setup
 bench-quick: setup
 	$(PY) -m benchmarks --quick
 	$(PY) -m benchmarks.instructions --check --events 500
+
+# Build the wheel from a clean copy, check its contents, install it with [server] in a fresh
+# venv and run a demo graph from outside the repo (scripts/check_wheel.py).
+wheel-check: setup
+	$(PY) scripts/check_wheel.py
 
 fixtures: setup
 	$(PY) scripts/record_fixtures.py
