@@ -20,7 +20,7 @@ from typing import Any, AsyncIterable
 import anywidget
 import traitlets as t
 
-from . import _background, sources
+from . import _background, saved_page, sources
 from .client import LangGraphClient, RunRequest, RunStream, normalize_stream_mode, resolve_url
 from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
 from .eventlog import EventLog
@@ -135,6 +135,15 @@ class StreamView(anywidget.AnyWidget):
         """
         header = {"assistant_id": self.assistant_id, "stream_mode": list(self.stream_mode)}
         return sources.write_recording(path, self.events, header)
+
+    def to_html(self, path: str | os.PathLike) -> pathlib.Path:
+        """Write the run as one self-contained HTML file: the real front end, inlined, showing the final traits.
+
+        It opens offline in any browser: no CDN, no kernel, no server address, no api key.
+        """
+        if self.running:
+            raise InvalidArgument("The run is still live: write it once it has ended (`await view.wait()`).")
+        return saved_page.write_view(self, path)
 
     @classmethod
     def replay(cls, path: str | os.PathLike, speed: float = 1.0) -> "StreamView":
