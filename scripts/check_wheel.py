@@ -3,11 +3,11 @@
 1. Copies the tracked files (as they are in the working tree, via `git stash create`)
    into a temporary folder: no node_modules, no built lg_widgets/static.
 2. Builds the wheel there with `pip wheel` (the hatch-jupyter-builder hook runs npm).
-3. Checks what it carries: the bundled front end (widget.js and widget.css), the demo
-   graphs' langgraph.json and every module it names.
+3. Checks what it carries: the bundled front end (widget.js, widget.css, and the helpers
+   of saved notebooks and pages), the demo graphs' langgraph.json and every module it names.
 4. Installs it with its `[server]` extra into a fresh venv (pip's cache makes this cheap)
    and, from a folder outside the repo with no PYTHONPATH, runs the joke demo graph on the
-   embedded server to status "done" with text.
+   embedded server to status "done" with text, and writes it with `view.to_html`.
 
 Prints the time of each stage. Exit status 0 only when everything holds.
 """
@@ -26,9 +26,14 @@ import time
 import zipfile
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
-#: Smallest plausible sizes: an empty or truncated bundle fails here rather than in a browser.
-MIN_JS_BYTES = 20_000
-MIN_CSS_BYTES = 1_000
+#: The built front end and the smallest plausible size of each file: an empty or truncated
+#: bundle fails here rather than in a browser.
+FRONT_END = {
+    "lg_widgets/static/widget.js": 20_000,
+    "lg_widgets/static/widget.css": 1_000,
+    "lg_widgets/static/bundle-stub.js": 100,   # lean saved notebooks
+    "lg_widgets/static/saved-page.js": 300,    # view.to_html, make docs
+}
 
 PROBE = """
 import pathlib, sys
@@ -40,7 +45,10 @@ assert pathlib.Path(sys.prefix).resolve() in where.parents, f"imported from {whe
 view = StreamView("joke", {"topic": "x"}).run()
 assert view.status == "done", view.status
 assert view.text.strip(), "no text"
-print(f"lg_widgets {lg_widgets.__version__} from {where.parent}: {view.status}, {len(view.text)} characters")
+saved = view.to_html("run.html")
+assert view.text in saved.read_text(encoding="utf-8")
+print(f"lg_widgets {lg_widgets.__version__} from {where.parent}: {view.status}, {len(view.text)} characters, "
+      f"to_html {saved.stat().st_size} bytes")
 """
 
 
@@ -89,7 +97,7 @@ def check_contents(wheel: pathlib.Path) -> list[str]:
         sizes = {info.filename: info.file_size for info in archive.infolist()}
         config = json.loads(archive.read("lg_widgets/demo/langgraph.json"))
     report = []
-    for name, minimum in (("lg_widgets/static/widget.js", MIN_JS_BYTES), ("lg_widgets/static/widget.css", MIN_CSS_BYTES)):
+    for name, minimum in FRONT_END.items():
         if sizes.get(name, 0) < minimum:
             raise CheckFailed(f"{name}: {sizes.get(name, 'missing')} bytes (expected ≥ {minimum})")
         report.append(f"{name} {sizes[name]} bytes")
