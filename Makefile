@@ -6,8 +6,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+DOCS_OUT ?= build/docs
 
-.PHONY: setup demo lab test test-js test-py browser-deps notebooks bench bench-browser bench-instructions bench-quick fixtures wheel-check clean
+.PHONY: setup demo lab test test-js test-py browser-deps notebooks bench bench-browser bench-instructions bench-quick fixtures wheel-check docs clean
 
 setup: $(STAMP)
 
@@ -57,6 +58,11 @@ bench-instructions: setup
 bench-quick: setup
 	$(PY) -m benchmarks --quick
 	$(PY) -m benchmarks.instructions --check --events 500
+
+# The course as a static site in $(DOCS_OUT): one page per notebook, views rendered from their
+# saved state, nothing fetched (scripts/build_docs.py).
+docs: setup
+	$(PY) scripts/build_docs.py notebooks $(DOCS_OUT)
 
 # Build the wheel from a clean copy, check its contents, install it with [server] in a fresh
 # venv and run a demo graph from outside the repo (scripts/check_wheel.py).

@@ -1,11 +1,13 @@
 // Bundle js/src into lg_widgets/static/:
 //   widget.js       the anywidget module (ESM) and widget.css
-//   bundle-stub.js  what a lean saved notebook's views load instead of a copy of widget.js
+//   packed-bundle.js  widget.js gzip-compressed, the one copy a lean saved notebook keeps
+//   bundle-stub.js  what the other views of a lean saved notebook load instead of a copy
 //   saved-page.js   renders saved views on a page with no kernel (view.to_html, make docs)
 // All three carry one bundle id, a hash of widget.js: a stub only uses the bundle it was built with.
 import * as esbuild from "esbuild";
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,7 +23,7 @@ const PLACEHOLDER = "lgw-0000000000000000";
 const WATCH_ID = "lgw-watch";
 
 const common = { bundle: true, minify, sourcemap: false, logLevel: "info", legalComments: "none" };
-const esm = (entry, id) => ({
+const esm = (entry, id, define = {}) => ({
   ...common,
   entryPoints: [resolve(here, "src", entry)],
   outfile: resolve(outdir, entry),
@@ -29,7 +31,11 @@ const esm = (entry, id) => ({
   target: "es2020",
   platform: "browser",
   // UMD dependencies must not pick up a page's AMD loader (HTML export).
-  define: { "define.amd": "false", __LGW_BUNDLE_ID__: JSON.stringify(id) },
+  define: { "define.amd": "false", __LGW_BUNDLE_ID__: JSON.stringify(id), ...define },
+});
+// gzip's header holds no time or name here (node's zlib): the same bundle packs to the same bytes.
+const packed = (code) => esm("packed-bundle.js", null, {
+  __LGW_PACKED_BUNDLE__: JSON.stringify(gzipSync(code, { level: 9 }).toString("base64")),
 });
 const css = {
   ...common,
@@ -50,7 +56,8 @@ if (watch) {
   const text = widget.outputFiles[0].text;
   if (!text.includes(PLACEHOLDER)) throw new Error("the bundle id did not reach widget.js");
   const id = `lgw-${createHash("sha256").update(text).digest("hex").slice(0, PLACEHOLDER.length - 4)}`;
-  writeFileSync(resolve(outdir, "widget.js"), text.replaceAll(PLACEHOLDER, id));
-  await Promise.all([...helpers.map((e) => esbuild.build(esm(e, id))), esbuild.build(css)]);
+  const code = text.replaceAll(PLACEHOLDER, id);
+  writeFileSync(resolve(outdir, "widget.js"), code);
+  await Promise.all([...helpers.map((e) => esbuild.build(esm(e, id))), esbuild.build(packed(code)), esbuild.build(css)]);
   console.log(`bundle id ${id}`);
 }

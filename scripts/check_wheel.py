@@ -31,7 +31,8 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 FRONT_END = {
     "lg_widgets/static/widget.js": 20_000,
     "lg_widgets/static/widget.css": 1_000,
-    "lg_widgets/static/bundle-stub.js": 100,   # lean saved notebooks
+    "lg_widgets/static/packed-bundle.js": 10_000,  # lean saved notebooks
+    "lg_widgets/static/bundle-stub.js": 100,
     "lg_widgets/static/saved-page.js": 300,    # view.to_html, make docs
 }
 

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { makeDocument } from "./helpers.mjs";
 import widget from "../src/widget.js";
 import { provide, whenProvided } from "../src/registry.js";
@@ -72,4 +73,15 @@ test("built stub resolves to the built bundle's widget (run `npm run build` firs
     const pending = stub.default();
     const bundle = await import(pathToFileURL(built[0]).href);
     assert.equal(await pending, bundle.default);
+  });
+
+const packedFile = resolve(staticDir, "packed-bundle.js");
+test("built packed bundle holds exactly widget.js, gzip-compressed, in under half its size",
+  { skip: !existsSync(packedFile) && "bundle not built" }, () => {
+    const packed = readFileSync(packedFile, "utf8");
+    const widgetCode = readFileSync(built[0], "utf8");
+    const payload = packed.match(/atob\("([A-Za-z0-9+/=]+)"\)/);
+    assert.ok(payload, "one base64 payload");
+    assert.equal(gunzipSync(Buffer.from(payload[1], "base64")).toString("utf8"), widgetCode);
+    assert.ok(packed.length < widgetCode.length / 2, `${packed.length} vs ${widgetCode.length}`);
   });
