@@ -61,3 +61,15 @@ def test_every_saved_view_renders_offline_with_its_final_status(site, page, note
     assert [(view["status"], view["text"]) for view in shown] == saved
     assert requested == [(site / f"{notebook.stem}.html").as_uri()]
     assert page.evaluate("() => document.querySelectorAll('script[src], link[href]').length") == 0
+
+
+def test_compare_modes_boxes_render_as_a_table_over_a_grid_of_views(site, page):
+    """ipywidgets around the views (compare_modes: a VBox of an HTML table and a GridBox) are drawn too."""
+    refuse_network(page)
+    page.goto((site / "11_sources_and_comparison.html").as_uri())
+    wait_views_mounted(page)
+    box = page.locator(".lgw-saved-box").first
+    expect(box.locator(".lgw-saved-html table")).to_contain_text("messages-tuple")
+    grid = box.locator(".lgw-saved-box")
+    assert grid.evaluate("(el) => getComputedStyle(el).display") == "grid"
+    expect(grid.locator(":scope > .lgw-saved-view > .lgw-root")).to_have_count(5)
