@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+DOCS_OUT ?= build/docs
+
 # The deployment's own venv: langgraph-runtime-pg pins an older langgraph-api than `langgraph dev` uses.
 DEPLOY_VENV ?= .venv-deploy
 DEPLOY_STAMP := $(DEPLOY_VENV)/.installed-stamp
@@ -15,7 +17,7 @@ DEPLOY_STAMP := $(DEPLOY_VENV)/.installed-stamp
 DEPLOY_TESTS := tests/test_fold_vs_sdk.py tests/test_interactive.py tests/test_widget.py \
 	tests/test_modes_and_filters.py tests/deploy
 
-.PHONY: setup demo lab test test-js test-py typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-instructions bench-quick fixtures clean
+.PHONY: setup demo lab test test-js test-py typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-instructions bench-quick fixtures wheel-check docs clean
 
 setup: $(STAMP)
 
@@ -51,7 +53,7 @@ test-py: setup browser-deps
 typecheck: setup
 	$(VENV)/bin/mypy
 
-test: test-js typecheck test-py test-deploy bench-quick
+test: test-js typecheck test-py test-deploy bench-quick wheel-check
 
 deploy-deps:
 	sh scripts/install_deploy_deps.sh
@@ -82,6 +84,16 @@ bench-instructions: setup
 bench-quick: setup
 	$(PY) -m benchmarks --quick
 	$(PY) -m benchmarks.instructions --check --events 500
+
+# The course as a static site in $(DOCS_OUT): one page per notebook, views rendered from their
+# saved state, nothing fetched (scripts/build_docs.py).
+docs: setup
+	$(PY) scripts/build_docs.py notebooks $(DOCS_OUT)
+
+# Build the wheel from a clean copy, check its contents, install it with [server] in a fresh
+# venv and run a demo graph from outside the repo (scripts/check_wheel.py).
+wheel-check: setup
+	$(PY) scripts/check_wheel.py
 
 fixtures: setup
 	$(PY) scripts/record_fixtures.py

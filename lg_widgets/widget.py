@@ -23,7 +23,7 @@ import anywidget
 import orjson
 import traitlets as t
 
-from . import _background, lifecycle, sources
+from . import _background, lifecycle, saved_page, sources
 from .client import LangGraphClient, RunRequest, RunStream, check_headers, normalize_stream_mode, tls_verify
 from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
 from .eventlog import EventLog
@@ -287,6 +287,15 @@ class StreamView(anywidget.AnyWidget):
         forks = {b["events_before"]: b["checkpoint_id"] for b in self.branches}
         continues = {start: forks.get(start) for start in self.run_starts[1:]}
         return sources.write_recording(path, self.events, self.assistant_id, list(self.stream_mode), continues)
+
+    def to_html(self, path: str | os.PathLike) -> pathlib.Path:
+        """Write the run as one self-contained HTML file: the real front end, inlined, showing the final traits.
+
+        It opens offline in any browser: no CDN, no kernel, no server address, no api key.
+        """
+        if self.running:
+            raise InvalidArgument("The run is still live: write it once it has ended (`await view.wait()`).")
+        return saved_page.write_view(self, path)
 
     @classmethod
     def replay(cls, path: str | os.PathLike, speed: float = 1.0) -> "StreamView":

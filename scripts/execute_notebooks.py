@@ -4,7 +4,9 @@
     python scripts/execute_notebooks.py notebooks/03_x.ipynb # one
 
 The saved outputs are what strict nbval compares against, so run this after
-changing a demo graph or the widget's text representation.
+changing a demo graph or the widget's text representation. The widget state is saved
+lean (lg_widgets/notebook_state.py): only the models the outputs show, and one
+compressed copy of the front end per notebook.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
+
+from lg_widgets.notebook_state import make_lean
 
 
 def execute(path: pathlib.Path, output: pathlib.Path | None = None) -> float:
@@ -29,6 +33,7 @@ def execute(path: pathlib.Path, output: pathlib.Path | None = None) -> float:
         record_timing=False,
     )
     client.execute()
+    make_lean(notebook)
     nbformat.write(notebook, output or path)
     return time.perf_counter() - started
 

@@ -59,7 +59,8 @@ def write_settings(settings_dir: pathlib.Path, settings: dict[str, dict]) -> Non
 class JupyterServer:
     """``jupyter lab`` or ``jupyter notebook`` (Notebook 7) on a free port, stopped with its kernels."""
 
-    def __init__(self, app: str, home: pathlib.Path, env: dict[str, str] | None = None):
+    def __init__(self, app: str, home: pathlib.Path, env: dict[str, str] | None = None,
+                 args: list[str] | None = None):
         if app not in ("lab", "notebook"):
             raise ValueError(app)
         self.app = app
@@ -70,14 +71,51 @@ class JupyterServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = home / f"jupyter-{app}.log"
         self.extra_env = env or {}
+        self.extra_args = list(args or [])
         self.process: subprocess.Popen | None = None
 
     # ------------------------------------------------------------ lifecycle
 
+    def _prepare_home(self) -> None:
+        for sub in ("root", "settings", "workspaces", "config", "data", "runtime", "ipython"):
+            (self.home / sub).mkdir(parents=True, exist_ok=True)
+
+    def environment(self) -> dict[str, str]:
+        """The environment of the server and its kernels (and of `jupyter` commands about them)."""
+        home = self.home
+        env = dict(os.environ)
+        # The kernel imports lg_widgets from this checkout (an installed copy works the same).
+        python_path = [str(REPO)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        env.update(
+            PYTHONPATH=os.pathsep.join(dict.fromkeys(python_path)),
+            PATH=os.pathsep.join([str(pathlib.Path(sys.executable).parent), env.get("PATH", "")]),
+            JUPYTER_CONFIG_DIR=str(home / "config"),
+            JUPYTER_DATA_DIR=str(home / "data"),
+            JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+            IPYTHONDIR=str(home / "ipython"),
+            JUPYTER_PLATFORM_DIRS="1",
+            PYTHONUNBUFFERED="1",
+            LANGSMITH_TRACING="false",
+            LANGCHAIN_TRACING_V2="false",
+        )
+        env.pop("ANYWIDGET_HMR", None)
+        env.pop("LANGGRAPH_API_KEY", None)
+        env.update(self.extra_env)
+        return env
+
+    def trust(self, *names: str) -> None:
+        """`jupyter trust` notebooks of the root, as a user does for a notebook they didn't run
+        (JupyterLab renders widget views only in trusted outputs). Before ``start()``: the
+        server reads its signing key when it starts."""
+        if self.process is not None:
+            raise RuntimeError("trust notebooks before the server starts")
+        self._prepare_home()
+        subprocess.run([sys.executable, "-m", "jupyter", "trust", *(str(self.root / n) for n in names)],
+                       env=self.environment(), check=True, capture_output=True)
+
     def start(self) -> "JupyterServer":
         home = self.home
-        for sub in ("root", "settings", "workspaces", "config", "data", "runtime", "ipython"):
-            (home / sub).mkdir(parents=True, exist_ok=True)
+        self._prepare_home()
         write_settings(home / "settings", {**SETTINGS, **(LAB_SETTINGS if self.app == "lab" else {})})
         app_class = "LabApp" if self.app == "lab" else "JupyterNotebookApp"
         command = [
@@ -97,26 +135,9 @@ class JupyterServer:
         if self.app == "lab":
             command += ["--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                         "--LabApp.extension_manager=readonly"]
-        env = dict(os.environ)
-        # The kernel imports lg_widgets from this checkout (an installed copy works the same).
-        python_path = [str(REPO)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-        env.update(
-            PYTHONPATH=os.pathsep.join(dict.fromkeys(python_path)),
-            PATH=os.pathsep.join([str(pathlib.Path(sys.executable).parent), env.get("PATH", "")]),
-            JUPYTER_CONFIG_DIR=str(home / "config"),
-            JUPYTER_DATA_DIR=str(home / "data"),
-            JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-            IPYTHONDIR=str(home / "ipython"),
-            JUPYTER_PLATFORM_DIRS="1",
-            PYTHONUNBUFFERED="1",
-            LANGSMITH_TRACING="false",
-            LANGCHAIN_TRACING_V2="false",
-        )
-        env.pop("ANYWIDGET_HMR", None)
-        env.pop("LANGGRAPH_API_KEY", None)
-        env.update(self.extra_env)
+        command += self.extra_args
         log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(command, cwd=self.root, env=env, stdin=subprocess.DEVNULL,
+        self.process = subprocess.Popen(command, cwd=self.root, env=self.environment(), stdin=subprocess.DEVNULL,
                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         self._wait_until_ready()

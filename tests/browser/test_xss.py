@@ -10,30 +10,13 @@ widget manager see) is rendered as trusted HTML too.
 
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-
 import pytest
 from playwright.sync_api import expect
 
+from hostile_data import MODES, dom_facts, hostile
 from views import expand_all_json, step_cards
 
 pytestmark = pytest.mark.browser
-
-_spec = importlib.util.spec_from_file_location(
-    "lgw_hostile_graphs", pathlib.Path(__file__).resolve().parents[1] / "graphs" / "hostile.py")
-hostile = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(hostile)
-
-MODES = ["messages-tuple", "updates", "debug", "values", "custom", "events"]
-#: Every tag and attribute the front end creates (dom.js allow-lists the attributes): no URL-bearing
-#: attribute (href, src, action...) and no event handler can exist, whatever the data.
-ALLOWED_TAGS = {"DIV", "SPAN", "SECTION", "BUTTON", "SELECT", "OPTION", "LABEL", "INPUT",
-                # the graph drawing: SVG shapes whose geometry comes from the layout, labels as text
-                "svg", "g", "rect", "path", "text"}
-ALLOWED_ATTRIBUTES = {"class", "title", "role", "tabindex", "type", "value", "hidden", "disabled",
-                      "aria-expanded", "aria-label", "aria-live", "aria-hidden", "selected",
-                      "x", "y", "width", "height", "rx", "d", "viewBox", "text-anchor"}
 
 _OPEN_EVERYTHING_JS = """
 (root) => {
@@ -54,21 +37,6 @@ _PAGERS_LOADED_JS = """
 }
 """
 
-_DOM_FACTS_JS = """
-(root) => {
-  const tags = new Set(), attributes = new Set();
-  for (const el of root.querySelectorAll("*")) {
-    tags.add(el.tagName);
-    for (const a of el.attributes) attributes.add(a.name.startsWith("data-") ? "data-*" : a.name);
-  }
-  return {tags: [...tags], attributes: [...attributes],
-          keys: [...root.querySelectorAll(".lgw-json-key")].map((k) => k.textContent),
-          values: [...root.querySelectorAll(".lgw-json-value")].map(
-            (v) => [...v.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.data).join("")),
-          options: [...root.querySelectorAll("option")].map((o) => o.textContent)};
-}
-"""
-
 
 def _open_everything(nb, index: int) -> dict:
     page = nb.page
@@ -82,10 +50,7 @@ def _open_everything(nb, index: int) -> dict:
         expect(nb.view(index).locator(".lgw-raw-body > .lgw-raw-pager .lgw-raw-range")).to_contain_text("51–")
         page.wait_for_function(_PAGERS_LOADED_JS, arg=root, polling=50)
     assert expand_all_json(page, root) > 0
-    facts = page.evaluate(_DOM_FACTS_JS, root)
-    assert set(facts["tags"]) <= ALLOWED_TAGS, facts["tags"]
-    assert set(facts["attributes"]) <= ALLOWED_ATTRIBUTES | {"data-*"}, facts["attributes"]
-    return facts
+    return dom_facts(page, root)
 
 
 def test_hostile_strings_render_as_text(lab, test_graphs_server):
