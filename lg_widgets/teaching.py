@@ -25,8 +25,10 @@ from collections.abc import Iterable
 from typing import Any
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-# A uuid inside a longer string: LangChain's message ids (lc_run--<uuid>) and namespaces (node:<uuid>).
-_EMBEDDED = re.compile(rf"(?P<prefix>lc_run--|[\w-]+:)?(?P<uuid>{_UUID})")
+# A uuid inside a longer string: LangChain's message ids (lc_run--<uuid>), namespaces (node:<uuid>),
+# and the API's paths (/threads/<uuid>/runs/<uuid>/stream).
+_EMBEDDED = re.compile(rf"(?P<prefix>lc_run--|/threads/|/runs/|[\w-]+:)?(?P<uuid>{_UUID})")
+_KIND_OF_PREFIX = {"lc_run--": "message", "/threads/": "thread", "/runs/": "run"}
 _INTERRUPT_ID = re.compile(r"^[0-9a-f]{32}$")  # interrupt ids: a hash, not a uuid
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
 _SERVER = re.compile(r"https?://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?")
@@ -40,6 +42,8 @@ _KIND_OF_KEY = {
     "thread_id": "thread",
     "assistant_id": "assistant",
     "checkpoint_id": "checkpoint",
+    "parent_checkpoint_id": "checkpoint",
+    "task_id": "task",
     "langgraph_request_id": "request",
     "parent_ids": "run",
 }
@@ -55,7 +59,11 @@ class Wire:
         self._counts: dict[str, int] = {}
 
     def stable(self, value: Any, key: str | None = None) -> Any:
-        """A copy of a JSON value (or a string) with every per-run value replaced by its placeholder."""
+        """A copy of a JSON value (or a string) with every per-run value replaced by its placeholder.
+
+        ``key``: the name the value is held under (``"run_id"``, ``"checkpoint_id"``, ``"task_id"``,
+        ...), which says what kind of id a bare id is.
+        """
         if isinstance(value, dict):
             if key in _KIND_OF_VALUES:
                 return {self._text(k, None): self._text(v, _KIND_OF_VALUES[key]) if isinstance(v, str) else v
@@ -70,18 +78,24 @@ class Wire:
             return "<time>"
         return value
 
-    def show(self, part: Any) -> None:
-        """Print one stream part: a langgraph_sdk ``StreamPart``, an lg_widgets ``StreamEvent``, or ``(event, data)``."""
+    def show(self, part: Any, sort_keys: bool = True) -> None:
+        """Print one stream part: a langgraph_sdk ``StreamPart``, an lg_widgets ``StreamEvent``, or ``(event, data)``.
+
+        Its data is printed as indented JSON with the keys sorted: the server builds its
+        metadata in an order that changes from run to run (``run_id`` before or after
+        ``graph_id``), so unsorted, the same event would not print the same twice.
+        """
         event, data, event_id = _fields(part)
         kind = "StreamPart" if isinstance(part, tuple) else type(part).__name__
         line = f"{kind}(event={self._text(event, None)!r}"
         print(line + (f", id={self._sse_id(event_id)!r})" if event_id else ")"))
-        print(json.dumps(self.stable(data), indent=1, ensure_ascii=False))
+        print(json.dumps(self.stable(data), indent=1, ensure_ascii=False, sort_keys=sort_keys))
 
-    def show_frame(self, lines: Iterable[str]) -> None:
+    def show_frame(self, lines: Iterable[str], sort_keys: bool = False) -> None:
         """Print raw SSE lines (``event:``, ``id:``, ``data:``, blank) exactly as sent, but stable.
 
-        A ``data:`` line's JSON keeps the server's compact form: only the values change.
+        A ``data:`` line's JSON keeps the server's compact form and key order: only the values
+        change (``sort_keys=True`` for frames that carry the server's metadata, see ``show``).
         """
         for line in lines:
             field, sep, value = line.partition(":")
@@ -94,7 +108,8 @@ class Wire:
                 except ValueError:
                     print(f"data: {self._text(value, None)}")
                 else:
-                    print("data: " + json.dumps(self.stable(parsed), ensure_ascii=False, separators=(",", ":")))
+                    print("data: " + json.dumps(self.stable(parsed), ensure_ascii=False, separators=(",", ":"),
+                                                sort_keys=sort_keys))
             elif field == "id":
                 print(f"id: {self._sse_id(value)}")
             else:
@@ -110,6 +125,8 @@ class Wire:
     def _text(self, text: str, kind: str | None) -> str:
         if _INTERRUPT_ID.match(text):
             return self._placeholder(text, "interrupt")
+        if _SSE_ID.match(text):
+            return self._sse_id(text)
         text = _SERVER.sub("<server>", text)
         text = _ADDRESS.sub("<address>", text)
         text = _ISO_TIME.sub("<time>", text)
@@ -117,8 +134,8 @@ class Wire:
 
     def _embedded(self, match: re.Match, kind: str | None) -> str:
         prefix = match.group("prefix") or ""
-        if prefix == "lc_run--":
-            kind = "message"
+        if prefix in _KIND_OF_PREFIX:
+            kind = _KIND_OF_PREFIX[prefix]
         elif prefix:  # "node:<uuid>": a namespace names the task that runs the subgraph
             kind = "task"
         return prefix + self._placeholder(match.group("uuid"), kind or "id")

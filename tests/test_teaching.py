@@ -71,6 +71,10 @@ def test_message_ids_interrupt_ids_and_event_ids(capsys):
                                                                              "id": "<interrupt 1>"}]}
     wire.show(parse_event("values", '{"a": 1}', id="1795986601564-0"))
     assert capsys.readouterr().out.splitlines()[0] == "StreamEvent(event='values', id='<ms>-0')"
+    assert wire.stable("1795986601564-0") == "<ms>-0"
+    assert wire.stable("/threads/01a22924-b2af-74ef-b507-244df328c9c0/runs/01a22924-b2d9-7652-8a2d-7863d64fa828/stream") \
+        == "/threads/<thread 1>/runs/<run 1>/stream"
+    assert wire.stable(["1f1ec392-ba74-6695-bfff-a0b591549252"], "parent_checkpoint_id") == ["<checkpoint 1>"]
     assert wire.stable("http://127.0.0.1:55435/ok at 0x7f3a2b1c4d50") == "<server>/ok at <address>"
     assert wire.stable({"__request_start_time_ms__": 1795986570540, "step": 3}) == {
         "__request_start_time_ms__": "<time>", "step": 3}
@@ -84,6 +88,18 @@ def test_a_raw_frame_keeps_its_lines_and_its_compact_json(capsys):
     assert capsys.readouterr().out.splitlines() == [
         "event: metadata", 'data: {"run_id":"<run 1>","attempt":1}', "id: <ms>-0", "",
         "event: updates|child:<task 1>", 'data: {"research":{"finding":"x"}}', "id: <ms>-0", ""]
+
+
+def test_the_servers_key_order_does_not_change_what_is_printed(capsys):
+    """The server orders its metadata differently from run to run (run_id before or after graph_id)."""
+    metadata = {"graph_id": "newsroom", "run_id": "01a22923-aa96-704f-ab0d-b59c7f8ba235", "tags": ["draft"]}
+    reordered = {"run_id": metadata["run_id"], "tags": ["draft"], "graph_id": "newsroom"}
+    Wire().show(("messages", [{"content": "Rain"}, metadata]))
+    first = capsys.readouterr().out
+    Wire().show(("messages", [{"content": "Rain"}, reordered]))
+    assert capsys.readouterr().out == first
+    Wire().show_frame(['data: {"b":1,"a":2}'])
+    assert capsys.readouterr().out == 'data: {"b":1,"a":2}\n'  # a raw frame keeps the order it was sent in
 
 
 def test_user_data_that_is_not_per_run_stays_as_it_is():
