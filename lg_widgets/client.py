@@ -25,7 +25,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
 from httpx_sse import ServerSentEvent
@@ -53,6 +53,11 @@ FIRST_BACKOFF = 0.2
 MAX_BACKOFF = 5.0
 #: Run statuses that mean "still going": a stream that closes then is rejoined.
 LIVE_RUN_STATUSES = ("pending", "running")
+
+
+def resume_delay(first_backoff: float, failures: int) -> float:
+    """Seconds to wait before the next rejoin after ``failures`` fruitless ones (doubling, capped)."""
+    return min(MAX_BACKOFF, first_backoff * 2 ** failures)
 
 
 @dataclass
@@ -170,11 +175,14 @@ class LangGraphClient:
     ``read_timeout``: seconds without a byte before a stream counts as stalled.
     ``max_resume_attempts`` / ``resume_backoff``: how often, and how patiently,
     a dropped resumable stream is rejoined (see ``RunStream``).
+    ``headers``: sent with every request (e.g. ``authorization`` for a server with custom
+    auth); their values are treated as secrets, like the API key.
     """
 
     def __init__(self, url: str | None = None, api_key: str | None = None, *,
                  read_timeout: float | None = None, connect_timeout: float = 10.0,
-                 max_resume_attempts: int | None = None, resume_backoff: float | None = None):
+                 max_resume_attempts: int | None = None, resume_backoff: float | None = None,
+                 headers: dict[str, str] | None = None):
         self.url = resolve_url(url)
         # Defaults are read here, not at import, so a test (or a user) can change them module-wide.
         self.read_timeout = _positive("read_timeout", DEFAULT_READ_TIMEOUT if read_timeout is None else read_timeout)
@@ -183,13 +191,21 @@ class LangGraphClient:
             raise InvalidArgument(f"max_resume_attempts must be an int >= 0, got {max_resume_attempts!r}.")
         self.resume_backoff = _positive("resume_backoff", FIRST_BACKOFF if resume_backoff is None else resume_backoff,
                                         zero_ok=True)
-        headers = {"accept": "text/event-stream"}
+        if headers is not None and not (isinstance(headers, dict) and all(
+                isinstance(k, str) and isinstance(v, str) for k, v in headers.items())):
+            raise InvalidArgument(f"headers must be a dict of strings, got {type(headers).__name__}.")
+        extra_headers = dict(headers or {})
+        headers = {"accept": "text/event-stream", **extra_headers}
         key = resolve_api_key(api_key)
         if key:
             headers["x-api-key"] = key
         parts = urlsplit(self.url)
-        # Secrets that must never appear in an error message: the key, and a password in the URL.
-        self._secrets = [s for s in (key, parts.password) if s]
+        # Secrets that must never appear in an error message: the key, extra headers' values
+        # (and the credentials after a scheme such as "Bearer"), and a password in the URL.
+        credentials = [v.split(" ", 1)[1] for v in extra_headers.values() if " " in v.strip()]
+        self._secrets = [s for s in (key, *extra_headers.values(), *credentials, parts.password) if s]
+        #: what a WebSocket handshake to this server sends (the same credentials as HTTP requests)
+        self.auth_headers = {k: v for k, v in headers.items() if k != "accept"}
         self.display_url = _display_url(self.url)
         self._http = httpx.AsyncClient(
             base_url=self.url,
@@ -246,6 +262,28 @@ class LangGraphClient:
 
     def stream(self, request: RunRequest) -> "RunStream":
         return RunStream(self, request)
+
+    def join(self, thread_id: str, run_id: str, stream_mode: list[str] | None = None) -> "JoinedRunStream":
+        """An existing threaded run's events (``GET /threads/{tid}/runs/{rid}/stream``): those the
+        server kept from its start, then live ones until it ends. ``stream_mode`` filters (default: all)."""
+        return JoinedRunStream(self, thread_id, run_id, stream_mode)
+
+    async def join_thread(self, thread_id: str, last_event_id: str | None = "0") -> AsyncIterator[StreamEvent]:
+        """Every run's events on a thread (``GET /threads/{tid}/stream``), the stored ones after
+        ``last_event_id`` first (``"0"``: all; ``None``: live only). Never ends by itself."""
+        path = f"/threads/{thread_id}/stream"
+        headers = {"last-event-id": last_event_id} if last_event_id else {}
+        try:
+            async with self._http.stream("GET", path, headers=headers) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise self.status_error("GET", path, response.status_code, response.text)
+                reader = _SSEReader(f"GET {self.display_url}{path}")
+                async for text in response.aiter_text():
+                    for sse in reader.feed(text):
+                        yield parse_event(sse.event, sse.data, sse.id, time.monotonic())
+        except httpx.TransportError as exc:
+            raise self.unreachable(exc) from None
 
     # errors ----------------------------------------------------------------
 
@@ -309,10 +347,13 @@ class RunStream:
             self.thread_id = await self.client.create_thread() if wanted == "new" else wanted
         return self.thread_id
 
-    async def __aiter__(self) -> AsyncIterator[StreamEvent]:
+    async def _first_request(self) -> tuple[str, str, Any, dict]:
         await self.start_thread()
         path = f"/threads/{self.thread_id}/runs/stream" if self.thread_id else "/runs/stream"
-        method, body, headers = "POST", self.request.body(threaded=bool(self.thread_id)), {}
+        return "POST", path, self.request.body(threaded=bool(self.thread_id)), {}
+
+    async def __aiter__(self) -> AsyncIterator[StreamEvent]:
+        method, path, body, headers = await self._first_request()
         failures = 0  # rejoin attempts in a row that brought nothing new
         while True:
             before = self.events_received
@@ -328,7 +369,7 @@ class RunStream:
                 failures = 0
             if not self._can_resume() or failures >= self.client.max_resume_attempts:
                 raise self._disconnected(cause, failures)
-            await asyncio.sleep(min(MAX_BACKOFF, self.client.resume_backoff * 2 ** failures))
+            await asyncio.sleep(resume_delay(self.client.resume_backoff, failures))
             failures += 1
             self.resumes += 1
             method, path, body, headers = "GET", self._rejoin_path(), None, self._resume_headers()
@@ -421,6 +462,7 @@ class RunStream:
     async def _check_response(self, response: httpx.Response, method: str, path: str, rejoin: bool) -> None:
         if response.status_code >= 400:
             await response.aread()
+            rejoin = rejoin and self._answered  # a join's first request is no rejoin
             if rejoin and response.status_code >= 500:
                 raise _Dropped(f"rejoining answered HTTP {response.status_code}")  # try again
             error = self.client.status_error(method, path, response.status_code, response.text)
@@ -464,6 +506,29 @@ class RunStream:
         return True
 
 
+class JoinedRunStream(RunStream):
+    """A threaded run started elsewhere, joined by id (``LangGraphClient.join``).
+
+    It starts where a rejoin would, from the first stored event (``Last-Event-ID: 0``),
+    and rejoins a dropped connection the same way as ``RunStream``.
+    """
+
+    def __init__(self, client: LangGraphClient, thread_id: str, run_id: str, stream_mode: list[str] | None = None):
+        super().__init__(client, None)
+        self.thread_id, self.run_id = thread_id, run_id
+        self._query = f"?{urlencode({'stream_mode': json.dumps(stream_mode)})}" if stream_mode else ""
+
+    async def _first_request(self) -> tuple[str, str, Any, dict]:
+        return "GET", self._rejoin_path(), None, self._resume_headers()
+
+    def _rejoin_path(self) -> str:
+        return f"/threads/{self.thread_id}/runs/{self.run_id}/stream{self._query}"
+
+    def _can_resume(self) -> bool:
+        # The server numbers a run's events only when it keeps them (resumable runs).
+        return self._last_id is not None or self.events_received == 0
+
+
 _SSE_FIELDS = frozenset({"event", "data", "id", "retry"})
 _SSE_LINE_STARTS = ("data:", "event:", "id:", "retry:", ":")  # what nearly every line starts with
 
@@ -488,7 +553,9 @@ class _SSEReader:
                 self._junk.append(line[:80])
                 continue
             sse = decode(line)
-            if sse is not None:
+            # The server's heartbeat comment ends with a blank line, which httpx-sse turns into a
+            # nameless, dataless event carrying the last id; the SSE spec dispatches nothing there.
+            if sse is not None and (sse.data or sse.event != "message"):
                 found.append(sse)
         self._events += len(found)
         return found
