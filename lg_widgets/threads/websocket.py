@@ -1,0 +1,219 @@
+"""The WebSocket transport: one socket to ``/threads/{id}/stream/events`` carries
+commands, their replies and one subscription's events.
+
+Every frame is JSON. A command ``{"id": n, "method", "params"}`` is answered by
+``{"type": "success"|"error", "id": n, ...}``; events (``"type": "event"``) come
+in between, in order, and carry no subscription id, so a socket serves one
+subscription. A reader task sorts the frames: replies to the command waiting
+for them, events to the subscription's queue.
+
+After a drop, the subscription reconnects with ``subscription.reconnect`` and
+``since``. The server binds a new socket to the thread's run only once its replay
+reaches one; until then it answers ``no_such_run``, and a plain
+``subscription.subscribe`` (which the server holds until the run is bound, then
+replays) does instead, the events at or below ``since`` being dropped here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import time
+from typing import TYPE_CHECKING, Any, AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
+
+import orjson
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI, WebSocketException
+
+from ..client import _connection_hint, _describe, _Dropped, _tls_context
+from ..errors import (CommandError, HTTPStatusError, InvalidArgument, LGWidgetsError, ServerUnreachable,
+                      StreamDisconnected)
+from .events import ThreadEvent, check_reply, command_error, event_from_frame, loads
+from .subscription import Subscription
+
+if TYPE_CHECKING:
+    from .client import Thread
+
+#: Seconds between the client's pings (and to wait for each pong) on an idle socket.
+PING_INTERVAL = 20.0
+
+
+class ThreadSocket:
+    """The thread's WebSocket: ``command()`` from any task; ``events`` for its one subscription."""
+
+    def __init__(self, thread: "Thread"):
+        self.thread = thread
+        self._ws: ClientConnection | None = None
+        self._reader: asyncio.Task | None = None
+        self._ids = itertools.count(1)
+        self._replies: dict[int, asyncio.Future] = {}
+        #: what the reader found for the subscription: events, then a _Dropped or an error
+        self.events: asyncio.Queue = asyncio.Queue()
+        self._connecting = asyncio.Lock()
+        self.subscribed = False
+        self._subscription_id: str | None = None
+
+    @property
+    def url(self) -> str:
+        parts = urlsplit(self.thread.client.http.url)
+        scheme = "wss" if parts.scheme == "https" else "ws"
+        path = f"{parts.path.rstrip('/')}/threads/{self.thread.thread_id}/stream/events"
+        return urlunsplit((scheme, parts.netloc, path, "", ""))
+
+    # commands --------------------------------------------------------------------
+
+    async def command(self, method: str, params: dict) -> dict:
+        ws = await self._connected()
+        command_id = next(self._ids)
+        reply = asyncio.get_running_loop().create_future()
+        self._replies[command_id] = reply
+        try:
+            await ws.send(orjson.dumps({"id": command_id, "method": method, "params": params}).decode())
+            answer = await reply
+        except ConnectionClosed as exc:
+            raise self._lost(method, _describe(exc)) from None
+        finally:
+            self._replies.pop(command_id, None)
+        return check_reply(answer, method, self.thread.client.http.display_url)
+
+    def _lost(self, method: str, cause: str) -> StreamDisconnected:
+        http = self.thread.client.http
+        return StreamDisconnected(http.redact(
+            f"The WebSocket to {http.display_url} closed before the server answered {method} ({cause}); "
+            "the command may or may not have been applied: check the thread's runs and state."))
+
+    # the subscription ------------------------------------------------------------
+
+    async def subscribe(self, filter: dict, since: int | None) -> asyncio.Queue:
+        """Subscribe on the current socket (a new one after a drop); returns the queue of its events."""
+        await self._connected()
+        result = None
+        if since is not None:
+            try:
+                result = await self.command("subscription.reconnect", {**filter, "since": since})
+            except CommandError as error:
+                if error.code != "no_such_run":  # e.g. resume_gap: the server no longer holds them
+                    raise
+        if result is None:
+            result = await self.command("subscription.subscribe", filter)
+        self._subscription_id = result.get("subscription_id")
+        return self.events
+
+    async def unsubscribe(self) -> None:
+        """End the subscription and drop what it still had queued; the socket stays for commands."""
+        subscription_id, self._subscription_id = self._subscription_id, None
+        if subscription_id and self._ws is not None and self._reader is not None and not self._reader.done():
+            with contextlib.suppress(LGWidgetsError):
+                await self.command("subscription.unsubscribe", {"subscription_id": subscription_id})
+        # The server sends no event for a subscription after answering its unsubscribe.
+        self.events = asyncio.Queue()
+
+    # the connection --------------------------------------------------------------
+
+    async def _connected(self) -> ClientConnection:
+        async with self._connecting:
+            if self._ws is None or self._reader is None or self._reader.done():
+                await self._close()
+                self._ws = await self._open()
+                self.events = asyncio.Queue()
+                self._reader = asyncio.create_task(self._read(self._ws))
+            return self._ws
+
+    async def _open(self) -> ClientConnection:
+        client = self.thread.client
+        http = client.http
+        try:
+            return await connect(
+                self.url, additional_headers=http.auth_headers, open_timeout=http._http.timeout.connect,
+                ping_interval=PING_INTERVAL, ping_timeout=PING_INTERVAL, max_size=None,
+                ssl=_tls_context() if self.url.startswith("wss:") else None)
+        except InvalidStatus as exc:
+            raise await client.websocket_refused(self.thread.thread_id, exc.response.status_code) from None
+        except InvalidURI:
+            raise InvalidArgument(f"{http.display_url} can't be turned into a WebSocket URL.") from None
+        except (OSError, asyncio.TimeoutError, WebSocketException) as exc:
+            raise ServerUnreachable(http.redact(
+                f"Could not open a WebSocket to {http.display_url} ({_describe(exc)}). "
+                + _connection_hint(exc))) from None
+
+    async def _read(self, ws: ClientConnection) -> None:
+        what = f"The WebSocket to {self.thread.client.http.display_url}"
+        try:
+            async for raw in ws:
+                frame = loads(raw, what)
+                kind = frame.get("type") if isinstance(frame, dict) else None
+                if kind == "event":
+                    self.events.put_nowait(event_from_frame(frame, time.monotonic(), len(raw)))
+                elif isinstance(frame, dict) and frame.get("id") in self._replies:
+                    reply = self._replies[frame["id"]]
+                    if not reply.done():  # its command may have been cancelled meanwhile
+                        reply.set_result(frame)
+                elif kind == "error":  # not an answer to a command: the stream itself failed
+                    self.events.put_nowait(command_error(frame, None))
+            cause = f"the server closed the socket ({ws.close_code} {ws.close_reason})".rstrip()
+        except ConnectionClosed as exc:
+            cause = _describe(exc)
+        except LGWidgetsError as error:  # a frame that isn't JSON, or not an event
+            self.events.put_nowait(error)
+            cause = str(error)
+            await ws.close()
+        self.events.put_nowait(_Dropped(cause))
+        self._fail_replies()
+
+    def _fail_replies(self) -> None:
+        for reply in self._replies.values():
+            if not reply.done():
+                reply.set_exception(ConnectionClosed(None, None))
+
+    async def _close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+            self._reader = None
+            self._fail_replies()
+        if self._ws is not None:
+            with contextlib.suppress(Exception):
+                await self._ws.close()
+            self._ws = None
+
+    async def aclose(self) -> None:
+        async with self._connecting:
+            await self._close()
+
+
+class WebSocketSubscription(Subscription):
+    """The thread's one subscription over its WebSocket."""
+
+    _mine = False  # does the socket's subscription belong to this object
+    _connected = False  # has a subscribe succeeded (else a failure is no drop to retry)
+
+    async def _connection(self, since: int | None) -> AsyncIterator[ThreadEvent]:
+        socket = self.thread.socket
+        if socket.subscribed and not self._mine:
+            raise InvalidArgument("A thread's WebSocket carries one subscription at a time: close the other "
+                                  "one first, or use transport='sse' (one connection per subscription).")
+        self._mine = socket.subscribed = True
+        try:
+            events = await socket.subscribe(self.filter, since)
+        except ServerUnreachable as exc:  # StreamDisconnected too
+            if not self._connected:
+                raise
+            raise _Dropped(str(exc)) from None
+        except HTTPStatusError as exc:
+            if not (self._connected and exc.status_code >= 500):
+                raise
+            raise _Dropped(f"reconnecting answered HTTP {exc.status_code}") from None
+        self._connected = True
+        while True:
+            item = await events.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    async def _disconnect(self) -> None:
+        if self._mine:
+            self._mine = self.thread.socket.subscribed = False
+            await self.thread.socket.unsubscribe()
