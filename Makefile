@@ -60,6 +60,7 @@ bench-quick: setup
 
 fixtures: setup
 	$(PY) scripts/record_fixtures.py
+	$(PY) scripts/record_thread_fixtures.py
 
 clean:
 	rm -rf $(VENV) js/node_modules lg_widgets/static test-artifacts
