@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo lab test test-js test-py browser-deps notebooks bench bench-browser bench-instructions bench-quick fixtures clean
+.PHONY: setup demo lab test test-js test-py browser-deps notebooks bench bench-browser bench-instructions bench-quick bench-threads fixtures clean
 
 setup: $(STAMP)
 
@@ -54,9 +54,14 @@ bench-browser: setup browser-deps
 bench-instructions: setup
 	$(PY) -m benchmarks.instructions
 
+# The thread protocol's clients (SSE, WebSocket) against raw httpx-sse + json.loads.
+bench-threads: setup
+	$(PY) -m benchmarks.threads
+
 bench-quick: setup
 	$(PY) -m benchmarks --quick
 	$(PY) -m benchmarks.instructions --check --events 500
+	$(PY) -m benchmarks.threads --quick
 
 fixtures: setup
 	$(PY) scripts/record_fixtures.py

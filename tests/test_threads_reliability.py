@@ -15,7 +15,7 @@ from langgraph_sdk import get_client
 
 from fault_proxy import Cut, FaultProxy
 from lg_widgets.demo import long as long_graph
-from lg_widgets.errors import ProtocolUnsupported
+from lg_widgets.errors import CommandError, ProtocolUnsupported
 from lg_widgets.server import LocalServer, free_port
 from lg_widgets.threads import Thread, ThreadClient, run_end_status, run_start_id
 
@@ -75,6 +75,30 @@ async def test_five_cuts_during_a_run_lose_nothing_and_repeat_nothing(server, tr
     assert [e.event_id for e in got] == [e.event_id for e in reference]
     assert [(e.mode, e.data) for e in got] == [(e.mode, e.data) for e in reference]
     assert text_of(got) == text_of(reference) == " ".join(words)
+
+
+async def test_a_websocket_never_silently_misses_the_start_of_a_long_run(server):
+    # A new socket's server side replays the thread at once. A subscription it gets first is fed
+    # every event; one it gets after binding the socket to the run is replayed only the run's
+    # last 10,000 events: that must be an error, not a late start.
+    async with ThreadClient(server.url) as direct:
+        thread = await direct.create_thread()
+        run = thread.run("long", {"tokens": 10_000})
+        total = len([event async for event in run])
+    outcomes = []
+    for bind_first in (False, False, True):
+        async with ThreadClient(server.url, transport="websocket") as client:
+            watched = Thread(client, thread.thread_id)
+            if bind_first:
+                await watched.get_tree()  # answers once the socket is bound to the run
+            try:
+                events, _ = await read_run(watched)
+                outcomes.append("whole" if [e.seq for e in events] == list(range(1, total + 1)) else "late start")
+            except CommandError as error:
+                assert "transport='sse'" in str(error)
+                outcomes.append(error.code)
+    print(f"\nwebsocket reads of a {total:,}-event run: {outcomes}")
+    assert total > 10_000 and set(outcomes) <= {"whole", "resume_gap"} and outcomes[-1] == "resume_gap"
 
 
 async def start_slow_run_elsewhere(url: str) -> tuple[str, str]:

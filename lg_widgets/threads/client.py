@@ -26,14 +26,12 @@ from ..errors import (CommandError, HTTPStatusError, InvalidArgument, MalformedS
 from .events import CHANNELS, RunStatus, ThreadEvent, check_reply
 from .sse import SseSubscription
 from .subscription import Subscription
-from .websocket import ThreadSocket, WebSocketSubscription
+from .websocket import BIND_RETRY_DELAYS, ThreadSocket, WebSocketSubscription
 from .window import RunWindow
 
 Transport = Literal["sse", "websocket"]
 #: How many of a thread's runs ``attach`` looks up to know which ended before it attached.
 ATTACH_RUNS_LIMIT = 10_000
-#: Pauses between ``agent.getTree`` attempts while a new socket's server side finds the thread's run.
-TREE_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
 
 
 class ThreadClient:
@@ -211,7 +209,7 @@ class Thread:
         if self.client.transport != "websocket":
             raise InvalidArgument("agent.getTree answers only over a WebSocket (the server answers from the run "
                                   "the connection follows): use ThreadClient(transport='websocket').")
-        for delay in (*TREE_RETRY_DELAYS, None):
+        for delay in (*BIND_RETRY_DELAYS, None):
             try:
                 return (await self.command("agent.getTree"))["tree"]
             except CommandError as error:

@@ -115,7 +115,8 @@ _HINTS = {
     "unknown_command": "This server doesn't implement that command.",
     "no_such_interrupt": "Answer an interrupt the thread is waiting on (its input.requested event's interrupt_id).",
     "invalid_argument": "Check the command's parameters.",
-    "resume_gap": "The server no longer holds the events after that seq; refetch the state.",
+    "resume_gap": ("Over a WebSocket the server replays at most the last 10,000 events of a run "
+                   "(LSD_PROTOCOL_V2_BUFFER_SIZE): read this run with transport='sse', which replays it whole."),
 }
 
 

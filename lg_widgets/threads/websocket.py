@@ -7,11 +7,20 @@ in between, in order, and carry no subscription id, so a socket serves one
 subscription. A reader task sorts the frames: replies to the command waiting
 for them, events to the subscription's queue.
 
-After a drop, the subscription reconnects with ``subscription.reconnect`` and
-``since``. The server binds a new socket to the thread's run only once its replay
-reaches one; until then it answers ``no_such_run``, and a plain
-``subscription.subscribe`` (which the server holds until the run is bound, then
-replays) does instead, the events at or below ``since`` being dropped here.
+A new socket's server side replays the thread's stored events as soon as it
+opens, binding itself to each run in turn, and sends a subscription only what
+arrives after it: a subscription it gets before binding the socket to a run is
+held, then fed every event of every run live; one it gets later is replayed the
+bound run's buffer first, at most that run's last 10,000 events
+(``LSD_PROTOCOL_V2_BUFFER_SIZE``). So:
+
+- a new subscription (``since`` None) is a plain ``subscription.subscribe``: the
+  whole thread, or the latest run from its start; a replay that doesn't begin
+  with the run's start (its head fell out of the buffer) is a ``resume_gap`` error;
+- a resumed one is ``subscription.reconnect`` with ``since``: exact, or the server's
+  ``resume_gap`` error; ``no_such_run`` means the socket isn't bound yet, and it
+  asks again. Live events are not filtered by ``since``: those at or below it are
+  dropped here.
 """
 
 from __future__ import annotations
@@ -38,6 +47,9 @@ if TYPE_CHECKING:
 
 #: Seconds between the client's pings (and to wait for each pong) on an idle socket.
 PING_INTERVAL = 20.0
+#: Pauses between asking again while the server side of a new socket has no run bound yet
+#: (its replay of the thread binds one within milliseconds; some 5 s in all before giving up).
+BIND_RETRY_DELAYS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8, 1.0, 1.0, 1.0)
 
 
 class ThreadSocket:
@@ -86,20 +98,27 @@ class ThreadSocket:
 
     # the subscription ------------------------------------------------------------
 
-    async def subscribe(self, filter: dict, since: int | None) -> asyncio.Queue:
-        """Subscribe on the current socket (a new one after a drop); returns the queue of its events."""
+    async def subscribe(self, filter: dict, since: int | None) -> tuple[asyncio.Queue, int]:
+        """Subscribe on the current socket (a new one after a drop): the queue of its events, and
+        how many of them the server replayed from the run's buffer (0: it gets them all live)."""
         await self._connected()
-        result = None
-        if since is not None:
-            try:
-                result = await self.command("subscription.reconnect", {**filter, "since": since})
-            except CommandError as error:
-                if error.code != "no_such_run":  # e.g. resume_gap: the server no longer holds them
-                    raise
+        result = await self._reconnect(filter, since) if since is not None else None
         if result is None:
             result = await self.command("subscription.subscribe", filter)
         self._subscription_id = result.get("subscription_id")
-        return self.events
+        return self.events, int(result.get("replayed_events") or 0)
+
+    async def _reconnect(self, filter: dict, since: int) -> dict | None:
+        """``subscription.reconnect``: exact, or the server's resume_gap error when it no longer
+        holds what follows ``since``. ``None`` when the server holds no run of the thread at all."""
+        for delay in BIND_RETRY_DELAYS:
+            try:
+                return await self.command("subscription.reconnect", {**filter, "since": since})
+            except CommandError as error:
+                if error.code != "no_such_run":
+                    raise
+            await asyncio.sleep(delay)  # the server side hasn't bound this new socket to the run yet
+        return None
 
     async def unsubscribe(self) -> None:
         """End the subscription and drop what it still had queued; the socket stays for commands."""
@@ -197,7 +216,7 @@ class WebSocketSubscription(Subscription):
                                   "one first, or use transport='sse' (one connection per subscription).")
         self._mine = socket.subscribed = True
         try:
-            events = await socket.subscribe(self.filter, since)
+            events, replayed = await socket.subscribe(self.filter, since)
         except ServerUnreachable as exc:  # StreamDisconnected too
             if not self._connected:
                 raise
@@ -207,11 +226,22 @@ class WebSocketSubscription(Subscription):
                 raise
             raise _Dropped(f"reconnecting answered HTTP {exc.status_code}") from None
         self._connected = True
+        # Replayed from the run's buffer (the server had bound the socket to the run already): the
+        # replay must begin with the run's start, unless the buffer lost it (a run of over 10,000 events).
+        check_start = replayed > 0 and since is None and "lifecycle" in self.filter["channels"]
         while True:
             item = await events.get()
             if isinstance(item, BaseException):
                 raise item
+            if check_start:
+                check_start = False
+                if not (item.mode == "lifecycle" and not item.namespace and item.data.get("event") == "running"):
+                    raise self._late_start(item)
             yield item
+
+    def _late_start(self, first: ThreadEvent) -> CommandError:
+        message = f"the replay began at seq {first.seq}, past the start of the run"
+        return command_error({"error": "resume_gap", "message": message}, "subscription.subscribe")
 
     async def _disconnect(self) -> None:
         if self._mine:
