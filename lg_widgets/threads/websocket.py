@@ -174,17 +174,18 @@ class ThreadSocket:
             cause = f"the server closed the socket ({ws.close_code} {ws.close_reason})".rstrip()
         except ConnectionClosed as exc:
             cause = _describe(exc)
-        except LGWidgetsError as error:  # a frame that isn't JSON, or not an event
+        except LGWidgetsError as error:  # a frame that isn't JSON, or not an event: no server to resume
             self.events.put_nowait(error)
-            cause = str(error)
+            self._fail_replies(error)
             await ws.close()
+            return
         self.events.put_nowait(_Dropped(cause))
-        self._fail_replies()
+        self._fail_replies(ConnectionClosed(None, None))
 
-    def _fail_replies(self) -> None:
+    def _fail_replies(self, error: Exception) -> None:
         for reply in self._replies.values():
             if not reply.done():
-                reply.set_exception(ConnectionClosed(None, None))
+                reply.set_exception(error)
 
     async def _close(self) -> None:
         if self._reader is not None:
@@ -192,7 +193,7 @@ class ThreadSocket:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._reader
             self._reader = None
-            self._fail_replies()
+            self._fail_replies(ConnectionClosed(None, None))
         if self._ws is not None:
             with contextlib.suppress(Exception):
                 await self._ws.close()
