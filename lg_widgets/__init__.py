@@ -3,16 +3,19 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
+    CommandError,
     HTTPStatusError,
     InvalidArgument,
     LGWidgetsError,
     MalformedStream,
+    ProtocolUnsupported,
     RunCancelled,
     RunError,
     ServerStartError,
     ServerUnreachable,
     StreamDisconnected,
     StreamStalled,
+    ThreadNotFound,
 )
 from .eventlog import EventLog
 from .protocol import StreamEvent, parse_event
@@ -47,6 +50,7 @@ def __getattr__(name):
 
 
 __all__ = [
+    "CommandError",
     "EventLog",
     "HTTPStatusError",
     "InvalidArgument",
@@ -54,6 +58,7 @@ __all__ = [
     "LocalServer",
     "ModeComparison",
     "MalformedStream",
+    "ProtocolUnsupported",
     "RunCancelled",
     "RunError",
     "RunRequest",
@@ -64,6 +69,7 @@ __all__ = [
     "StreamEvent",
     "StreamStalled",
     "StreamView",
+    "ThreadNotFound",
     "compare_modes",
     "local_server",
     "parse_event",

@@ -84,6 +84,10 @@ def test_a_resumed_window_takes_the_interrupted_runs_last_events_then_the_new_ru
     window = RunWindow()
     assert window_over(window, [e for e in events if e.seq > 5]) == [6, 7, 8, 9, 10, 11]
     assert window.status == "completed" and window.run_id == run_start_id(events[6])
+    # Read on from the interrupt itself: the old run's end is no end of the window.
+    window = RunWindow()
+    assert window_over(window, [e for e in events if e.seq > 4]) == [5, 6, 7, 8, 9, 10, 11]
+    assert window.status == "completed"
 
 
 def test_attaching_starts_at_the_latest_run_and_says_whether_it_saw_its_start():

@@ -29,7 +29,7 @@ import asyncio
 import contextlib
 import itertools
 import time
-from typing import TYPE_CHECKING, Any, AsyncIterator
+from typing import TYPE_CHECKING, AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
 
 import orjson
@@ -208,7 +208,7 @@ class WebSocketSubscription(Subscription):
     """The thread's one subscription over its WebSocket."""
 
     _mine = False  # does the socket's subscription belong to this object
-    _connected = False  # has a subscribe succeeded (else a failure is no drop to retry)
+    _subscribed_once = False  # has a subscribe succeeded (else a failure is no drop to retry)
 
     async def _connection(self, since: int | None) -> AsyncIterator[ThreadEvent]:
         socket = self.thread.socket
@@ -219,14 +219,14 @@ class WebSocketSubscription(Subscription):
         try:
             events, replayed = await socket.subscribe(self.filter, since)
         except ServerUnreachable as exc:  # StreamDisconnected too
-            if not self._connected:
+            if not self._subscribed_once:
                 raise
             raise _Dropped(str(exc)) from None
         except HTTPStatusError as exc:
-            if not (self._connected and exc.status_code >= 500):
+            if not (self._subscribed_once and exc.status_code >= 500):
                 raise
             raise _Dropped(f"reconnecting answered HTTP {exc.status_code}") from None
-        self._connected = True
+        self._subscribed_once = True
         # Replayed from the run's buffer (the server had bound the socket to the run already): the
         # replay must begin with the run's start, unless the buffer lost it (a run of over 10,000 events).
         check_start = replayed > 0 and since is None and "lifecycle" in self.filter["channels"]
