@@ -52,6 +52,8 @@ class StreamEvent:
     size: int = field(default=0, compare=False)
     #: the data's JSON text as it arrived (``None`` for events made from Python objects)
     raw: str | None = field(default=None, compare=False, repr=False)
+    #: the thread protocol's per-thread sequence number (``None`` on the runs stream)
+    seq: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The event as JSON-compatible data, e.g. for recording to a file."""
