@@ -43,7 +43,7 @@ class ThreadClient:
     """
 
     def __init__(self, url: str | None = None, api_key: str | None = None, *, transport: Transport = "sse",
-                 headers: dict[str, str] | None = None, read_timeout: float | None = None,
+                 headers: dict[str, str] | None = None, verify: Any = None, read_timeout: float | None = None,
                  connect_timeout: float = 10.0, max_resume_attempts: int | None = None,
                  resume_backoff: float | None = None):
         if transport not in ("sse", "websocket"):
@@ -51,7 +51,7 @@ class ThreadClient:
         self.transport: Transport = transport
         self.http = LangGraphClient(url, api_key, read_timeout=read_timeout, connect_timeout=connect_timeout,
                                     max_resume_attempts=max_resume_attempts, resume_backoff=resume_backoff,
-                                    headers=headers)
+                                    headers=headers, verify=verify)
         self._threads: list[Thread] = []
 
     def __repr__(self) -> str:
