@@ -37,8 +37,9 @@ ATTACH_RUNS_LIMIT = 10_000
 class ThreadClient:
     """A client for one LangGraph API server's thread protocol (``transport``: ``"sse"`` or ``"websocket"``).
 
-    ``url`` / ``api_key`` default like the runs stream's (``$LANGGRAPH_API_URL``, the embedded
-    server; ``$LANGGRAPH_API_KEY``); ``headers`` go with every request and handshake.
+    ``url`` / ``api_key`` default like the runs stream's client (``$LANGGRAPH_API_URL``;
+    ``$LANGGRAPH_API_KEY``); ``headers`` go with every request and handshake; ``verify`` says
+    which TLS certificates to trust (as ``LangGraphClient``'s).
     ``read_timeout``, ``max_resume_attempts`` and ``resume_backoff`` work as in ``LangGraphClient``.
     """
 
