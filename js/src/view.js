@@ -125,11 +125,14 @@ export function createView({ model, el, options = {} }) {
   el.appendChild(root);
 
   // ---- shared pieces of the setters (whole values) and the deltas
+  let currentNode = "";
+  const paintCurrent = () => graph.setCurrent(LIVE_STATUSES.has(cur.status) ? currentNode : null);
   function setStatus(v) {
     cur.status = typeof v === "string" && v ? v : "idle";
     root.setAttribute("data-status", cur.status);
     status.set({ status: cur.status });
     refreshControls();
+    paintCurrent();
   }
   const shownMessage = (m) => (m && m[TEXT_IN_SEGMENTS] ? { ...m, text: messageText.get(m.id) || "" } : m);
   function setMessages(list, fullText, segments) {
@@ -222,6 +225,10 @@ export function createView({ model, el, options = {} }) {
     setters[name] = (v) => {
       status.set({ [name]: v });
       if (name === "thread_id") refreshControls();
+      if (name === "current_node") {
+        currentNode = typeof v === "string" ? v : "";
+        paintCurrent();
+      }
     };
   }
 
