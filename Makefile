@@ -17,7 +17,7 @@ DEPLOY_STAMP := $(DEPLOY_VENV)/.installed-stamp
 DEPLOY_TESTS := tests/test_fold_vs_sdk.py tests/test_interactive.py tests/test_widget.py \
 	tests/test_modes_and_filters.py tests/deploy
 
-.PHONY: setup demo lab test test-js test-py typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-instructions bench-quick fixtures wheel-check docs clean
+.PHONY: setup demo lab test test-js test-py typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-instructions bench-quick bench-threads fixtures wheel-check docs clean
 
 setup: $(STAMP)
 
@@ -81,9 +81,16 @@ bench-browser: setup browser-deps
 bench-instructions: setup
 	$(PY) -m benchmarks.instructions
 
+# The thread protocol's clients (SSE, WebSocket) against raw httpx-sse + json.loads.
+bench-threads: setup
+	$(PY) -m benchmarks.threads
+	$(PY) -m benchmarks.protocols
+
 bench-quick: setup
 	$(PY) -m benchmarks --quick
 	$(PY) -m benchmarks.instructions --check --events 500
+	$(PY) -m benchmarks.threads --quick
+	$(PY) -m benchmarks.protocols --quick
 
 # The course as a static site in $(DOCS_OUT): one page per notebook, views rendered from their
 # saved state, nothing fetched (scripts/build_docs.py).
@@ -97,6 +104,7 @@ wheel-check: setup
 
 fixtures: setup
 	$(PY) scripts/record_fixtures.py
+	$(PY) scripts/record_thread_fixtures.py
 
 clean:
 	rm -rf $(VENV) $(DEPLOY_VENV) js/node_modules lg_widgets/static test-artifacts

@@ -3,11 +3,13 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
+    CommandError,
     HTTPStatusError,
     InsecureTLSWarning,
     InvalidArgument,
     LGWidgetsError,
     MalformedStream,
+    ProtocolUnsupported,
     RunCancelled,
     RunError,
     ServerStartError,
@@ -15,6 +17,7 @@ from .errors import (
     StreamDisconnected,
     StreamStalled,
     TLSCertificateError,
+    ThreadNotFound,
 )
 from .eventlog import EventLog
 from .protocol import StreamEvent, parse_event
@@ -53,6 +56,7 @@ def __getattr__(name):
 
 
 __all__ = [
+    "CommandError",
     "EventLog",
     "HTTPStatusError",
     "InsecureTLSWarning",
@@ -61,6 +65,7 @@ __all__ = [
     "LocalServer",
     "ModeComparison",
     "MalformedStream",
+    "ProtocolUnsupported",
     "RunCancelled",
     "RunError",
     "RunRequest",
@@ -72,6 +77,7 @@ __all__ = [
     "StreamStalled",
     "StreamView",
     "TLSCertificateError",
+    "ThreadNotFound",
     "compare_modes",
     "local_server",
     "parse_event",

@@ -28,7 +28,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Mapping
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
 from httpx_sse import ServerSentEvent
@@ -60,6 +60,11 @@ MAX_BACKOFF = 5.0
 LIVE_RUN_STATUSES = ("pending", "running")
 
 
+def resume_delay(first_backoff: float, failures: int) -> float:
+    """Seconds to wait before the next rejoin after ``failures`` fruitless ones (doubling, capped)."""
+    return min(MAX_BACKOFF, first_backoff * 2 ** failures)
+
+
 @dataclass
 class RunRequest:
     """What to run, with langgraph_sdk's parameter names."""
@@ -81,6 +86,8 @@ class RunRequest:
     stream_resumable: bool = True
     #: what the server does when the client goes away; "cancel" for stateless runs by default
     on_disconnect: str | None = None
+    #: join this run of ``thread_id`` (started elsewhere) instead of starting one
+    join_run_id: str | None = None
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -236,6 +243,8 @@ class LangGraphClient:
     ``read_timeout``: seconds without a byte before a stream counts as stalled.
     ``max_resume_attempts`` / ``resume_backoff``: how often, and how patiently,
     a dropped resumable stream is rejoined (see ``RunStream``).
+    ``headers``: sent with every request (e.g. ``authorization`` for a server with custom
+    auth); their values are treated as secrets, like the API key.
     """
 
     def __init__(self, url: str | None = None, api_key: str | None = None, *,
@@ -262,7 +271,11 @@ class LangGraphClient:
         # Secrets that must never appear in an error message: the key, secret headers, a password in the URL.
         self._secrets = [s for s in (key, parts.password, *header_secrets(extra_headers)) if s]
         self._shown_headers = redact_headers(extra_headers)
+        #: what a WebSocket handshake to this server sends (the same credentials as HTTP requests)
+        self.auth_headers = {k: v for k, v in headers.items() if k.lower() != "accept"}
         self.display_url = _display_url(self.url)
+        #: what TLS trusts for this server (a context, or False), for a WebSocket to it as well
+        self.tls = tls
         self._http = httpx.AsyncClient(
             base_url=self.url,
             headers=headers,
@@ -339,6 +352,28 @@ class LangGraphClient:
     def stream(self, request: RunRequest) -> "RunStream":
         return RunStream(self, request)
 
+    def join(self, thread_id: str, run_id: str, stream_mode: list[str] | None = None) -> "JoinedRunStream":
+        """An existing threaded run's events (``GET /threads/{tid}/runs/{rid}/stream``): those the
+        server kept from its start, then live ones until it ends. ``stream_mode`` filters (default: all)."""
+        return JoinedRunStream(self, thread_id, run_id, stream_mode)
+
+    async def join_thread(self, thread_id: str, last_event_id: str | None = "0") -> AsyncIterator[StreamEvent]:
+        """Every run's events on a thread (``GET /threads/{tid}/stream``), the stored ones after
+        ``last_event_id`` first (``"0"``: all; ``None``: live only). Never ends by itself."""
+        path = f"/threads/{thread_id}/stream"
+        headers = {"last-event-id": last_event_id} if last_event_id else {}
+        try:
+            async with self._http.stream("GET", path, headers=headers) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise self.status_error("GET", path, response.status_code, response.text)
+                reader = _SSEReader(f"GET {self.display_url}{path}")
+                async for text in response.aiter_text():
+                    for sse in reader.feed(text):
+                        yield parse_event(sse.event, sse.data, sse.id, time.monotonic())
+        except httpx.TransportError as exc:
+            raise self.unreachable(exc) from None
+
     # errors ----------------------------------------------------------------
 
     def unreachable(self, exc: Exception) -> LGWidgetsError:
@@ -409,12 +444,13 @@ class RunStream:
             self.thread_id = await self.client.create_thread() if wanted == "new" else wanted
         return self.thread_id
 
-    async def __aiter__(self) -> AsyncIterator[StreamEvent]:
+    async def _first_request(self) -> tuple[str, str, dict[str, Any] | None, dict[str, str]]:
         await self.start_thread()
         path = f"/threads/{self.thread_id}/runs/stream" if self.thread_id else "/runs/stream"
-        method, body = "POST", self.request.body(threaded=bool(self.thread_id))
-        body_or_none: dict[str, Any] | None = body
-        headers: dict[str, str] = {}
+        return "POST", path, self.request.body(threaded=bool(self.thread_id)), {}
+
+    async def __aiter__(self) -> AsyncIterator[StreamEvent]:
+        method, path, body_or_none, headers = await self._first_request()
         failures = 0  # rejoin attempts in a row that brought nothing new
         while True:
             before = self.events_received
@@ -430,7 +466,7 @@ class RunStream:
                 failures = 0
             if not self._can_resume() or failures >= self.client.max_resume_attempts:
                 raise self._disconnected(cause, failures)
-            await asyncio.sleep(min(MAX_BACKOFF, self.client.resume_backoff * 2 ** failures))
+            await asyncio.sleep(resume_delay(self.client.resume_backoff, failures))
             failures += 1
             self.resumes += 1
             method, path, body_or_none, headers = "GET", self._rejoin_path(), None, self._resume_headers()
@@ -523,6 +559,7 @@ class RunStream:
     async def _check_response(self, response: httpx.Response, method: str, path: str, rejoin: bool) -> None:
         if response.status_code >= 400:
             await response.aread()
+            rejoin = rejoin and self._answered  # a join's first request is no rejoin
             if rejoin and response.status_code >= 500:
                 raise _Dropped(f"rejoining answered HTTP {response.status_code}")  # try again
             error = self.client.status_error(method, path, response.status_code, response.text)
@@ -564,6 +601,32 @@ class RunStream:
             return False
         await self.client.cancel_run(self.thread_id, self.run_id)
         return True
+
+
+class JoinedRunStream(RunStream):
+    """A threaded run started elsewhere, joined by id (``LangGraphClient.join``).
+
+    It starts where a rejoin would, from the first stored event (``Last-Event-ID: 0``),
+    and rejoins a dropped connection the same way as ``RunStream``.
+    """
+
+    def __init__(self, client: LangGraphClient, thread_id: str, run_id: str, stream_mode: list[str] | None = None):
+        super().__init__(client, None)  # type: ignore[arg-type]  # a joined run has no request of ours
+        self.thread_id, self.run_id = thread_id, run_id
+        self._query = f"?{urlencode({'stream_mode': json.dumps(stream_mode)})}" if stream_mode else ""
+
+    async def start_thread(self) -> str | None:
+        return self.thread_id
+
+    async def _first_request(self) -> tuple[str, str, dict[str, Any] | None, dict[str, str]]:
+        return "GET", self._rejoin_path(), None, self._resume_headers()
+
+    def _rejoin_path(self) -> str:
+        return f"/threads/{self.thread_id}/runs/{self.run_id}/stream{self._query}"
+
+    def _can_resume(self) -> bool:
+        # The server numbers a run's events only when it keeps them (resumable runs).
+        return self._last_id is not None or self.events_received == 0
 
 
 _SSE_FIELDS = frozenset({"event", "data", "id", "retry"})

@@ -92,3 +92,31 @@ class RunCancelled(LGWidgetsError):
     """The run was cancelled by the user."""
 
     kind = "cancelled"
+
+
+class ThreadNotFound(HTTPStatusError):
+    """The server doesn't know the thread (``GET /threads/{id}`` answered 404)."""
+
+
+class ProtocolUnsupported(LGWidgetsError):
+    """The server doesn't speak the thread-centric streaming protocol (an older
+    langgraph-api, or one that switched it off): use the runs stream instead."""
+
+    kind = "protocol"
+
+
+class CommandError(LGWidgetsError):
+    """The server refused or failed a thread-protocol command (its error envelope).
+
+    ``code`` is the protocol's error code (``unknown_command``, ``no_such_run``,
+    ``no_such_interrupt``, ``invalid_argument``, ``unknown_error``, ...),
+    ``method`` the command (``None`` for an error the stream itself reported).
+    """
+
+    kind = "command"
+
+    def __init__(self, message: str, *, code: str, method: str | None = None, server_message: str = ""):
+        super().__init__(message)
+        self.code = code
+        self.method = method
+        self.server_message = server_message

@@ -52,6 +52,8 @@ class StreamEvent:
     size: int = field(default=0, compare=False)
     #: the data's JSON text as it arrived (``None`` for events made from Python objects)
     raw: str | None = field(default=None, compare=False, repr=False)
+    #: the thread protocol's per-thread sequence number (``None`` on the runs stream)
+    seq: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The event as JSON-compatible data, e.g. for recording to a file."""
@@ -61,6 +63,13 @@ class StreamEvent:
             "id": self.id,
             "time": self.time,
         }
+
+
+@dataclass(slots=True)
+class DerivedEvent(StreamEvent):
+    """An event a source made from something other than the server's stream (the thread
+    protocol's checkpoint history, an error type read after the fact): folded like the
+    server's events of that mode, but not counted and not logged in ``view.events``."""
 
 
 def split_event_name(name: str) -> tuple[str, tuple[str, ...]]:

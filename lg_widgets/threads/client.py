@@ -1,0 +1,362 @@
+"""``ThreadClient``: the thread-centric protocol's commands and event subscriptions.
+
+    async with ThreadClient(url, transport="sse") as client:     # or "websocket"
+        thread = await client.create_thread()
+        async for event in thread.run("joke", {"topic": "cats"}):  # start it, read it to its end
+            ...
+        await thread.respond("yes", interrupt_id)                   # answer an interrupt
+
+Over SSE, commands are ``POST /threads/{id}/commands`` and each subscription is
+its own ``POST /threads/{id}/stream/events``; over a WebSocket, one socket per
+thread carries both. HTTP goes through a ``LangGraphClient`` (same timeouts,
+retry settings, API key and error messages as the runs stream).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, AsyncIterator, Awaitable, Callable, Literal
+
+import httpx
+import orjson
+
+from ..client import LangGraphClient
+from ..errors import (CommandError, HTTPStatusError, InvalidArgument, MalformedStream, ProtocolUnsupported,
+                      ThreadNotFound)
+from .events import CHANNELS, RunStatus, ThreadEvent, check_reply
+from .sse import SseSubscription
+from .subscription import Subscription
+from .websocket import BIND_RETRY_DELAYS, ThreadSocket, WebSocketSubscription
+from .window import RunWindow
+
+Transport = Literal["sse", "websocket"]
+#: How many of a thread's runs ``attach`` looks up to know which ended before it attached.
+ATTACH_RUNS_LIMIT = 10_000
+
+
+class ThreadClient:
+    """A client for one LangGraph API server's thread protocol (``transport``: ``"sse"`` or ``"websocket"``).
+
+    ``url`` / ``api_key`` default like the runs stream's client (``$LANGGRAPH_API_URL``;
+    ``$LANGGRAPH_API_KEY``); ``headers`` go with every request and handshake; ``verify`` says
+    which TLS certificates to trust (as ``LangGraphClient``'s).
+    ``read_timeout``, ``max_resume_attempts`` and ``resume_backoff`` work as in ``LangGraphClient``.
+    """
+
+    def __init__(self, url: str | None = None, api_key: str | None = None, *, transport: Transport = "sse",
+                 headers: dict[str, str] | None = None, verify: Any = None, read_timeout: float | None = None,
+                 connect_timeout: float = 10.0, max_resume_attempts: int | None = None,
+                 resume_backoff: float | None = None):
+        if transport not in ("sse", "websocket"):
+            raise InvalidArgument(f"transport must be 'sse' or 'websocket', got {transport!r}.")
+        self.transport: Transport = transport
+        self.http = LangGraphClient(url, api_key, read_timeout=read_timeout, connect_timeout=connect_timeout,
+                                    max_resume_attempts=max_resume_attempts, resume_backoff=resume_backoff,
+                                    headers=headers, verify=verify)
+        self._threads: list[Thread] = []
+
+    def __repr__(self) -> str:
+        return f"ThreadClient(url={self.http.display_url!r}, transport={self.transport!r})"
+
+    async def __aenter__(self) -> "ThreadClient":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        for thread in self._threads:
+            await thread.aclose()
+        await self.http.aclose()
+
+    async def create_thread(self, metadata: dict | None = None) -> "Thread":
+        thread = await self.http.request_json("POST", "/threads", {"metadata": metadata or {}})
+        if not isinstance(thread, dict) or not thread.get("thread_id"):
+            raise MalformedStream(f"POST {self.http.display_url}/threads answered without a thread_id: "
+                                  f"{thread!r:.200}. Is the URL a LangGraph API server?")
+        return self._thread(str(thread["thread_id"]))
+
+    async def thread(self, thread_id: str) -> "Thread":
+        """An existing thread; ``ThreadNotFound`` when the server doesn't know it (its event
+        stream would otherwise wait for a run that never comes)."""
+        if not isinstance(thread_id, str) or not thread_id.strip():
+            raise InvalidArgument(f"thread_id must be a non-empty string, got {thread_id!r}.")
+        try:
+            await self.http.request_json("GET", f"/threads/{thread_id}")
+        except HTTPStatusError as error:
+            if error.status_code != 404:
+                raise
+            raise ThreadNotFound(self.http.redact(
+                f"{self.http.display_url} has no thread {thread_id!r} (HTTP 404): check the id, or create "
+                "one with create_thread()."), status_code=404, detail=error.detail) from None
+        return self._thread(thread_id)
+
+    def _thread(self, thread_id: str) -> "Thread":
+        thread = Thread(self, thread_id)
+        self._threads.append(thread)
+        return thread
+
+    # errors of the protocol's routes ---------------------------------------------
+
+    def route_error(self, method: str, path: str, response: httpx.Response) -> Exception:
+        """An error status from a protocol route → ``ProtocolUnsupported`` when the route
+        doesn't exist (Starlette's 404 "Not Found", or 405), else ``HTTPStatusError``."""
+        if _route_missing(response):
+            return self.unsupported(f"{method} {path}", response.status_code)
+        return self.http.status_error(method, path, response.status_code, response.text)
+
+    def unsupported(self, what: str, status: int) -> ProtocolUnsupported:
+        return ProtocolUnsupported(self.http.redact(
+            f"{self.http.display_url} doesn't speak the thread-centric streaming protocol ({what} answered "
+            f"HTTP {status}): it needs langgraph-api 0.16 or later with the protocol switched on "
+            "(FF_V2_EVENT_STREAMING). Use protocol=\"runs\" (the runs stream) with this server."))
+
+    async def websocket_refused(self, thread_id: str, status: int) -> Exception:
+        """A refused WebSocket handshake: without the protocol's routes Starlette answers 403
+        (no such WebSocket route), so ask the HTTP commands route to tell that from a real 403."""
+        path = f"/threads/{thread_id}/commands"
+        probe = {"id": 0, "method": "agent.getTree", "params": {}}
+        try:
+            response = await self.http._http.post(path, content=orjson.dumps(probe),
+                                                  headers={"content-type": "application/json"})
+        except httpx.TransportError as exc:
+            return self.http.unreachable(exc)
+        if _route_missing(response):
+            return self.unsupported(f"the WebSocket to /threads/{thread_id}/stream/events", status)
+        return self.http.status_error("GET", f"/threads/{thread_id}/stream/events (WebSocket)", status, "")
+
+
+class Thread:
+    """One thread: its commands, and subscriptions to its events."""
+
+    def __init__(self, client: ThreadClient, thread_id: str):
+        self.client = client
+        self.thread_id = thread_id
+        self._socket: ThreadSocket | None = None
+
+    def __repr__(self) -> str:
+        return f"Thread({self.thread_id!r}, transport={self.client.transport!r})"
+
+    @property
+    def socket(self) -> ThreadSocket:
+        """The thread's WebSocket (``transport="websocket"``), opened on first use."""
+        if self._socket is None:
+            self._socket = ThreadSocket(self)
+        return self._socket
+
+    async def aclose(self) -> None:
+        if self._socket is not None:
+            await self._socket.aclose()
+
+    # commands --------------------------------------------------------------------------
+
+    async def command(self, method: str, params: dict | None = None) -> dict:
+        """Send one protocol command; its ``result``, or ``CommandError`` with the server's code."""
+        params = {} if params is None else params
+        try:
+            body = orjson.dumps({"id": 1, "method": method, "params": params})
+        except TypeError as exc:
+            raise InvalidArgument(f"{method}'s parameters must be JSON-serialisable: {exc}.") from None
+        if self.client.transport == "websocket":
+            return await self.socket.command(method, params)
+        http = self.client.http
+        path = f"/threads/{self.thread_id}/commands"
+        try:
+            response = await http._http.post(path, content=body, headers={"content-type": "application/json",
+                                                                          "accept": "application/json"})
+        except httpx.TransportError as exc:
+            raise http.unreachable(exc) from None
+        # A refused command is a 200 with an error envelope; a malformed one is a 400 with one.
+        if response.status_code > 400:
+            raise self.client.route_error("POST", path, response)
+        try:
+            reply = response.json()
+        except ValueError:
+            raise MalformedStream(http.redact(f"POST {http.display_url}{path} answered with something that is "
+                                              f"not JSON: {response.text[:200]!r}.")) from None
+        return check_reply(reply, method, f"POST {http.display_url}{path}")
+
+    async def start_run(self, assistant_id: str, input: Any = None, *, config: dict | None = None,
+                        metadata: dict | None = None, multitask_strategy: str | None = None,
+                        checkpoint_id: str | None = None) -> str:
+        """``run.start``: the new run's id. ``checkpoint_id`` forks from that checkpoint (the
+        protocol's way: ``config.configurable.checkpoint_id``)."""
+        if not isinstance(assistant_id, str) or not assistant_id.strip():
+            raise InvalidArgument(f"assistant_id must be a non-empty string, got {assistant_id!r}.")
+        params: dict[str, Any] = {"assistant_id": assistant_id, "input": input}
+        if checkpoint_id is not None:
+            config = {**(config or {})}
+            config["configurable"] = {**config.get("configurable", {}), "checkpoint_id": checkpoint_id}
+        optional = {"config": config, "metadata": metadata, "multitaskStrategy": multitask_strategy}
+        params.update({k: v for k, v in optional.items() if v is not None})
+        result = await self.command("run.start", params)
+        return str(result.get("run_id") or "")
+
+    async def respond(self, response: Any, interrupt_id: str, *, namespace: list[str] | tuple = (),
+                      update: dict | None = None, goto: Any = None) -> None:
+        """``input.respond``: answer an interrupt (its ``input.requested`` event's ``interrupt_id``
+        and namespace); the server resumes the run as a new run on the thread."""
+        params: dict[str, Any] = {"interrupt_id": interrupt_id, "namespace": list(namespace), "response": response}
+        params.update({k: v for k, v in {"update": update, "goto": goto}.items() if v is not None})
+        await self.command("input.respond", params)
+
+    async def get_tree(self) -> dict:
+        """``agent.getTree``: the latest run's namespaces (subgraphs) and their statuses.
+
+        Only a WebSocket can ask: the server answers from the run its connection follows, and
+        an HTTP command has none. A new socket follows one once the server's replay of the
+        thread reaches a run, so ``no_such_run`` is retried for a moment.
+        """
+        if self.client.transport != "websocket":
+            raise InvalidArgument("agent.getTree answers only over a WebSocket (the server answers from the run "
+                                  "the connection follows): use ThreadClient(transport='websocket').")
+        for delay in (*BIND_RETRY_DELAYS, None):
+            try:
+                return (await self.command("agent.getTree"))["tree"]
+            except CommandError as error:
+                if error.code != "no_such_run" or delay is None:
+                    raise
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable: the last try raises")
+
+    async def fork(self, assistant_id: str, checkpoint_id: str, input: Any = None, **options: Any) -> str:
+        """Run again from a checkpoint (time travel): ``run.start`` with that checkpoint."""
+        return await self.start_run(assistant_id, input, checkpoint_id=checkpoint_id, **options)
+
+    # the protocol's state.* commands are not served by langgraph-api 0.16 (unknown_command):
+    # these read the same facts from the REST routes.
+
+    async def get(self) -> dict:
+        """The thread as the server keeps it (``GET /threads/{id}``): status, values, interrupts,
+        and a failed run's ``error`` as ``{"error": type, "message"}`` (the ``failed`` lifecycle
+        event carries the message only, and only to a reader that was there when it failed)."""
+        return await self.client.http.request_json("GET", f"/threads/{self.thread_id}")
+
+    async def get_state(self) -> dict:
+        """The thread's current state (``GET /threads/{id}/state``): values, next, tasks, checkpoint."""
+        return await self.client.http.request_json("GET", f"/threads/{self.thread_id}/state")
+
+    async def list_checkpoints(self, limit: int = 10) -> list[dict]:
+        """The thread's checkpoints, newest first (``POST /threads/{id}/history``)."""
+        return await self.client.http.request_json("POST", f"/threads/{self.thread_id}/history", {"limit": limit})
+
+    async def runs(self, limit: int = 10) -> list[dict]:
+        """The thread's runs, newest first (``GET /threads/{id}/runs``)."""
+        return await self.client.http.request_json("GET", f"/threads/{self.thread_id}/runs?limit={limit}")
+
+    # events ----------------------------------------------------------------------------
+
+    def events(self, channels: list[str] | tuple[str, ...] = CHANNELS, *, namespaces: list[list[str]] | None = None,
+               depth: int | None = None, since: int | None = None) -> Subscription:
+        """Subscribe to the thread's events: the stored ones after ``since`` (all when ``None``,
+        from the thread's first run), then live ones. ``namespaces`` keeps events under those
+        prefixes, ``depth`` levels deep at most."""
+        filter = _filter(channels, namespaces, depth)
+        if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
+            raise InvalidArgument(f"since must be a seq (an int >= 0) or None, got {since!r}.")
+        kind = WebSocketSubscription if self.client.transport == "websocket" else SseSubscription
+        return kind(self, filter, since)
+
+    def run(self, assistant_id: str, input: Any = None, *, channels: list[str] | tuple[str, ...] = CHANNELS,
+            **options: Any) -> "ThreadRun":
+        """Start a run and read its events, from its start to the root lifecycle that ends it."""
+        async def start() -> RunWindow:
+            return RunWindow(await self.start_run(assistant_id, input, **options))
+        return ThreadRun(self.events(_with_lifecycle(channels)), start)
+
+    def resume(self, response: Any, interrupt_id: str, *, since: int, namespace: list[str] | tuple = (),
+               channels: list[str] | tuple[str, ...] = CHANNELS, **options: Any) -> "ThreadRun":
+        """Answer an interrupt and read on from ``since`` (the last ``seq`` read of the interrupted
+        run) to the end of the resumed run."""
+        async def start() -> RunWindow:
+            await self.respond(response, interrupt_id, namespace=namespace, **options)
+            return RunWindow()
+        return ThreadRun(self.events(_with_lifecycle(channels), since=since), start)
+
+    def attach(self, channels: list[str] | tuple[str, ...] = CHANNELS) -> "ThreadRun":
+        """Watch the thread: its latest run from its start when the server still holds that run's
+        events (``from_start`` True), else from the first run it hasn't seen end (``from_start``
+        False), and every run after it. Never ends by itself."""
+        async def start() -> RunWindow:
+            runs = await self.runs(limit=ATTACH_RUNS_LIMIT)
+            latest = str(runs[0]["run_id"]) if runs else None
+            return RunWindow(latest, skip_runs={str(run["run_id"]) for run in runs[1:]}, until_end=False)
+        return ThreadRun(self.events(_with_lifecycle(channels)), start)
+
+
+class ThreadRun:
+    """A run's events (attached: a thread's runs): ``async for event in thread_run``.
+
+    ``run_id`` is the run being read, ``status`` how it ended (``completed`` / ``failed`` /
+    ``interrupted``; ``None`` while it goes on), ``last_seq`` where a later read resumes.
+    """
+
+    def __init__(self, subscription: Subscription, start: Callable[[], Awaitable[RunWindow]]):
+        self.subscription = subscription
+        self.window: RunWindow | None = None
+        self._start = start
+
+    @property
+    def run_id(self) -> str | None:
+        return self.window.run_id if self.window else None
+
+    @property
+    def status(self) -> RunStatus | None:
+        return self.window.status if self.window else None
+
+    @property
+    def from_start(self) -> bool | None:
+        """Attached: did the server still hold the latest run's events from its start."""
+        return self.window.from_start if self.window else None
+
+    @property
+    def last_seq(self) -> int | None:
+        return self.subscription.last_seq
+
+    async def __aiter__(self) -> AsyncIterator[ThreadEvent]:
+        async with self.subscription:
+            self.window = window = await self._start()
+            async for event in self.subscription:
+                if window.take(event):
+                    yield event
+                    if window.done:
+                        return
+
+
+def _filter(channels: Any, namespaces: Any, depth: Any) -> dict[str, Any]:
+    if isinstance(channels, str) or not isinstance(channels, (list, tuple)) or not channels:
+        raise InvalidArgument(f"channels must be a non-empty list of channel names, got {channels!r}. "
+                              f"Channels: {', '.join(CHANNELS)}, or custom:<name>.")
+    unknown = [c for c in channels if c not in CHANNELS and not (isinstance(c, str) and c.startswith("custom:")
+                                                                  and len(c) > len("custom:"))]
+    if unknown:
+        raise InvalidArgument(f"Unknown channel(s) {unknown!r}. Channels: {', '.join(CHANNELS)}, or custom:<name>.")
+    filter: dict[str, Any] = {"channels": list(dict.fromkeys(channels))}
+    if namespaces is not None:
+        if not (isinstance(namespaces, list) and all(isinstance(ns, (list, tuple)) and all(
+                isinstance(s, str) for s in ns) for ns in namespaces)):
+            raise InvalidArgument(f"namespaces must be a list of namespace paths (lists of strings), got {namespaces!r}.")
+        filter["namespaces"] = [list(ns) for ns in namespaces]
+    if depth is not None:
+        if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
+            raise InvalidArgument(f"depth must be an int >= 0 or None, got {depth!r}.")
+        filter["depth"] = depth
+    return filter
+
+
+def _with_lifecycle(channels: Any) -> Any:
+    # Runs begin and end with root lifecycle events: a run's reader needs them whatever else it reads.
+    if isinstance(channels, (list, tuple)) and "lifecycle" not in channels:
+        return [*channels, "lifecycle"]
+    return channels
+
+
+def _route_missing(response: httpx.Response) -> bool:
+    if response.status_code == 405:
+        return True
+    if response.status_code != 404:
+        return False
+    try:
+        return response.json() == {"detail": "Not Found"}
+    except ValueError:
+        return False

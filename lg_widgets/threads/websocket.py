@@ -1,0 +1,261 @@
+"""The WebSocket transport: one socket to ``/threads/{id}/stream/events`` carries
+commands, their replies and one subscription's events.
+
+Every frame is JSON. A command ``{"id": n, "method", "params"}`` is answered by
+``{"type": "success"|"error", "id": n, ...}``; events (``"type": "event"``) come
+in between, in order, and carry no subscription id, so a socket serves one
+subscription. A reader task sorts the frames: replies to the command waiting
+for them, events to the subscription's queue.
+
+A new socket's server side replays the thread's stored events as soon as it
+opens, binding itself to each run in turn, and sends a subscription only what
+arrives after it: a subscription it gets before binding the socket to a run is
+held, then fed every event of every run live; one it gets later is replayed the
+bound run's buffer first, at most that run's last 10,000 events
+(``LSD_PROTOCOL_V2_BUFFER_SIZE``). So:
+
+- a new subscription (``since`` None) is a plain ``subscription.subscribe``: the
+  whole thread, or the latest run from its start; a replay that doesn't begin
+  with the run's start (its head fell out of the buffer) is a ``resume_gap`` error;
+- a resumed one is ``subscription.reconnect`` with ``since``: exact, or the server's
+  ``resume_gap`` error; ``no_such_run`` means the socket isn't bound yet, and it
+  asks again. Live events are not filtered by ``since``: those at or below it are
+  dropped here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import contextlib
+import itertools
+import time
+from typing import TYPE_CHECKING, AsyncGenerator
+from urllib.parse import urlsplit, urlunsplit
+
+import orjson
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI, WebSocketException
+
+from ..client import _connection_hint, _describe, _Dropped
+from ..errors import (CommandError, HTTPStatusError, InvalidArgument, LGWidgetsError, ServerUnreachable,
+                      StreamDisconnected)
+from .events import ThreadEvent, check_reply, command_error, event_from_frame, loads
+from .subscription import Subscription
+
+if TYPE_CHECKING:
+    from .client import Thread
+
+#: Seconds between the client's pings (and to wait for each pong) on an idle socket.
+PING_INTERVAL = 20.0
+#: Pauses between asking again while the server side of a new socket has no run bound yet
+#: (its replay of the thread binds one within milliseconds; some 5 s in all before giving up).
+BIND_RETRY_DELAYS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8, 1.0, 1.0, 1.0)
+
+
+class ThreadSocket:
+    """The thread's WebSocket: ``command()`` from any task; ``events`` for its one subscription."""
+
+    def __init__(self, thread: "Thread"):
+        self.thread = thread
+        self._ws: ClientConnection | None = None
+        self._reader: asyncio.Task | None = None
+        self._ids = itertools.count(1)
+        self._replies: dict[int, asyncio.Future] = {}
+        #: what the reader found for the subscription: events, then a _Dropped or an error
+        self.events: asyncio.Queue = asyncio.Queue()
+        self._connecting = asyncio.Lock()
+        self.subscribed = False
+        self._subscription_id: str | None = None
+
+    @property
+    def url(self) -> str:
+        parts = urlsplit(self.thread.client.http.url)
+        scheme = "wss" if parts.scheme == "https" else "ws"
+        path = f"{parts.path.rstrip('/')}/threads/{self.thread.thread_id}/stream/events"
+        return urlunsplit((scheme, parts.netloc, path, "", ""))
+
+    # commands --------------------------------------------------------------------
+
+    async def command(self, method: str, params: dict) -> dict:
+        ws = await self._connected()
+        command_id = next(self._ids)
+        reply = asyncio.get_running_loop().create_future()
+        self._replies[command_id] = reply
+        try:
+            await ws.send(orjson.dumps({"id": command_id, "method": method, "params": params}).decode())
+            answer = await reply
+        except ConnectionClosed as exc:
+            raise self._lost(method, _describe(exc)) from None
+        finally:
+            self._replies.pop(command_id, None)
+        return check_reply(answer, method, self.thread.client.http.display_url)
+
+    def _lost(self, method: str, cause: str) -> StreamDisconnected:
+        http = self.thread.client.http
+        return StreamDisconnected(http.redact(
+            f"The WebSocket to {http.display_url} closed before the server answered {method} ({cause}); "
+            "the command may or may not have been applied: check the thread's runs and state."))
+
+    # the subscription ------------------------------------------------------------
+
+    async def subscribe(self, filter: dict, since: int | None) -> tuple[asyncio.Queue, int]:
+        """Subscribe on the current socket (a new one after a drop): the queue of its events, and
+        how many of them the server replayed from the run's buffer (0: it gets them all live)."""
+        await self._connected()
+        result = await self._reconnect(filter, since) if since is not None else None
+        if result is None:
+            result = await self.command("subscription.subscribe", filter)
+        self._subscription_id = result.get("subscription_id")
+        return self.events, int(result.get("replayed_events") or 0)
+
+    async def _reconnect(self, filter: dict, since: int) -> dict | None:
+        """``subscription.reconnect``: exact, or the server's resume_gap error when it no longer
+        holds what follows ``since``. ``None`` when the server holds no run of the thread at all."""
+        for delay in BIND_RETRY_DELAYS:
+            try:
+                return await self.command("subscription.reconnect", {**filter, "since": since})
+            except CommandError as error:
+                if error.code != "no_such_run":
+                    raise
+            await asyncio.sleep(delay)  # the server side hasn't bound this new socket to the run yet
+        return None
+
+    async def unsubscribe(self) -> None:
+        """End the subscription and drop what it still had queued; the socket stays for commands."""
+        subscription_id, self._subscription_id = self._subscription_id, None
+        if subscription_id and self._ws is not None and self._reader is not None and not self._reader.done():
+            with contextlib.suppress(LGWidgetsError):
+                await self.command("subscription.unsubscribe", {"subscription_id": subscription_id})
+        # The server sends no event for a subscription after answering its unsubscribe.
+        self.events = asyncio.Queue()
+
+    # the connection --------------------------------------------------------------
+
+    async def _connected(self) -> ClientConnection:
+        async with self._connecting:
+            if self._ws is None or self._reader is None or self._reader.done():
+                await self._close()
+                self._ws = await self._open()
+                self.events = asyncio.Queue()
+                self._reader = asyncio.create_task(self._read(self._ws))
+            return self._ws
+
+    async def _open(self) -> ClientConnection:
+        client = self.thread.client
+        http = client.http
+        try:
+            return await connect(
+                self.url, additional_headers=http.auth_headers, open_timeout=http._http.timeout.connect,
+                ping_interval=PING_INTERVAL, ping_timeout=PING_INTERVAL, max_size=None,
+                ssl=_websocket_tls(http.tls) if self.url.startswith("wss:") else None)
+        except InvalidStatus as exc:
+            raise await client.websocket_refused(self.thread.thread_id, exc.response.status_code) from None
+        except InvalidURI:
+            raise InvalidArgument(f"{http.display_url} can't be turned into a WebSocket URL.") from None
+        except (OSError, asyncio.TimeoutError, WebSocketException) as exc:
+            raise ServerUnreachable(http.redact(
+                f"Could not open a WebSocket to {http.display_url} ({_describe(exc)}). "
+                + _connection_hint(exc))) from None
+
+    async def _read(self, ws: ClientConnection) -> None:
+        what = f"The WebSocket to {self.thread.client.http.display_url}"
+        try:
+            async for raw in ws:
+                frame = loads(raw, what)
+                kind = frame.get("type") if isinstance(frame, dict) else None
+                if kind == "event":
+                    self.events.put_nowait(event_from_frame(frame, time.monotonic(), len(raw)))
+                elif isinstance(frame, dict) and frame.get("id") in self._replies:
+                    reply = self._replies[frame["id"]]
+                    if not reply.done():  # its command may have been cancelled meanwhile
+                        reply.set_result(frame)
+                elif kind == "error":  # not an answer to a command: the stream itself failed
+                    self.events.put_nowait(command_error(frame, None))
+            cause = f"the server closed the socket ({ws.close_code} {ws.close_reason})".rstrip()
+        except ConnectionClosed as exc:
+            cause = _describe(exc)
+        except LGWidgetsError as error:  # a frame that isn't JSON, or not an event: no server to resume
+            self.events.put_nowait(error)
+            self._fail_replies(error)
+            await ws.close()
+            return
+        self.events.put_nowait(_Dropped(cause))
+        self._fail_replies(ConnectionClosed(None, None))
+
+    def _fail_replies(self, error: Exception) -> None:
+        for reply in self._replies.values():
+            if not reply.done():
+                reply.set_exception(error)
+
+    async def _close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+            self._reader = None
+            self._fail_replies(ConnectionClosed(None, None))
+        if self._ws is not None:
+            with contextlib.suppress(Exception):
+                await self._ws.close()
+            self._ws = None
+
+    async def aclose(self) -> None:
+        async with self._connecting:
+            await self._close()
+
+
+class WebSocketSubscription(Subscription):
+    """The thread's one subscription over its WebSocket."""
+
+    _mine = False  # does the socket's subscription belong to this object
+    _subscribed_once = False  # has a subscribe succeeded (else a failure is no drop to retry)
+
+    async def _connection(self, since: int | None) -> AsyncGenerator[ThreadEvent, None]:
+        socket = self.thread.socket
+        if socket.subscribed and not self._mine:
+            raise InvalidArgument("A thread's WebSocket carries one subscription at a time: close the other "
+                                  "one first, or use transport='sse' (one connection per subscription).")
+        self._mine = socket.subscribed = True
+        try:
+            events, replayed = await socket.subscribe(self.filter, since)
+        except ServerUnreachable as exc:  # StreamDisconnected too
+            if not self._subscribed_once:
+                raise
+            raise _Dropped(str(exc)) from None
+        except HTTPStatusError as exc:
+            if not (self._subscribed_once and exc.status_code >= 500):
+                raise
+            raise _Dropped(f"reconnecting answered HTTP {exc.status_code}") from None
+        self._subscribed_once = True
+        # Replayed from the run's buffer (the server had bound the socket to the run already): the
+        # replay must begin with the run's start, unless the buffer lost it (a run of over 10,000 events).
+        check_start = replayed > 0 and since is None and "lifecycle" in self.filter["channels"]
+        while True:
+            item = await events.get()
+            if isinstance(item, BaseException):
+                raise item
+            if check_start:
+                check_start = False
+                if not (item.mode == "lifecycle" and not item.namespace and item.data.get("event") == "running"):
+                    raise self._late_start(item)
+            yield item
+
+    def _late_start(self, first: ThreadEvent) -> CommandError:
+        message = f"the replay began at seq {first.seq}, past the start of the run"
+        return command_error({"error": "resume_gap", "message": message}, "subscription.subscribe")
+
+    async def _disconnect(self) -> None:
+        if self._mine:
+            self._mine = self.thread.socket.subscribed = False
+            await self.thread.socket.unsubscribe()
+
+
+def _websocket_tls(tls: ssl.SSLContext | bool) -> ssl.SSLContext:
+    """The HTTP client's trust for the WebSocket too: its context, or (verify=False) none at all."""
+    if isinstance(tls, ssl.SSLContext):
+        return tls
+    unverified = ssl.create_default_context()
+    unverified.check_hostname = False
+    unverified.verify_mode = ssl.CERT_NONE
+    return unverified

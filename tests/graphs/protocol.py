@@ -1,0 +1,199 @@
+"""Graphs that exercise every channel of the thread-centric protocol (tests/test_threads_*.py).
+
+- ``toolloop``: a model that streams reasoning, text and a tool call's arguments
+  chunk by chunk → a ``ToolNode`` → the model's answer. Compiled with every
+  native stream transformer, so besides ``values``/``messages``/``lifecycle`` the
+  thread protocol also carries ``updates``, ``tasks``, ``checkpoints``, ``tools``,
+  ``custom`` (a node's stream writer) and ``custom:progress`` (a user transformer's
+  named channel). By default a graph streams only values, messages and lifecycle.
+- ``nested``: a parent graph → a child subgraph → a grandchild subgraph, each level
+  streaming a short reply: lifecycle events per namespace, tokens at every depth.
+- ``slow_interrupt``: streams 40 tokens 50 ms apart, then stops on ``interrupt()``;
+  answered "yes" it publishes the draft. For attaching to a run that is under way.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Iterator, TypedDict
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.tools import tool
+from langgraph.config import get_stream_writer
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.prebuilt import ToolCallTransformer, ToolNode
+from langgraph.stream._types import StreamTransformer
+from langgraph.stream.stream_channel import StreamChannel
+from langgraph.stream.transformers import (
+    CheckpointsTransformer,
+    CustomTransformer,
+    TasksTransformer,
+    UpdatesTransformer,
+)
+from langgraph.types import interrupt
+
+
+class ScriptedChatModel(BaseChatModel):
+    """Streams the given chunks as they are (content blocks, tool-call chunks and all)."""
+
+    chunks: list[AIMessageChunk]
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def _stream(self, messages: list[BaseMessage], stop: Any = None,
+                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        for chunk in self.chunks:
+            if run_manager:
+                run_manager.on_llm_new_token("", chunk=ChatGenerationChunk(message=chunk))
+            yield ChatGenerationChunk(message=chunk)
+
+    def _generate(self, messages: list[BaseMessage], stop: Any = None,
+                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        message = self.chunks[0]
+        for chunk in self.chunks[1:]:
+            message = message + chunk
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(**message.model_dump(exclude={"type"})))])
+
+
+# ------------------------------------------------------------------------------ toolloop
+
+
+@tool
+def get_weather(city: str) -> str:
+    """The weather in a city."""
+    return f"It's always sunny in {city}!"
+
+
+THINKING = [{"type": "reasoning", "reasoning": part, "index": 0} for part in ("The user ", "asks about ", "sf.")]
+ASKING = [{"type": "text", "text": part, "index": 1} for part in ("Let me ", "check.")]
+CALL_ARGS = ['{"ci', 'ty": "', 'sf"}']
+
+
+def call_model(state: MessagesState) -> dict:
+    writer = get_stream_writer()
+    answered = any(m.type == "tool" for m in state["messages"])
+    writer({"progress": 2 if answered else 1, "of": 2})
+    if answered:
+        chunks = [AIMessageChunk(content=[{"type": "text", "text": word, "index": 0}], id="answer")
+                  for word in ("It ", "is ", "sunny.")]
+    else:
+        chunks = [AIMessageChunk(content=[block], id="ask") for block in THINKING + ASKING]
+        chunks += [AIMessageChunk(content=[], id="ask", tool_call_chunks=[
+            {"name": "get_weather" if i == 0 else None, "args": args, "id": "call_sf" if i == 0 else None,
+             "index": 2}]) for i, args in enumerate(CALL_ARGS)]
+    reply = ScriptedChatModel(chunks=chunks).invoke(state["messages"])
+    return {"messages": [reply]}
+
+
+def route(state: MessagesState) -> str:
+    return "tools" if state["messages"][-1].tool_calls else END
+
+
+class ProgressTransformer(StreamTransformer):
+    """Re-publishes the ``custom`` events that carry ``progress`` on a named channel (``custom:progress``)."""
+
+    def init(self) -> dict[str, Any]:
+        self._channel: StreamChannel[Any] = StreamChannel("progress")
+        return {"progress": self._channel}
+
+    def process(self, event: Any) -> bool:
+        data = event["params"]["data"]
+        if event["method"] == "custom" and isinstance(data, dict) and "progress" in data:
+            self._channel.push({"step": data["progress"], "of": data["of"]})
+        return True
+
+
+toolloop = (
+    StateGraph(MessagesState)
+    .add_node("model", call_model)
+    .add_node("tools", ToolNode([get_weather]))
+    .add_edge(START, "model")
+    .add_conditional_edges("model", route, ["tools", END])
+    .add_edge("tools", "model")
+    .compile(transformers=[UpdatesTransformer, CustomTransformer, TasksTransformer, CheckpointsTransformer,
+                           ToolCallTransformer, ProgressTransformer])
+)
+
+
+# ------------------------------------------------------------------------------ nested
+
+
+class Nest(TypedDict, total=False):
+    topic: str
+    said: list[str]
+
+
+def speaker(level: str):
+    def speak(state: Nest) -> dict:
+        reply = GenericFakeChatModel(messages=iter([AIMessage(f"{level} speaks about {state['topic']}")])).invoke("go")
+        return {"said": [*state.get("said", []), reply.text]}
+    return speak
+
+
+grandchild = StateGraph(Nest).add_node("deepest", speaker("grandchild")).add_edge(START, "deepest").compile()
+child = (
+    StateGraph(Nest)
+    .add_node("middle", speaker("child"))
+    .add_node("grandchild", grandchild)
+    .add_edge(START, "middle")
+    .add_edge("middle", "grandchild")
+    .compile()
+)
+nested = (
+    StateGraph(Nest)
+    .add_node("top", speaker("parent"))
+    .add_node("child", child)
+    .add_edge(START, "top")
+    .add_edge("top", "child")
+    .add_edge("child", END)
+    .compile()
+)
+
+
+# ------------------------------------------------------------------------------ slow_interrupt
+
+SLOW_TOKENS = 40
+
+
+class SlowChatModel(GenericFakeChatModel):
+    """A fake model that waits ``delay`` seconds before each token."""
+
+    delay: float = 0.05
+
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        for chunk in super()._stream(*args, **kwargs):
+            time.sleep(self.delay)
+            yield chunk
+
+
+class Draft(TypedDict, total=False):
+    topic: str
+    draft: str
+    published: str
+
+
+def write_slowly(state: Draft) -> dict:
+    words = " ".join(f"w{i}" for i in range((SLOW_TOKENS + 1) // 2))
+    return {"draft": SlowChatModel(messages=iter([AIMessage(words)])).invoke("draft").text}
+
+
+def review(state: Draft) -> dict:
+    answer = interrupt({"question": "Publish?", "words": len(state["draft"].split())})
+    return {"published": state["draft"] if answer == "yes" else ""}
+
+
+slow_interrupt = (
+    StateGraph(Draft)
+    .add_node("write", write_slowly)
+    .add_node("review", review)
+    .add_edge(START, "write")
+    .add_edge("write", "review")
+    .add_edge("review", END)
+    .compile()
+)

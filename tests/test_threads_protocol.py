@@ -1,0 +1,173 @@
+"""lg_widgets.threads against a real `langgraph dev`: the same events as langgraph_sdk, commands, typed errors.
+
+Resuming after cuts, attaching and a server without the protocol: test_threads_reliability.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from langgraph_sdk import get_client
+
+from lg_widgets.errors import CommandError, InvalidArgument, ThreadNotFound
+from lg_widgets.threads import ThreadClient, event_from_frame, run_end_status, run_start_id
+
+TRANSPORTS = ["sse", "websocket"]
+WEATHER = {"messages": [{"role": "user", "content": "weather in sf?"}]}
+#: graph → (input, served by the demo server or the test graphs' server)
+GRAPHS = {
+    "joke": ({"topic": "ice cream"}, "demo"),
+    "agent": (WEATHER, "demo"),
+    "subgraph": ({"topic": "parsers"}, "demo"),
+    "parallel": ({"topic": "tea"}, "demo"),
+    "failing": ({"topic": "x"}, "demo"),
+    "toolloop": (WEATHER, "test"),
+    "nested": ({"topic": "owls"}, "test"),
+}
+
+
+@pytest.fixture
+def urls(server, test_graphs_server):
+    return {"demo": server.url, "test": test_graphs_server.url}
+
+
+def comparable(frame: dict) -> tuple:
+    """An event without what differs between two reads of one run: the events the server makes
+    itself as it reads the thread (lifecycle, input.requested, a tool's result as a message)
+    carry the time of each read. The graph's own events keep theirs: ``values`` checks it."""
+    params = frame["params"]
+    stamped = frame["method"] == "values"
+    return (frame["seq"], frame["event_id"], frame["method"], params["namespace"], params["data"],
+            params.get("node"), params["timestamp"] if stamped else None)
+
+
+async def sdk_events(url: str, thread_id: str, assistant_id: str, transport: str,
+                     listening: asyncio.Event) -> list[dict]:
+    """What langgraph_sdk's thread stream yields for the thread, live, to the end of its first run."""
+    frames = []
+    async with get_client(url=url).threads.stream(thread_id=thread_id, assistant_id=assistant_id,
+                                                  transport=transport) as thread:
+        events = thread.events
+        listening.set()
+        async for frame in events:
+            if frame.get("type") == "event":  # over a WebSocket the subscribe reply comes here too
+                frames.append(frame)
+                if run_end_status(event_from_frame(frame)):
+                    break
+    return frames
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize("graph", list(GRAPHS))
+async def test_a_runs_events_equal_what_langgraph_sdk_yields(urls, graph, transport):
+    # Both read the run live: a read after the run has failed lacks the error (see the docs).
+    input, which = GRAPHS[graph]
+    url = urls[which]
+    async with ThreadClient(url, transport=transport) as client:
+        thread = await client.create_thread()
+        listening = asyncio.Event()
+        reference = asyncio.create_task(sdk_events(url, thread.thread_id, graph, transport, listening))
+        await asyncio.wait_for(listening.wait(), 30)
+        run = thread.run(graph, input)
+        events = [event async for event in run]
+        reference = await asyncio.wait_for(reference, 30)
+        record = await thread.get()
+
+    assert [comparable(e.frame()) for e in events] == [comparable(frame) for frame in reference]
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert run_start_id(events[0]) == run.run_id and run_end_status(events[-1]) == run.status
+    assert run.status == ("failed" if graph == "failing" else "completed")
+    if graph == "failing":  # the error's type is the thread's to say
+        assert events[-1].data["error"] == "boom: the failing demo node always raises"
+        assert record["error"] == {"error": "ValueError", "message": events[-1].data["error"]}
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_answering_an_interrupt_finishes_the_run(server, transport):
+    async with ThreadClient(server.url, transport=transport) as client:
+        thread = await client.create_thread()
+        run = thread.run("human", {"draft": "hello"})
+        first = [event async for event in run]
+        asks = [e for e in first if e.mode == "input.requested"]
+        assert run.status == "interrupted" and len(asks) == 1
+        assert asks[0].data["payload"] == {"question": "Publish this draft?", "draft": "Hello, world"}
+
+        resumed = thread.resume("yes", asks[0].data["interrupt_id"], since=run.last_seq)
+        rest = [event async for event in resumed]
+        state = await thread.get_state()
+    assert resumed.status == "completed" and resumed.run_id not in (None, run.run_id)
+    assert [e.seq for e in first + rest] == list(range(1, len(first) + len(rest) + 1))
+    assert state["values"]["published"] == "Hello, world" and state["next"] == []
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_runs_checkpoints_and_a_fork_from_one(server, transport):
+    async with ThreadClient(server.url, transport=transport) as client:
+        thread = await client.create_thread()
+        first = thread.run("joke", {"topic": "owls"})
+        [event async for event in first]
+        runs = await thread.runs()
+        checkpoints = await thread.list_checkpoints()
+        before_joke = next(c for c in checkpoints if c["next"] == ["generate_joke"])
+        fork = thread.run("joke", None, checkpoint_id=before_joke["checkpoint"]["checkpoint_id"])
+        forked = [event async for event in fork]
+        state = await thread.get_state()
+    assert [r["run_id"] for r in runs] == [first.run_id]
+    assert len(checkpoints) == 4  # input, refine_topic, generate_joke, end
+    # refine_topic ran once: the fork started after it, from the state it left.
+    values = [e.data for e in forked if e.mode == "values"]
+    assert values[0] == {"topic": "owls and cats"} and fork.status == "completed"
+    assert state["values"]["topic"] == "owls and cats" and "owls and cats" in str(state["values"]["joke"])
+
+
+async def test_the_agent_tree_answers_over_a_websocket_only(server):
+    async with ThreadClient(server.url, transport="websocket") as client:
+        thread = await client.create_thread()
+        [event async for event in thread.run("subgraph", {"topic": "parsers"})]
+        tree = await thread.get_tree()
+    assert tree["namespace"] == [] and tree["status"] == "completed" and tree["graph_name"] == "subgraph"
+    [child] = tree["children"]
+    assert child["namespace"][0].startswith("child:") and child["status"] == "completed"
+    async with ThreadClient(server.url, transport="sse") as client:
+        thread = await client.create_thread()
+        with pytest.raises(InvalidArgument, match="only over a WebSocket"):
+            await thread.get_tree()
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_refused_commands_are_typed_errors(server, transport):
+    async with ThreadClient(server.url, transport=transport) as client:
+        thread = await client.create_thread()
+        with pytest.raises(CommandError, match=r"refused state\.get \(unknown_command\)") as unknown:
+            await thread.command("state.get", {"namespace": []})
+        with pytest.raises(CommandError, match="no_such_interrupt") as stale:
+            await thread.respond("yes", "no-such-interrupt")
+        with pytest.raises(CommandError, match="Invalid assistant: 'nope'") as bad_graph:
+            await thread.start_run("nope", {})
+        with pytest.raises(CommandError, match="invalid_argument.*checkpoint_id") as bad_checkpoint:
+            await thread.start_run("joke", {}, checkpoint_id="not-a-uuid")
+    assert (unknown.value.code, unknown.value.method) == ("unknown_command", "state.get")
+    assert stale.value.code in ("no_such_interrupt", "no_such_run")
+    assert bad_graph.value.code == "unknown_error" and bad_checkpoint.value.code == "invalid_argument"
+
+
+async def test_an_unknown_thread_is_a_typed_error(server):
+    async with ThreadClient(server.url) as client:
+        with pytest.raises(ThreadNotFound, match="has no thread") as caught:
+            await client.thread(str(uuid.uuid4()))
+    assert caught.value.status_code == 404
+
+
+async def test_a_websocket_carries_one_subscription_at_a_time(server):
+    async with ThreadClient(server.url, transport="websocket") as client:
+        thread = await client.create_thread()
+        async with thread.events(["values", "lifecycle"]) as first:
+            run_id = await thread.start_run("custom", {"items": 1})
+            event = await first.__anext__()
+            with pytest.raises(InvalidArgument, match="one subscription at a time"):
+                await thread.events(["values"]).__anext__()
+        assert run_start_id(event) == run_id
+        async with thread.events(["values"]) as second:  # the first one closed
+            assert (await second.__anext__()).mode == "values"

@@ -1,0 +1,166 @@
+"""The thread protocol when connections break, when another client runs the thread, and on a server without it.
+
+Cuts go through ``FaultProxy`` (real TCP between the client and the real dev server),
+over SSE and over a WebSocket alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import pathlib
+
+import pytest
+from langgraph_sdk import get_client
+
+from fault_proxy import Cut, FaultProxy
+from lg_widgets.demo import long as long_graph
+from lg_widgets.errors import CommandError, ProtocolUnsupported
+from lg_widgets.server import LocalServer, free_port
+from lg_widgets.threads import Thread, ThreadClient, run_end_status, run_start_id
+
+TRANSPORTS = ["sse", "websocket"]
+#: Where each of five successive connections is cut, as a fraction of the bytes an uncut read
+#: of the run takes (some 800 kB over SSE; far fewer over a WebSocket, which compresses).
+CUT_FRACTIONS = [0.05, 0.09, 0.03, 0.11, 0.07]
+TOKENS = 3000
+
+
+def text_of(events) -> str:
+    return "".join(e.data["delta"]["text"] for e in events
+                   if e.mode == "messages" and e.data.get("event") == "content-block-delta"
+                   and e.data["delta"].get("type") == "text-delta")
+
+
+async def read_run(thread: Thread) -> tuple[list, int]:
+    """The thread's events up to the end of its first run, and how often the reader reconnected."""
+    events = []
+    async with thread.events() as subscription:
+        async for event in subscription:
+            events.append(event)
+            if run_end_status(event):
+                return events, subscription.resumes
+    raise AssertionError("the stream ended before the run did")
+
+
+async def bytes_of_a_read(url: str, transport: str, thread: Thread) -> int:
+    """How many response bytes reading the thread's first run takes over ``transport``."""
+    with FaultProxy(url) as proxy:
+        async with ThreadClient(proxy.url, transport=transport) as through_proxy:
+            await read_run(Thread(through_proxy, thread.thread_id))
+    return sum(entry.response_bytes for entry in proxy.log)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_five_cuts_during_a_run_lose_nothing_and_repeat_nothing(server, transport):
+    async with ThreadClient(server.url) as direct:
+        calibration = await direct.create_thread()
+        await calibration.start_run("long", {"tokens": TOKENS})
+        total = await bytes_of_a_read(server.url, transport, calibration)
+        plan = [Cut(int(total * fraction)) for fraction in CUT_FRACTIONS]
+
+        thread = await direct.create_thread()
+        with FaultProxy(server.url, plan) as proxy:
+            async with ThreadClient(proxy.url, transport=transport, resume_backoff=0.01) as through_proxy:
+                await thread.start_run("long", {"tokens": TOKENS})
+                got, resumes = await read_run(Thread(through_proxy, thread.thread_id))
+        reference, _ = await read_run(thread)  # the same run, read again without cuts
+
+    cuts = sum(isinstance(entry.action, Cut) and entry.response_bytes == entry.action.after for entry in proxy.log)
+    words = [f"{long_graph.WORDS[i % len(long_graph.WORDS)]}{i}" for i in range(TOKENS // 2)]
+    print(f"\n{transport}: {total} bytes uncut, {cuts} cuts, {resumes} resumes, {len(got)} events, "
+          f"{len(reference) - len(set(e.seq for e in got))} lost, {len(got) - len(set(e.seq for e in got))} repeated")
+    assert cuts == len(CUT_FRACTIONS) and resumes == len(CUT_FRACTIONS)
+    assert [e.seq for e in got] == [e.seq for e in reference] == list(range(1, len(reference) + 1))
+    assert [e.event_id for e in got] == [e.event_id for e in reference]
+    assert [(e.mode, e.data) for e in got] == [(e.mode, e.data) for e in reference]
+    assert text_of(got) == text_of(reference) == " ".join(words)
+
+
+async def test_a_websocket_never_silently_misses_the_start_of_a_long_run(server):
+    # A new socket's server side replays the thread at once. A subscription it gets first is fed
+    # every event; one it gets after binding the socket to the run is replayed only the run's
+    # last 10,000 events: that must be an error, not a late start.
+    async with ThreadClient(server.url) as direct:
+        thread = await direct.create_thread()
+        run = thread.run("long", {"tokens": 10_000})
+        total = len([event async for event in run])
+    outcomes = []
+    for bind_first in (False, False, True):
+        async with ThreadClient(server.url, transport="websocket") as client:
+            watched = Thread(client, thread.thread_id)
+            if bind_first:
+                await watched.get_tree()  # answers once the socket is bound to the run
+            try:
+                events, _ = await read_run(watched)
+                outcomes.append("whole" if [e.seq for e in events] == list(range(1, total + 1)) else "late start")
+            except CommandError as error:
+                assert "transport='sse'" in str(error)
+                outcomes.append(error.code)
+    print(f"\nwebsocket reads of a {total:,}-event run: {outcomes}")
+    assert total > 10_000 and set(outcomes) <= {"whole", "resume_gap"} and outcomes[-1] == "resume_gap"
+
+
+async def start_slow_run_elsewhere(url: str) -> tuple[str, str]:
+    """Another client (langgraph_sdk) creates a thread and starts a slow interrupting run on it, then leaves."""
+    sdk = get_client(url=url)
+    thread_id = (await sdk.threads.create())["thread_id"]
+    async with sdk.threads.stream(thread_id=thread_id, assistant_id="slow_interrupt") as other:
+        run_id = (await other.run.start(input={"topic": "owls"}))["run_id"]
+    for _ in range(200):  # until it streams its tokens
+        if (await sdk.runs.get(thread_id, run_id))["status"] == "running":
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.4)  # some ten of its 40 tokens, 50 ms apart, are out before anyone attaches
+    return thread_id, run_id
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_attaching_mid_run_sees_it_from_its_start_and_answers_its_interrupt(test_graphs_server, transport):
+    thread_id, run_id = await start_slow_run_elsewhere(test_graphs_server.url)
+    async with ThreadClient(test_graphs_server.url, transport=transport) as client:
+        thread = await client.thread(thread_id)
+        assert (await thread.runs())[0]["status"] == "running"
+        watch = thread.attach()
+        events, answered = [], None
+        async for event in watch:
+            events.append(event)
+            if event.mode == "input.requested" and answered is None:
+                answered = watch.run_id
+                await thread.respond("yes", event.data["interrupt_id"])  # from the attached view
+            if run_end_status(event) == "completed":
+                break
+        state = await thread.get_state()
+
+    starts = [run_start_id(e) for e in events if run_start_id(e)]
+    endings = [run_end_status(e) for e in events if run_end_status(e)]
+    first_run = events[:events.index(next(e for e in events if run_end_status(e)))]
+    assert watch.from_start is True and starts[0] == run_id == answered and len(starts) == 2
+    assert endings == ["interrupted", "completed"] and watch.run_id == starts[1]
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert text_of(first_run) == " ".join(f"w{i}" for i in range(20))
+    assert state["values"]["published"] == state["values"]["draft"] == text_of(first_run)
+
+
+@pytest.fixture(scope="module")
+def server_without_protocol(tmp_path_factory):
+    """`langgraph dev` with the thread protocol switched off (FF_V2_EVENT_STREAMING=false, its kill switch)."""
+    demo = pathlib.Path(long_graph.__file__).parent
+    config = tmp_path_factory.mktemp("no-protocol") / "langgraph.json"
+    config.write_text(json.dumps({"dependencies": [str(demo)], "graphs": {"joke": f"{demo / 'joke.py'}:graph"},
+                                  "env": {"FF_V2_EVENT_STREAMING": "false"}}))
+    server = LocalServer(config, free_port()).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_a_server_without_the_protocol_says_so_and_suggests_the_runs_stream(server_without_protocol, transport):
+    async with ThreadClient(server_without_protocol.url, transport=transport) as client:
+        thread = await client.create_thread()  # the REST routes are there
+        with pytest.raises(ProtocolUnsupported, match='doesn\'t speak the thread-centric.*protocol="runs"') as command:
+            await thread.start_run("joke", {"topic": "x"})
+        with pytest.raises(ProtocolUnsupported, match="HTTP (404|403)") as subscription:
+            async for _ in thread.events():
+                pass
+    assert command.value.kind == subscription.value.kind == "protocol"
