@@ -26,14 +26,16 @@ from typing import Any
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 # A uuid inside a longer string: LangChain's message ids (lc_run--<uuid>), namespaces (node:<uuid>),
-# and the API's paths (/threads/<uuid>/runs/<uuid>/stream).
-_EMBEDDED = re.compile(rf"(?P<prefix>lc_run--|/threads/|/runs/|[\w-]+:)?(?P<uuid>{_UUID})")
-_KIND_OF_PREFIX = {"lc_run--": "message", "/threads/": "thread", "/runs/": "run"}
+# and the API's paths (/threads/<uuid>/runs/<uuid>/stream); the thread protocol's own event ids
+# name their run (synth:<run id>:lc|...).
+_EMBEDDED = re.compile(rf"(?P<prefix>lc_run--|/threads/|/runs/|synth:|[\w-]+:)?(?P<uuid>{_UUID})")
+_KIND_OF_PREFIX = {"lc_run--": "message", "/threads/": "thread", "/runs/": "run", "synth:": "run"}
 _INTERRUPT_ID = re.compile(r"^[0-9a-f]{32}$")  # interrupt ids: a hash, not a uuid
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
 _SERVER = re.compile(r"https?://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?")
 _ADDRESS = re.compile(r"\b0x[0-9a-f]{6,}\b")
-_SSE_ID = re.compile(r"^\d{10,}-(\d+)$")  # the in-memory server's event ids: <milliseconds>-<n>
+# The in-memory server's event ids: <milliseconds>-<n> (the thread protocol appends .<k>).
+_SSE_ID = re.compile(r"^\d{10,}-(\d+(?:\.\d+)?)$")
 _TIME_KEY = re.compile(r"time|timestamp|_at$", re.IGNORECASE)
 
 #: What an id is, from the key that holds it.

@@ -72,8 +72,10 @@ def test_message_ids_interrupt_ids_and_event_ids(capsys):
     wire.show(parse_event("values", '{"a": 1}', id="1795986601564-0"))
     assert capsys.readouterr().out.splitlines()[0] == "StreamEvent(event='values', id='<ms>-0')"
     assert wire.stable("1795986601564-0") == "<ms>-0"
+    assert wire.stable({"event_id": "1795979796899-0.1"}) == {"event_id": "<ms>-0.1"}  # the thread protocol's
+    assert wire.stable("synth:01a22923-aa96-704f-ab0d-b59c7f8ba235:lc||running") == "synth:<run 1>:lc||running"
     assert wire.stable("/threads/01a22924-b2af-74ef-b507-244df328c9c0/runs/01a22924-b2d9-7652-8a2d-7863d64fa828/stream") \
-        == "/threads/<thread 1>/runs/<run 1>/stream"
+        == "/threads/<thread 1>/runs/<run 2>/stream"
     assert wire.stable(["1f1ec392-ba74-6695-bfff-a0b591549252"], "parent_checkpoint_id") == ["<checkpoint 1>"]
     assert wire.stable("http://127.0.0.1:55435/ok at 0x7f3a2b1c4d50") == "<server>/ok at <address>"
     assert wire.stable({"__request_start_time_ms__": 1795986570540, "step": 3}) == {
