@@ -28,6 +28,8 @@ class ToolCallReducer:
         self._index: dict[str, int] = {}
         #: ids of tool calls that were added or changed, in order (may repeat)
         self.tool_log: list[str] = []
+        # tool_call_id -> the card that ran it; the history may tell before the tools channel does
+        self._owner: dict[str, Step] = {}
 
     def get(self, call_id: str) -> ToolCall:
         return self.tool_calls[self._index[call_id]]
@@ -43,6 +45,8 @@ class ToolCallReducer:
                               "node": node, "step": None, "started": t, "ended": None}
             self._index[call_id] = len(self.tool_calls)
             self.tool_calls.append(call)
+            if call_id in self._owner:
+                self._attach(call, self._owner[call_id])
         else:
             call = self.tool_calls[index]
         kind = data.get("event")
@@ -60,8 +64,13 @@ class ToolCallReducer:
     def link(self, card: Step) -> None:
         """The card's result holds the messages of tool calls it ran: they belong to it."""
         for call_id in _tool_call_ids(card["result"]):
+            self._owner[call_id] = card
             index = self._index.get(call_id)
             if index is not None and self.tool_calls[index]["step"] != card["key"]:
-                self.tool_calls[index]["step"] = card["key"]
-                self.tool_calls[index]["node"] = self.tool_calls[index]["node"] or card["name"]
+                self._attach(self.tool_calls[index], card)
                 self.tool_log.append(call_id)
+
+    @staticmethod
+    def _attach(call: ToolCall, card: Step) -> None:
+        call["step"] = card["key"]
+        call["node"] = call["node"] or card["name"]
