@@ -31,6 +31,8 @@ _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _EMBEDDED = re.compile(rf"(?P<prefix>lc_run--|/threads/|/runs/|synth:|[\w-]+:)?(?P<uuid>{_UUID})")
 _KIND_OF_PREFIX = {"lc_run--": "message", "/threads/": "thread", "/runs/": "run", "synth:": "run"}
 _INTERRUPT_ID = re.compile(r"^[0-9a-f]{32}$")  # interrupt ids: a hash, not a uuid
+# The thread protocol's input.requested event id names its interrupt: synth:<run id>:input||<interrupt id>
+_INPUT_EVENT = re.compile(r"(?<=:input\|\|)[0-9a-f]{32}\b")
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
 _SERVER = re.compile(r"https?://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?")
 _ADDRESS = re.compile(r"\b0x[0-9a-f]{6,}\b")
@@ -74,6 +76,10 @@ class Wire:
             return {self._text(k, None) if isinstance(k, str) else k: self._item(v, k, kind) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [self.stable(item, key) for item in value]
+        if isinstance(value, str) and key == "event_id" and _SSE_ID.match(value):
+            # The thread protocol's event ids: <ms>-<n>, or <ms>-<n>.<k> when events share a
+            # millisecond, which depends on timing; its `seq` is the number to follow.
+            return "<ms>-<n>"
         if isinstance(value, str):
             return self._text(value, _KIND_OF_KEY.get(key or ""))
         if isinstance(value, int) and not isinstance(value, bool) and key and _TIME_KEY.search(key):
@@ -132,6 +138,7 @@ class Wire:
         text = _SERVER.sub("<server>", text)
         text = _ADDRESS.sub("<address>", text)
         text = _ISO_TIME.sub("<time>", text)
+        text = _INPUT_EVENT.sub(lambda m: self._placeholder(m.group(0), "interrupt"), text)
         return _EMBEDDED.sub(lambda m: self._embedded(m, kind), text)
 
     def _embedded(self, match: re.Match, kind: str | None) -> str:

@@ -72,8 +72,13 @@ def test_message_ids_interrupt_ids_and_event_ids(capsys):
     wire.show(parse_event("values", '{"a": 1}', id="1795986601564-0"))
     assert capsys.readouterr().out.splitlines()[0] == "StreamEvent(event='values', id='<ms>-0')"
     assert wire.stable("1795986601564-0") == "<ms>-0"
-    assert wire.stable({"event_id": "1795979796899-0.1"}) == {"event_id": "<ms>-0.1"}  # the thread protocol's
+    # the thread protocol's: whether two events share a millisecond (<ms>-0 or <ms>-0.1) is timing
+    assert wire.stable({"event_id": "1795979796899-0.1"}) == wire.stable({"event_id": "1795979796899-0"}) \
+        == {"event_id": "<ms>-<n>"}
     assert wire.stable("synth:01a22923-aa96-704f-ab0d-b59c7f8ba235:lc||running") == "synth:<run 1>:lc||running"
+    # an input.requested event's id names its interrupt: the same placeholder as its interrupt_id
+    assert wire.stable("synth:01a22923-aa96-704f-ab0d-b59c7f8ba235:input||2fcc52b584fff8425155aa9c15a710d9") \
+        == "synth:<run 1>:input||<interrupt 1>"
     assert wire.stable("/threads/01a22924-b2af-74ef-b507-244df328c9c0/runs/01a22924-b2d9-7652-8a2d-7863d64fa828/stream") \
         == "/threads/<thread 1>/runs/<run 2>/stream"
     assert wire.stable(["1f1ec392-ba74-6695-bfff-a0b591549252"], "parent_checkpoint_id") == ["<checkpoint 1>"]

@@ -17,7 +17,8 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.tools import tool
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, MessagesState, StateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import ToolCallTransformer, ToolNode, tools_condition
+from langgraph.stream.transformers import CustomTransformer, UpdatesTransformer
 
 
 class StreamingToolCallsModel(GenericFakeChatModel):
@@ -70,12 +71,15 @@ def agent(state: MessagesState) -> dict:
     return {"messages": [model.invoke(state["messages"])]}
 
 
-graph = (
+builder = (
     StateGraph(MessagesState)
     .add_node(agent)
     .add_node("tools", ToolNode([get_weather]))
     .add_edge(START, "agent")
     .add_conditional_edges("agent", tools_condition, ["tools", END])
     .add_edge("tools", "agent")
-    .compile()
 )
+graph = builder.compile()
+# `weather_channels`: the same graph opting in to the thread protocol's `updates`, `custom` and
+# `tools` channels (without transformers that protocol carries lifecycle, values, messages only).
+graph_with_channels = builder.compile(transformers=[UpdatesTransformer, CustomTransformer, ToolCallTransformer])
