@@ -17,7 +17,8 @@ from lg_widgets import InvalidArgument, ServerStartError
 from waiting import wait_until
 
 pytestmark = pytest.mark.integration
-DEMO_GRAPHS = {"joke", "agent", "subgraph", "human", "custom", "long", "failing", "parallel"}
+DEMO_GRAPHS = {"joke", "agent", "subgraph", "human", "custom", "long", "failing", "parallel",
+               "newsroom", "weather", "weather_channels", "quiet", "async_progress", "ticker"}
 
 
 def test_serves_every_demo_graph_on_a_free_port(server):

@@ -25,7 +25,8 @@ from saved_notebooks import FINISHED, NOTEBOOKS, saved_views
 
 pytestmark = pytest.mark.browser
 
-#: One view; several, stubbed (and one shown twice); views inside VBox/GridBox with an HTML table.
+#: One view; several, stubbed (an interrupted run, its resumed run, a resumed view); views inside
+#: VBox/GridBox with an HTML table.
 CHOSEN = [nb for nb in NOTEBOOKS if nb.name[:2] in ("01", "08", "11")]
 
 
