@@ -11,7 +11,9 @@ compressed copy of the front end per notebook.
 
 from __future__ import annotations
 
+import json
 import pathlib
+import re
 import sys
 import time
 
@@ -19,6 +21,16 @@ import nbformat
 from nbclient import NotebookClient
 
 from lg_widgets.notebook_state import make_lean
+
+# The embedded server's address (a free port each run): the server writes it into checkpoint
+# metadata (langgraph_api_url), which the saved widget state would otherwise keep.
+LOCAL_SERVER = re.compile(r"https?://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?")
+
+
+def without_server_address(notebook: nbformat.NotebookNode) -> None:
+    widgets = notebook.metadata.get("widgets")
+    if widgets:
+        notebook.metadata["widgets"] = nbformat.from_dict(json.loads(LOCAL_SERVER.sub("<server>", json.dumps(widgets))))
 
 
 def execute(path: pathlib.Path, output: pathlib.Path | None = None) -> float:
@@ -34,6 +46,7 @@ def execute(path: pathlib.Path, output: pathlib.Path | None = None) -> float:
     )
     client.execute()
     make_lean(notebook)
+    without_server_address(notebook)
     nbformat.write(notebook, output or path)
     return time.perf_counter() - started
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pathlib
 import re
 
 import pytest
@@ -119,3 +120,11 @@ def test_sequence_counts_repeats():
     assert sequence(["metadata", "values", "messages", "messages", "messages", "values"]) == \
         "metadata, values, messages ×3, values"
     assert sequence([]) == ""
+
+
+def test_the_saved_course_shows_no_server_address_or_memory_address():
+    # outputs and saved widget state alike (scripts/execute_notebooks.py takes the address out)
+    for notebook in sorted((pathlib.Path(__file__).parents[1] / "notebooks").glob("*.ipynb")):
+        text = notebook.read_text(encoding="utf-8")
+        assert not re.search(r"(127\.0\.0\.1|localhost|\[::1\]):\d+", text), notebook.name
+        assert not re.search(r"\b0x[0-9a-f]{8,}\b", text), notebook.name

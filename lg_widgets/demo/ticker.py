@@ -20,7 +20,7 @@ class State(TypedDict, total=False):
 
 def speak(state: State) -> dict:
     text = " ".join(WORDS[i % 2] for i in range(int(state.get("words") or 30))) + "."
-    model = FakeListChatModel(responses=[text], sleep=float(state.get("pause") or 0.02))
+    model = FakeListChatModel(responses=[text], sleep=float(state.get("pause", 0.02)))  # 0: no pause
     return {"text": model.invoke("go").content}
 
 
