@@ -84,11 +84,13 @@ bench-instructions: setup
 # The thread protocol's clients (SSE, WebSocket) against raw httpx-sse + json.loads.
 bench-threads: setup
 	$(PY) -m benchmarks.threads
+	$(PY) -m benchmarks.protocols
 
 bench-quick: setup
 	$(PY) -m benchmarks --quick
 	$(PY) -m benchmarks.instructions --check --events 500
 	$(PY) -m benchmarks.threads --quick
+	$(PY) -m benchmarks.protocols --quick
 
 # The course as a static site in $(DOCS_OUT): one page per notebook, views rendered from their
 # saved state, nothing fetched (scripts/build_docs.py).

@@ -86,6 +86,8 @@ class RunRequest:
     stream_resumable: bool = True
     #: what the server does when the client goes away; "cancel" for stateless runs by default
     on_disconnect: str | None = None
+    #: join this run of ``thread_id`` (started elsewhere) instead of starting one
+    join_run_id: str | None = None
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -272,6 +274,8 @@ class LangGraphClient:
         #: what a WebSocket handshake to this server sends (the same credentials as HTTP requests)
         self.auth_headers = {k: v for k, v in headers.items() if k.lower() != "accept"}
         self.display_url = _display_url(self.url)
+        #: what TLS trusts for this server (a context, or False), for a WebSocket to it as well
+        self.tls = tls
         self._http = httpx.AsyncClient(
             base_url=self.url,
             headers=headers,
@@ -610,6 +614,9 @@ class JoinedRunStream(RunStream):
         super().__init__(client, None)  # type: ignore[arg-type]  # a joined run has no request of ours
         self.thread_id, self.run_id = thread_id, run_id
         self._query = f"?{urlencode({'stream_mode': json.dumps(stream_mode)})}" if stream_mode else ""
+
+    async def start_thread(self) -> str | None:
+        return self.thread_id
 
     async def _first_request(self) -> tuple[str, str, dict[str, Any] | None, dict[str, str]]:
         return "GET", self._rejoin_path(), None, self._resume_headers()

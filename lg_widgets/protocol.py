@@ -65,6 +65,13 @@ class StreamEvent:
         }
 
 
+@dataclass(slots=True)
+class DerivedEvent(StreamEvent):
+    """An event a source made from something other than the server's stream (the thread
+    protocol's checkpoint history, an error type read after the fact): folded like the
+    server's events of that mode, but not counted and not logged in ``view.events``."""
+
+
 def split_event_name(name: str) -> tuple[str, tuple[str, ...]]:
     """``"updates|a:1|b:2"`` → ``("updates", ("a:1", "b:2"))``."""
     if "|" not in name:

@@ -30,6 +30,7 @@ class _Cursor:
         self.steps = len(fold.step_cards.step_log)
         self.removed = len(fold.step_cards.removed_log)
         self.interrupts = len(fold.interrupt_list.interrupt_log)
+        self.tool_calls = len(fold.tools.tool_log)
         self.diffs = len(fold.diffs)
         self.custom = len(fold.custom)
         self.checkpoints = len(fold.checkpoints)
@@ -61,6 +62,9 @@ class _Cursor:
         keys, self.interrupts = _new_keys(fold.interrupt_list.interrupt_log, self.interrupts)
         if keys:
             delta["interrupts"] = [fold.interrupt_list.get(k) for k in keys]
+        keys, self.tool_calls = _new_keys(fold.tools.tool_log, self.tool_calls)
+        if keys:
+            delta["tool_calls"] = [fold.tools.get(k) for k in keys]
         keys, self.messages = _new_keys(tokens.message_log, self.messages)
         if keys:
             delta["messages"] = [tokens.message(k) for k in keys]

@@ -20,7 +20,8 @@ from .client import LangGraphClient, RunRequest
 from . import lifecycle
 from .errors import InvalidArgument, MalformedStream
 from .lifecycle import Lifecycle
-from .protocol import StreamEvent, parse_event, split_event_name
+from .protocol import DerivedEvent, StreamEvent, parse_event, split_event_name
+from .threads.events import ThreadEvent
 from .redact import redact_event_data
 from .server import server_url
 
@@ -54,52 +55,87 @@ async def stream_run(assistant_id: str, input: Any = None, *, url: str | None = 
 #   {"format": "lg_widgets.recording/1", "assistant_id": "joke", "stream_mode": ["values"]}
 #   {"event": "values|child:1f2e", "data": {...}, "id": "1712-0", "t": 0.0132}
 #   {"lifecycle": "continue", "checkpoint_id": null}
+#   {"derived": "tasks", "data": {...}, "t": 0.2}         (the thread protocol's step cards)
+# A thread-protocol event also keeps its "namespace", "seq", "event_id", "timestamp" and "node".
 
 
 def write_recording(path: str | os.PathLike, events: Iterable[StreamEvent], assistant_id: str,
-                    stream_mode: list[str], continues: dict[int, str | None] | None = None) -> int:
+                    stream_mode: list[str], continues: dict[int, str | None] | None = None,
+                    protocol: str = "runs", derived: Iterable[tuple[int, StreamEvent]] = ()) -> int:
     """Write a recording; ``continues`` maps an event index to the checkpoint a fork in place ran
-    from (None for a resume). Secrets in server bookkeeping are redacted. Returns the event count."""
+    from (None for a resume); ``derived``: (index, event) pairs of what the client folded in before
+    event ``index`` (the thread protocol's step cards). Secrets in server bookkeeping are redacted.
+    Returns the event count."""
     events = list(events)
     continues = continues or {}
+    before: dict[int, list[StreamEvent]] = {}
+    for index, event in derived:
+        before.setdefault(index, []).append(event)
     first = events[0].time if events else 0.0
-    header = {"format": RECORDING_FORMAT, "assistant_id": assistant_id, "stream_mode": stream_mode}
+    header = {"format": RECORDING_FORMAT, "assistant_id": assistant_id, "stream_mode": stream_mode,
+              "protocol": protocol}
+
+    def line(record: dict) -> str:
+        return json.dumps(record, ensure_ascii=False) + "\n"
+
     with open(path, "w", encoding="utf-8") as out:
-        out.write(json.dumps(header) + "\n")
-        for index, event in enumerate(events):
+        out.write(line(header))
+        for index in range(len(events) + 1):
             if index in continues:
-                out.write(json.dumps({"lifecycle": "continue", "checkpoint_id": continues[index]}) + "\n")
-            out.write(json.dumps({"event": event.event, "data": redact_event_data(event.data), "id": event.id,
-                                  "t": round(event.time - first, 6)}, ensure_ascii=False) + "\n")
+                out.write(line({"lifecycle": "continue", "checkpoint_id": continues[index]}))
+            for made in before.get(index, ()):
+                out.write(line({"derived": made.mode, "data": redact_event_data(made.data),
+                                "t": round(max(0.0, made.time - first), 6)}))
+            if index < len(events):
+                out.write(line(_event_record(events[index], first)))
     return len(events)
+
+
+def _event_record(event: StreamEvent, first: float) -> dict[str, Any]:
+    record = {"event": event.event, "data": redact_event_data(event.data), "id": event.id,
+              "t": round(event.time - first, 6)}
+    if isinstance(event, ThreadEvent):  # the thread protocol names its namespace apart from the method
+        record.update(namespace=list(event.namespace), seq=event.seq, event_id=event.event_id,
+                      timestamp=event.timestamp, node=event.node)
+    return record
+
+
+def _line_event(line: dict[str, Any], at: float) -> StreamEvent | Lifecycle:
+    if "lifecycle" in line:
+        return _lifecycle(line)
+    if "derived" in line:
+        return DerivedEvent(line["derived"], line["derived"], (), line["data"], None, at)
+    if "seq" in line:
+        return ThreadEvent(line["event"], line["event"], tuple(line.get("namespace") or ()), line["data"],
+                           line.get("id"), at, 0, None, line["seq"], line.get("event_id"), line.get("timestamp"),
+                           line.get("node"))
+    return _event(line["event"], line["data"], line.get("id"), at)
 
 
 @dataclasses.dataclass
 class Recording:
-    """A recording read back: its header and its lines (events, and lifecycle lines)."""
+    """A recording read back: its header and its lines (events, lifecycle and derived lines)."""
 
     assistant_id: str
     stream_mode: list[str]
     lines: list[dict[str, Any]]
+    protocol: str = "runs"
 
     def events(self) -> list[StreamEvent | Lifecycle]:
-        """Every line as it folds: ``StreamEvent`` (with its JSON text, ``time`` = its offset) or ``Lifecycle``."""
-        return [_lifecycle(line) if "lifecycle" in line else
-                parse_event(line["event"], json.dumps(line["data"]), line.get("id"), line["t"])
+        """Every line as it folds, ``time`` = its offset; a runs-stream event keeps its JSON text."""
+        return [parse_event(line["event"], json.dumps(line["data"]), line.get("id"), line["t"])
+                if "event" in line and "seq" not in line else _line_event(line, line.get("t", 0.0))
                 for line in self.lines]
 
     async def play(self, speed: float = 1.0) -> AsyncIterator[StreamEvent | Lifecycle]:
         """The lines with their original spacing divided by ``speed`` (0: as fast as possible)."""
         started = time.monotonic()
         for line in self.lines:
-            if "lifecycle" in line:
-                yield _lifecycle(line)
-                continue
-            if speed > 0:
+            if speed > 0 and "t" in line:
                 delay = started + line["t"] / speed - time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
-            yield _event(line["event"], line["data"], line.get("id"), started + line["t"])
+            yield _line_event(line, started + line.get("t", 0.0))
 
 
 def read_recording(path: str | os.PathLike) -> Recording:
@@ -113,10 +149,12 @@ def read_recording(path: str | os.PathLike) -> Recording:
         raise MalformedStream(f"{path} is not an lg_widgets recording (bad JSON line: {exc}).") from None
     if not isinstance(header, dict) or header.get("format") != RECORDING_FORMAT:
         raise MalformedStream(f"{path} is not an lg_widgets recording (expected format {RECORDING_FORMAT!r}).")
-    if not all(isinstance(r, dict) and ("lifecycle" in r or ("event" in r and "t" in r)) for r in records):
+    if not all(isinstance(r, dict) and ("lifecycle" in r or (("event" in r or "derived" in r) and "t" in r))
+               for r in records):
         raise MalformedStream(f"{path} is not an lg_widgets recording: every line after the header is an "
-                              "event {event, data, id, t} or a lifecycle line.")
-    return Recording(header.get("assistant_id") or "recording", header.get("stream_mode") or ["values"], records)
+                              "event {event, data, id, t}, a derived event or a lifecycle line.")
+    return Recording(header.get("assistant_id") or "recording", header.get("stream_mode") or ["values"], records,
+                     header.get("protocol") or "runs")
 
 
 def _lifecycle(line: dict[str, Any]) -> Lifecycle:

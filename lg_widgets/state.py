@@ -16,15 +16,19 @@ widget's publisher) can follow a run with its own cursor. See
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Literal
 
 from .lifecycle import Lifecycle
-from .protocol import StreamEvent
+from .protocol import DerivedEvent, StreamEvent
 from .reducers.interrupts import InterruptReducer
 from .reducers.steps import StepReducer
 from .reducers.tokens import TokenReducer
+from .reducers.tools import ToolCallReducer
 from .reducers.values import ValuesReducer
-from .types import Branch, Checkpoint, CustomEvent, Diff, ErrorInfo, Interrupt, Message, Segment, Status, Step
+from .types import (Branch, Checkpoint, CustomEvent, Diff, ErrorInfo, Interrupt, Message, Segment, Status, Step,
+                    ToolCall)
+
+Protocol = Literal["runs", "threads"]
 
 
 def _strip_ns(namespace: Iterable[str]) -> tuple[str, ...]:
@@ -39,14 +43,21 @@ class RunState:
     whether step cards come from ``debug``/``tasks`` or from ``updates`` and
     whether the state comes from ``values`` or from checkpoints. Without it
     (a recorded stream), the fold switches to the better source when it sees one.
+
+    ``protocol``: ``"runs"`` (the runs stream's events, by stream mode) or ``"threads"``
+    (the thread-centric protocol's events, by channel: step cards then come from the
+    thread's checkpoints, which the source folds in as ``DerivedEvent``s).
     """
 
-    def __init__(self, stream_mode: str | Iterable[str] | None = None):
+    def __init__(self, stream_mode: str | Iterable[str] | None = None, protocol: Protocol = "runs"):
         modes = {stream_mode} if isinstance(stream_mode, str) else set(stream_mode or ())
+        self.protocol = protocol
+        self._handlers = _THREAD_HANDLERS if protocol == "threads" else _HANDLERS
         self.tokens = TokenReducer()
-        self.step_cards = StepReducer(from_tasks=bool(modes & {"debug", "tasks"}))
-        self.values = ValuesReducer(from_values="values" in modes)
+        self.step_cards = StepReducer(from_tasks=protocol == "threads" or bool(modes & {"debug", "tasks"}))
+        self.values = ValuesReducer(from_values=protocol == "threads" or "values" in modes)
         self.interrupt_list = InterruptReducer()
+        self.tools = ToolCallReducer()
 
         self.status: Status = "idle"
         self.run_id = ""
@@ -98,6 +109,10 @@ class RunState:
     def interrupts(self) -> list[Interrupt]:
         return self.interrupt_list.interrupts
 
+    @property
+    def tool_calls(self) -> list[ToolCall]:
+        return self.tools.tool_calls
+
     def text_for(self, node: str | Iterable[str] | None = None, tag: str | Iterable[str] | None = None,
                  namespace: str | Iterable[str] | None = None) -> str:
         """The token text of the segments that match every given filter.
@@ -139,6 +154,7 @@ class RunState:
             "event_count": self.event_count,
             "duration": self.duration,
             "branches": self.branches,
+            "tool_calls": self.tool_calls,
         }
 
     # ----------------------------------------------------------------- the fold
@@ -146,8 +162,14 @@ class RunState:
     def apply(self, event: StreamEvent | Lifecycle) -> None:
         """Fold one event in: a server event, or a lifecycle event of the run."""
         # This runs once per event (often per token): keep it lean.
-        if type(event) is Lifecycle:
-            self._lifecycle(event)
+        kind = type(event)
+        if kind is Lifecycle:
+            self._lifecycle(event)  # type: ignore[arg-type]
+            return
+        if kind is DerivedEvent:  # not the server's: folded, not counted
+            handler = self._handlers.get(event.mode)  # type: ignore[union-attr]
+            if handler is not None:
+                handler(self, event)  # type: ignore[arg-type]
             return
         mode = event.mode  # type: ignore[union-attr]
         if self._first_time is None:
@@ -164,7 +186,7 @@ class RunState:
         if ns and ns not in self._namespaces:
             self._namespaces.add(ns)
             self.step_cards.new_namespace(ns)
-        handler = _HANDLERS.get(mode)
+        handler = self._handlers.get(mode)
         if handler is not None:
             handler(self, event)  # type: ignore[arg-type]
 
@@ -294,7 +316,9 @@ class RunState:
         card = self.step_cards.task_finished(payload, ns, source, step, self._t(event))
         for interrupt in card["interrupts"]:
             self.interrupt_list.add(interrupt, ns, card["name"])
-        if not ns and card["name"]:
+        self.tools.link(card)
+        # A task read from the thread's history after its state arrived names no diff.
+        if not ns and card["name"] and type(event) is not DerivedEvent:
             self.values.node_finished(card["name"], card["step"], numbered=True)
 
     def _on_updates(self, event: StreamEvent) -> None:
@@ -323,6 +347,69 @@ class RunState:
             self.interrupt_list.add(interrupt, (), None)
 
 
+    # the thread protocol -------------------------------------------------------
+
+    def _on_lifecycle(self, event: StreamEvent) -> None:
+        """Runs and subgraphs start and end. A root ``running`` starts a run (in an attached view,
+        the next run of the thread goes on in the same view); its end sets the status. A subgraph's
+        start and end are those of the parent's task that runs it (``node:task_id``)."""
+        data = event.data if isinstance(event.data, dict) else {}
+        status, ns = data.get("event"), event.namespace
+        if ns:
+            name, _, task_id = ns[-1].partition(":")  # the parent's node, and its task that runs the subgraph
+            payload: dict[str, Any] = {"id": task_id, "name": name}
+            if status == "started":
+                self.step_cards.task_started(payload, ns[:-1], "lifecycle", None, self._t(event))
+            elif status in ("completed", "failed", "interrupted"):
+                payload["error"] = (data.get("error") or "the subgraph failed") if status == "failed" else None
+                card = self.step_cards.task_finished(payload, ns[:-1], "lifecycle", None, self._t(event))
+                if status == "interrupted":
+                    self.step_cards.set_status(card, "interrupted")
+            return
+        if status == "running":
+            if self.status in ("done", "interrupted", "error", "cancelled"):
+                self._lifecycle(Lifecycle("continue"))
+            self.status = "running"
+            run_id = _synthetic_run_id(event)
+            if run_id:
+                self.run_id = run_id
+        elif status == "completed":
+            self._lifecycle(Lifecycle("end"))
+        elif status == "interrupted":
+            self._static_interrupt = not self.interrupt_list.pending  # a cancel says interrupted too
+            self._lifecycle(Lifecycle("end"))
+        elif status == "failed":
+            message = str(data.get("error") or "the run failed")
+            self._lifecycle(Lifecycle("fail", error={"type": "RunError", "message": message, "kind": "run"}))
+
+    def _on_input_requested(self, event: StreamEvent) -> None:
+        data = event.data if isinstance(event.data, dict) else {}
+        interrupt = {"id": data.get("interrupt_id"), "value": data.get("payload")}
+        self.interrupt_list.add(interrupt, event.namespace, None)
+
+    def _on_thread_messages(self, event: StreamEvent) -> None:
+        self._speaking(self.tokens.block_event(event.data, event.namespace, self._fallback_id()))
+
+    def _on_thread_values(self, event: StreamEvent) -> None:
+        self._speaking(self.tokens.values_messages(event.data, event.namespace))
+        self._on_values(event)
+
+    def _on_thread_updates(self, event: StreamEvent) -> None:
+        node = getattr(event, "node", None)
+        self._on_updates(event)
+        if node and not event.namespace:
+            self.current_node = str(node)
+
+    def _on_tools(self, event: StreamEvent) -> None:
+        self.tools.event(event.data, event.namespace, getattr(event, "node", None), self._t(event))
+
+
+def _synthetic_run_id(event: StreamEvent) -> str | None:
+    """A root ``running`` event's id is ``synth:<run id>:lc|...``: the only place an event names its run."""
+    event_id = getattr(event, "event_id", None) or ""
+    return event_id.split(":", 2)[1] if event_id.startswith("synth:") else None
+
+
 def _namespace_matches(segment_ns: list[str], wanted: str | Iterable[str]) -> bool:
     if isinstance(wanted, str):
         wanted = tuple(p for p in wanted.split("|") if p)
@@ -348,4 +435,19 @@ _HANDLERS = {
     "updates": RunState._on_updates,
     "values": RunState._on_values,
     "custom": RunState._on_custom,
+}
+
+#: The thread protocol's channels. ``tasks`` and ``checkpoints`` are what the source reads from
+#: the thread's checkpoint history (the server streams no task events), in the runs stream's shapes.
+_THREAD_HANDLERS = {
+    "lifecycle": RunState._on_lifecycle,
+    "values": RunState._on_thread_values,
+    "updates": RunState._on_thread_updates,
+    "messages": RunState._on_thread_messages,
+    "tools": RunState._on_tools,
+    "input.requested": RunState._on_input_requested,
+    "custom": RunState._on_custom,
+    "tasks": RunState._on_tasks,
+    "checkpoints": RunState._on_checkpoints,
+    "error": RunState._on_error,
 }

@@ -73,12 +73,17 @@ def _preview_interrupt(item: dict) -> dict:
     return {**item, "value": preview(item["value"])}
 
 
+def _preview_tool_call(item: dict) -> dict:
+    return {**item, "input": preview(item["input"]), "output": preview(item["output"])}
+
+
 _PREVIEWS = {
     "steps": _preview_step,
     "diffs": _preview_diff,
     "checkpoints": _preview_checkpoint,
     "custom": _preview_custom,
     "interrupts": _preview_interrupt,
+    "tool_calls": _preview_tool_call,
 }
 
 

@@ -14,7 +14,8 @@ STATUSES: tuple[str, ...] = get_args(Status)
 
 StepStatus = Literal["running", "done", "error", "interrupted", "cancelled"]
 
-ErrorKind = Literal["run", "http", "connection", "stream", "cancelled", "argument", "server", "internal"]
+ErrorKind = Literal["run", "http", "connection", "stream", "cancelled", "argument", "server", "internal",
+                    "protocol", "command"]
 
 
 class ErrorInfo(TypedDict):
@@ -26,7 +27,8 @@ class ErrorInfo(TypedDict):
     #: ``run``: the graph raised; ``http``: a 4xx/5xx; ``connection``: no server or the stream was cut
     #: and could not be rejoined; ``stream``: malformed or stalled stream; ``cancelled``: ``cancel()``;
     #: ``argument``: a bad argument found late; ``server``: the embedded server did not start;
-    #: ``internal``: a bug in lg_widgets (the message says what).
+    #: ``protocol``: the server does not speak the thread protocol; ``command``: it refused a
+    #: thread-protocol command; ``internal``: a bug in lg_widgets (the message says what).
     kind: ErrorKind
 
 
@@ -55,6 +57,8 @@ class Message(TypedDict, total=False):
     tool_call_id: str
     node: str
     namespace: list[str]
+    #: the model's reasoning, apart from its answer (the thread protocol's reasoning deltas)
+    reasoning: str
 
 
 class Step(TypedDict):
@@ -79,7 +83,8 @@ class Step(TypedDict):
     ended: float | None
     #: the checkpoint the task ran from (fork there to run it again)
     checkpoint_id: str | None
-    source: Literal["debug", "tasks", "updates"]
+    #: which events made the card (``lifecycle``: a subgraph's start and end, on the thread protocol)
+    source: Literal["debug", "tasks", "updates", "lifecycle"]
 
 
 class Checkpoint(TypedDict):
@@ -117,6 +122,26 @@ class Interrupt(TypedDict):
     node: str | None
     #: True once a later run of the view answered it
     resolved: bool
+
+
+class ToolCall(TypedDict):
+    """A tool the graph ran (the thread protocol's ``tools`` channel)."""
+
+    #: the model's tool call id
+    id: str
+    name: str
+    input: Any
+    #: what the tool returned (its output text while it streams one)
+    output: Any
+    error: str | None
+    status: Literal["running", "done", "error"]
+    namespace: list[str]
+    #: the node that ran it, when known
+    node: str | None
+    #: the key of the step card that ran it (its result holds the tool's message), when known
+    step: str | None
+    started: float | None
+    ended: float | None
 
 
 class Branch(TypedDict):

@@ -17,7 +17,7 @@ import hashlib
 import logging
 import os
 import pathlib
-from typing import Any, AsyncIterable, Callable
+from typing import Any, AsyncIterable, Callable, Literal
 
 import anywidget
 import orjson
@@ -28,14 +28,16 @@ from .client import LangGraphClient, RunRequest, RunStream, check_headers, norma
 from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
 from .eventlog import EventLog
 from .lifecycle import Lifecycle
-from .protocol import StreamEvent
+from .protocol import DerivedEvent, StreamEvent
 from .publisher import Publisher
 from .redact import redact_event_data
 from .server import server_url
 from .state import RunState
 from .sync import checkpoints_to_json, diffs_to_json, json_bytes, messages_to_json, preview, steps_to_json
 from .transcript import as_html, as_text
-from .types import STATUSES, Branch, Checkpoint, CustomEvent, Diff, Interrupt, Message, Segment, Step
+from .threads import CHANNELS, ThreadClient
+from .threads.source import ThreadRequest, ThreadStream, answer_interrupts, graph_of
+from .types import STATUSES, Branch, Checkpoint, CustomEvent, Diff, Interrupt, Message, Segment, Step, ToolCall
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _log = logging.getLogger(__name__)
@@ -65,10 +67,24 @@ class _Server:
     headers: dict[str, str] | None = dataclasses.field(default=None, repr=False)
     verify: Any = dataclasses.field(default=None, repr=False)
 
+    @classmethod
+    def checked(cls, url: str | None, api_key: str | None, headers: Any, verify: Any) -> "_Server":
+        """Bad headers or a bad CA path fail here, before a view exists; verify=False warns here."""
+        tls_verify(verify)
+        return cls(url, api_key, check_headers(headers), verify)
+
     async def client(self) -> LangGraphClient:
+        return LangGraphClient(await self.resolved_url(), self.api_key, headers=self.headers, verify=self.verify)
+
+    async def thread_client(self, transport: str) -> ThreadClient:
+        return ThreadClient(await self.resolved_url(), self.api_key, transport=transport,  # type: ignore[arg-type]
+                            headers=self.headers, verify=self.verify)
+
+    async def resolved_url(self) -> str:
         # No URL: $LANGGRAPH_API_URL or the embedded server, which may have to start: off the loop.
-        url = self.url or await asyncio.to_thread(server_url)
-        return LangGraphClient(url, self.api_key, headers=self.headers, verify=self.verify)
+        if self.url:
+            return self.url
+        return await asyncio.to_thread(server_url, None)
 
     def fingerprint(self) -> str:
         """Tells apart the credentials without holding them (the graph cache's key)."""
@@ -117,31 +133,54 @@ class StreamView(anywidget.AnyWidget):
     graph = t.Dict(help="The assistant's graph {nodes, edges} (GET /assistants/{id}/graph?xray=true); "
                         "{} if unknown.").tag(sync=True)
     branches: t.List[Branch] = t.List(help="Branch dicts: forks run inside this view.").tag(sync=True)
+    tool_calls: t.List[ToolCall] = t.List(help="ToolCall dicts: the tools the graph ran (thread protocol).").tag(
+        sync=True)
+    protocol = t.Enum(("runs", "threads"), "runs", help="The streaming protocol the view speaks.").tag(sync=True)
+    note = t.Unicode("", help="Where the view's events start, when it did not start the run "
+                              "(an attachment to a thread).").tag(sync=True)
 
     def __init__(self, assistant_id: str, input: Any = None, *, stream_mode: str | list[str] | None = None,
                  url: str | None = None, api_key: str | None = None, headers: dict[str, str] | None = None,
                  verify: Any = None, thread_id: str | None = None, config: dict | None = None,
-                 context: dict | None = None, stream_subgraphs: bool = False, **run_options: Any):
-        modes = normalize_stream_mode(list(DEFAULT_STREAM_MODE) if stream_mode is None else stream_mode)
+                 context: dict | None = None, stream_subgraphs: bool = False, protocol: str = "runs",
+                 transport: str = "sse", **run_options: Any):
         # Validate everything before a widget exists, so a typo fails at once.
-        request = RunRequest(
-            assistant_id, input, stream_mode=modes, config=config, context=context,
-            stream_subgraphs=stream_subgraphs, thread_id=thread_id, **run_options,
-        )
-        headers = check_headers(headers)
-        tls_verify(verify)  # a bad CA path fails here; verify=False warns here
-        self._setup(request, _Server(url, api_key, headers, verify))
+        request: RunRequest | ThreadRequest
+        if protocol == "threads":
+            unsupported = [name for name, value in {"context": context, **run_options}.items()
+                           if value is not None and name != "metadata"]
+            if unsupported:
+                raise InvalidArgument(f"The thread protocol's run.start takes no {', '.join(unsupported)} "
+                                      "(it carries assistant_id, input, config and metadata): use protocol='runs'.")
+            # stream_subgraphs has nothing to do there: the protocol streams every namespace.
+            request = ThreadRequest(assistant_id, input, stream_mode=list(CHANNELS) if stream_mode is None else (
+                [stream_mode] if isinstance(stream_mode, str) else stream_mode), config=config,
+                metadata=run_options.get("metadata"), thread_id=thread_id, transport=transport)
+        elif protocol == "runs":
+            if transport != "sse":
+                raise InvalidArgument("The runs stream is SSE only: transport='websocket' needs protocol='threads'.")
+            modes = normalize_stream_mode(list(DEFAULT_STREAM_MODE) if stream_mode is None else stream_mode)
+            request = RunRequest(
+                assistant_id, input, stream_mode=modes, config=config, context=context,
+                stream_subgraphs=stream_subgraphs, thread_id=thread_id, **run_options,
+            )
+        else:
+            raise InvalidArgument(f"protocol must be 'runs' (the runs stream) or 'threads' (the thread-centric "
+                                  f"protocol), got {protocol!r}.")
+        self._setup(request, _Server.checked(url, api_key, headers, verify))
 
     @classmethod
-    def _create(cls, request: RunRequest, server: "_Server | None" = None,
+    def _create(cls, request: "RunRequest | ThreadRequest", server: "_Server | None" = None,
                 source: Callable[[], Source] | None = None) -> "StreamView":
         """A view of ``request`` on a server, or of the events ``source()`` makes."""
         view = cls.__new__(cls)
         view._setup(request, server or _Server(), source)
         return view
 
-    def _setup(self, request: RunRequest, server: "_Server", source: Callable[[], Source] | None = None) -> None:
-        super().__init__(assistant_id=request.assistant_id, stream_mode=request.modes)
+    def _setup(self, request: "RunRequest | ThreadRequest", server: "_Server",
+               source: Callable[[], Source] | None = None) -> None:
+        protocol: Literal["runs", "threads"] = "threads" if isinstance(request, ThreadRequest) else "runs"
+        super().__init__(assistant_id=request.assistant_id, stream_mode=request.modes, protocol=protocol)
         self._request = request
         self._server = server  # the URL and credentials: never a trait, never synced or saved
         self._source = source
@@ -150,8 +189,16 @@ class StreamView(anywidget.AnyWidget):
         self.events = EventLog()
         #: where each run of the view starts in ``events`` (resume and fork in place add one)
         self.run_starts: list[int] = []
-        self._fold = RunState(request.modes)
+        #: what the view folded in that the server did not stream (index in ``events`` it came before, event)
+        self._derived: list[tuple[int, DerivedEvent]] = []
+        #: the modes the fold expects (None: learn from the events, e.g. a joined run's)
+        self._fold_modes: list[str] | None = request.modes
+        self._fold = RunState(self._fold_modes, protocol)
         self._publisher = Publisher(self.send)
+        #: the thread protocol: the last seq a run of this view read (a resume reads on after it)
+        self._thread_seq: int | None = None
+        #: a joined run: the stream modes to ask for (None: all the run has)
+        self._join_modes: list[str] | None = None
         self._future: concurrent.futures.Future | None = None
         self._stream: RunStream | None = None
         self._task: asyncio.Task | None = None
@@ -212,24 +259,36 @@ class StreamView(anywidget.AnyWidget):
                 pass
         return self
 
-    def resume(self, value: Any = None, *, wait: bool = False) -> "StreamView":
-        """Answer the interrupt: a new run on the same thread with ``command={"resume": value}``.
+    def resume(self, value: Any = None, *, wait: bool = False, timeout: float = REQUEST_TIMEOUT) -> "StreamView":
+        """Answer the interrupt: a new run on the same thread (the runs stream: ``command={"resume":
+        value}``; the thread protocol: ``input.respond``, and with several interrupts waiting,
+        ``value`` maps each interrupt id to its answer).
 
-        Its output goes into this view (the text grows, the steps go on).
-        ``wait=True`` blocks until it ends, like ``run()``.
+        Its output goes into this view (the text grows, the steps go on). An attached view reads
+        the resumed run on the attachment it has. ``wait=True`` blocks until it ends, like ``run()``.
         """
-        if self.running:
+        request = self._request
+        attached = isinstance(request, ThreadRequest) and request.attach
+        if self.running and not attached:
             raise InvalidArgument("The run is still live: resume it once it stops on its interrupt.")
         if not self.thread_id:
             raise InvalidArgument("Only a threaded run can be resumed: create the view with thread_id='new'.")
         if self.status != "interrupted":
             raise InvalidArgument(f"Nothing to resume: the run is {self.status!r}, not 'interrupted'.")
+        waiting = [i for i in self.interrupts if not i["resolved"]]
+        if isinstance(request, ThreadRequest):
+            respond = _responses(waiting, value)
+            if attached:  # the attachment reads the resumed run: answer, and go on watching
+                self._call_thread(lambda thread: answer_interrupts(thread, respond), timeout)
+                return self
+            resumed = dataclasses.replace(request, input=None, respond=respond, since=self._thread_seq,
+                                          thread_id=self.thread_id, checkpoint_id=None)
+            self._launch(resumed, continue_view=True)
+            return self._finish_blocking() if wait else self
         # interrupt(...) waits for a value; interrupt_before/after only for the run to go on.
-        waiting_for_value = any(not i["resolved"] for i in self.interrupts)
-        request = dataclasses.replace(self._request, input=None,
-                                      command={"resume": value} if waiting_for_value else None,
-                                      thread_id=self.thread_id, checkpoint_id=None)
-        self._launch(request, continue_view=True)
+        again = dataclasses.replace(request, input=None, command={"resume": value} if waiting else None,
+                                    thread_id=self.thread_id, checkpoint_id=None)
+        self._launch(again, continue_view=True)
         return self._finish_blocking() if wait else self
 
     def history(self, limit: int = 100, timeout: float = REQUEST_TIMEOUT) -> list[dict]:
@@ -254,8 +313,13 @@ class StreamView(anywidget.AnyWidget):
         if update is not None:
             checkpoint_id = self._call(
                 lambda client: client.update_thread_state(self.thread_id, update, checkpoint_id), timeout)
-        request = dataclasses.replace(self._request, input=input, command=None,
-                                      thread_id=self.thread_id, checkpoint_id=checkpoint_id)
+        request: RunRequest | ThreadRequest
+        if isinstance(self._request, ThreadRequest):
+            request = dataclasses.replace(self._request, input=input, respond=None, since=None, attach=False,
+                                          thread_id=self.thread_id, checkpoint_id=checkpoint_id)
+        else:
+            request = dataclasses.replace(self._request, input=input, command=None,
+                                          thread_id=self.thread_id, checkpoint_id=checkpoint_id)
         if in_place:
             self._launch(request, continue_view=True, fork_from=checkpoint_id)
             return self._finish_blocking() if wait else self
@@ -286,7 +350,8 @@ class StreamView(anywidget.AnyWidget):
         """
         forks = {b["events_before"]: b["checkpoint_id"] for b in self.branches}
         continues = {start: forks.get(start) for start in self.run_starts[1:]}
-        return sources.write_recording(path, self.events, self.assistant_id, list(self.stream_mode), continues)
+        return sources.write_recording(path, self.events, self.assistant_id, list(self.stream_mode), continues,
+                                       self.protocol, self._derived)
 
     def to_html(self, path: str | os.PathLike) -> pathlib.Path:
         """Write the run as one self-contained HTML file: the real front end, inlined, showing the final traits.
@@ -298,10 +363,48 @@ class StreamView(anywidget.AnyWidget):
         return saved_page.write_view(self, path)
 
     @classmethod
+    def attach(cls, thread_id: str, *, url: str | None = None, api_key: str | None = None,
+               headers: dict[str, str] | None = None, verify: Any = None, transport: str = "sse",
+               stream_mode: list[str] | None = None) -> "StreamView":
+        """A view that watches a thread over the thread protocol: its current run, from its start
+        when the server still holds its events, else from the moment of attaching (``view.note``
+        says which), then every later run on the thread, whoever starts it. An interrupt it
+        reaches can be answered from the view (``resume``, or the page's Resume box). It runs
+        until ``cancel()`` (which cancels the thread's current run) or ``close()``. Call ``start()``."""
+        if not isinstance(thread_id, str) or not thread_id.strip() or thread_id == "new":
+            raise InvalidArgument(f"attach needs the id of an existing thread, got {thread_id!r}.")
+        request = ThreadRequest("", None, stream_mode=list(CHANNELS) if stream_mode is None else stream_mode,
+                                thread_id=thread_id, transport=transport, attach=True)
+        return cls._create(request, _Server.checked(url, api_key, headers, verify))
+
+    @classmethod
+    def join(cls, thread_id: str, run_id: str, *, url: str | None = None, api_key: str | None = None,
+             headers: dict[str, str] | None = None, verify: Any = None,
+             stream_mode: str | list[str] | None = None) -> "StreamView":
+        """A view of a run another client started (the runs stream's join: ``GET
+        /threads/{thread_id}/runs/{run_id}/stream``): the events the server kept from its start
+        (a run started with ``stream_resumable``), then live ones to its end. ``stream_mode``
+        keeps only those modes (default: all the run streams). Call ``start()`` or ``run()``."""
+        for name, value in (("thread_id", thread_id), ("run_id", run_id)):
+            if not isinstance(value, str) or not value.strip():
+                raise InvalidArgument(f"join needs the {name} of an existing run, got {value!r}.")
+        modes = None if stream_mode is None else normalize_stream_mode(stream_mode)
+        request = RunRequest("joined run", None, stream_mode=modes or ["values"], thread_id=thread_id,
+                             join_run_id=run_id)
+        view = cls._create(request, _Server.checked(url, api_key, headers, verify))
+        view._join_modes = view._fold_modes = modes
+        view._fold = RunState(modes)
+        return view
+
+    @classmethod
     def replay(cls, path: str | os.PathLike, speed: float = 1.0) -> "StreamView":
         """A view that plays a recording (``view.save``) at ``speed`` × its pace (0: at once). Call ``run()``/``start()``."""
         recording = sources.read_recording(path)
-        request = RunRequest(recording.assistant_id, None, stream_mode=recording.stream_mode)
+        request: RunRequest | ThreadRequest
+        if recording.protocol == "threads":
+            request = ThreadRequest(recording.assistant_id, None, stream_mode=recording.stream_mode)
+        else:
+            request = RunRequest(recording.assistant_id, None, stream_mode=recording.stream_mode)
         return cls._create(request, source=lambda: recording.play(speed))
 
     @classmethod
@@ -333,7 +436,7 @@ class StreamView(anywidget.AnyWidget):
 
     # ---------------------------------------------------------------- running
 
-    def _launch(self, request: RunRequest, source: Source | None = None, continue_view: bool = False,
+    def _launch(self, request: "RunRequest | ThreadRequest", source: Source | None = None, continue_view: bool = False,
                 fork_from: str | None = None) -> "StreamView":
         if self.running:
             raise InvalidArgument("This view is already running; wait for it or cancel() it first.")
@@ -351,14 +454,15 @@ class StreamView(anywidget.AnyWidget):
         else:
             self.events = EventLog()
             self.run_starts = [0]
-            self._fold = RunState(request.modes)
+            self._derived = []
+            self._fold = RunState(self._fold_modes, self.protocol)  # type: ignore[arg-type]
             self._fold.apply(lifecycle.START)
             self._publisher.new_epoch(self._fold)
             self._set_traits(orjson.loads(json_bytes(self._fold.to_dict())))
         self._future = _background.submit(self._stream_run(request, source))
         return self
 
-    async def _stream_run(self, request: RunRequest, source: Source | None) -> None:
+    async def _stream_run(self, request: "RunRequest | ThreadRequest", source: Source | None) -> None:
         fold = self._fold
         self._task = asyncio.current_task()
         flusher = asyncio.ensure_future(self._flush_every_frame())
@@ -366,17 +470,26 @@ class StreamView(anywidget.AnyWidget):
         client = None
         try:
             if source is None:
-                client = await self._server.client()
-                if not self.graph:  # beside the run, not before it: the drawing must not delay tokens
-                    graph_task = asyncio.ensure_future(self._load_graph(client, request.assistant_id))
-                self._stream = source = client.stream(request)
+                client, self._stream = await self._open(request)
+                source = self._stream
                 fold.apply(lifecycle.ids(thread_id=await self._stream.start_thread()))
+                self._attached(request)
+                if not self.graph:  # beside the run, not before it: the drawing must not delay tokens
+                    graph_task = asyncio.ensure_future(self._load_graph(client, self.assistant_id))
+            watching = isinstance(request, ThreadRequest) and request.attach
             async for event in source:
-                if type(event) is not Lifecycle:  # a recording marks where the view's next run began
+                kind = type(event)
+                if kind is Lifecycle:  # a recording marks where the view's next run began
+                    if event.kind == "continue":  # type: ignore[union-attr]
+                        self.run_starts.append(len(self.events))
+                elif kind is DerivedEvent:  # what the client made up is folded, not logged as the server's
+                    self._derived.append((len(self.events), event))  # type: ignore[arg-type]
+                else:
                     self.events.append(event)  # type: ignore[arg-type]
-                elif event.kind == "continue":
-                    self.run_starts.append(len(self.events))
+                was = fold.status
                 fold.apply(event)
+                if watching and was != fold.status:
+                    self._watched_run_moved(was)
             if self._cancelling:  # the server closed the stream because we asked it to
                 self._mark_cancelled(fold)
             elif fold.status == "error" and fold.error is not None:
@@ -396,6 +509,9 @@ class StreamView(anywidget.AnyWidget):
             if graph_task is not None:  # a short run may end before its drawing arrives
                 await asyncio.wait([graph_task], timeout=5.0)
                 graph_task.cancel()
+            if isinstance(self._stream, ThreadStream):
+                self._thread_seq = self._stream.last_seq
+                await self._stream.aclose()
             if client is not None:
                 await client.aclose()
             if self._stream is not None:  # the metadata event names the run too; this covers a stream without one
@@ -406,6 +522,47 @@ class StreamView(anywidget.AnyWidget):
             # A trait equal to its value before the run is not sent again: the delta covers it.
             self._frame()
             self._set_traits(fold.to_dict())
+
+    async def _open(self, request: "RunRequest | ThreadRequest") -> tuple[LangGraphClient, Any]:
+        """The client (for the drawing) and the stream of the run ``request`` says."""
+        if isinstance(request, ThreadRequest):
+            thread_client = await self._server.thread_client(request.transport)
+            return thread_client.http, ThreadStream(thread_client, request)
+        client = await self._server.client()
+        if request.join_run_id:
+            run = await client.get_run(str(request.thread_id), request.join_run_id)
+            thread = await client.request_json("GET", f"/threads/{request.thread_id}")
+            self.assistant_id = graph_of(thread or {}, run) or self.assistant_id
+            return client, client.join(str(request.thread_id), request.join_run_id, self._join_modes)
+        return client, client.stream(request)
+
+    def _attached(self, request: "RunRequest | ThreadRequest") -> None:
+        """A view that did not start its run learns which assistant it shows."""
+        stream = self._stream
+        if isinstance(stream, ThreadStream) and request.attach and stream.assistant_id:
+            self.assistant_id = stream.assistant_id
+
+    def _say_where_it_starts(self) -> None:
+        """An attachment says, once it knows, whether it shows the thread's current run from its start."""
+        stream = self._stream
+        if self.note or not isinstance(stream, ThreadStream) or not stream.request.attach:
+            return
+        if stream.from_start is not None:
+            where = ("its current run from its start (the server kept its events), then every later run"
+                     if stream.from_start else
+                     "from the moment of attaching (the server no longer holds the current run's start), "
+                     "then every later run")
+            self.note = f"attached to thread {stream.thread_id}: {where}"
+
+    def _watched_run_moved(self, was: str) -> None:
+        """An attachment outlives the runs it shows. At each run's end the traits take what it showed
+        (copies: the fold goes on with the thread's next run); a next run starts a run of the view."""
+        live = ("connecting", "running")
+        if was in live and self._fold.status not in live:
+            self._frame()
+            self._set_traits(orjson.loads(json_bytes(self._fold.to_dict())))
+        elif was not in live and self._fold.status == "running" and was != "idle":
+            self.run_starts.append(len(self.events) - 1)
 
     async def _load_graph(self, client: LangGraphClient, assistant_id: str) -> None:
         """The assistant's drawable graph; left empty when the server can't say (the view works without it)."""
@@ -434,6 +591,7 @@ class StreamView(anywidget.AnyWidget):
         traits Python reads while a run streams (status, ids) catch up."""
         self._publisher.flush()
         self._set_traits({name: getattr(self._fold, name) for name in _LIVE_TRAITS})
+        self._say_where_it_starts()
 
     async def _cancel(self) -> None:
         self._cancelling = True
@@ -468,7 +626,19 @@ class StreamView(anywidget.AnyWidget):
             async with await self._server.client() as client:
                 return await request(client)
 
-        future = _background.submit(call())
+        return self._wait_for(call(), timeout)
+
+    def _call_thread(self, request: Callable[[Any], Any], timeout: float) -> Any:
+        """One command on the view's thread (the thread protocol: over HTTP), from the kernel thread."""
+        async def call() -> Any:
+            async with await self._server.thread_client("sse") as client:
+                return await request(await client.thread(self.thread_id))
+
+        return self._wait_for(call(), timeout)
+
+    @staticmethod
+    def _wait_for(call: Any, timeout: float) -> Any:
+        future = _background.submit(call)
         try:
             return future.result(timeout)
         except concurrent.futures.TimeoutError:
@@ -527,3 +697,16 @@ class StreamView(anywidget.AnyWidget):
             page.append({"index": i, "event": e.event, "mode": e.mode, "namespace": list(e.namespace), "id": e.id,
                          "data": preview(redact_event_data(e.data), limit=64 * 1024)})
         return {"events": page, "total": len(chosen), "offset": offset}
+
+
+def _responses(waiting: list[Interrupt], value: Any) -> dict[str, tuple[list[str], Any]]:
+    """The thread protocol's answers: interrupt id → (its namespace, the response)."""
+    if not waiting:
+        raise InvalidArgument("Nothing to resume: no interrupt is waiting for an answer.")
+    if len(waiting) == 1:
+        return {waiting[0]["id"]: (waiting[0]["namespace"], value)}
+    ids = {i["id"] for i in waiting}
+    if not (isinstance(value, dict) and set(value) == ids):
+        raise InvalidArgument(f"{len(waiting)} interrupts wait for an answer: pass a dict mapping each of "
+                              f"their ids ({', '.join(sorted(ids))}) to its answer.")
+    return {i["id"]: (i["namespace"], value[i["id"]]) for i in waiting}

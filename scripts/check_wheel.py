@@ -73,9 +73,17 @@ def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
     return result
 
 
+def snapshot_of_tracked_files() -> str:
+    """A commit of the tracked files as they are now: HEAD when nothing changed, else a stash commit.
+    (`git stash create` has failed once, silently, on a fresh clone; a clean tree never needs it.)"""
+    if subprocess.run(["git", "diff", "--quiet", "HEAD"], cwd=REPO).returncode == 0:
+        return "HEAD"
+    return run(["git", "stash", "create"], cwd=REPO).stdout.strip() or "HEAD"
+
+
 def clean_copy(destination: pathlib.Path) -> None:
     """The tracked files as they are now (uncommitted edits included), nothing else."""
-    snapshot = run(["git", "stash", "create"], cwd=REPO).stdout.strip() or "HEAD"
+    snapshot = snapshot_of_tracked_files()
     archive = subprocess.Popen(["git", "archive", snapshot], cwd=REPO, stdout=subprocess.PIPE)
     run(["tar", "-x", "-C", str(destination)], stdin=archive.stdout)
     if archive.wait() != 0:

@@ -23,8 +23,9 @@ TEST_GRAPHS = ROOT / "tests" / "graphs" / "langgraph.json"
 ALL_MODES = ["values", "updates", "messages-tuple", "debug", "custom", "events", "tasks", "checkpoints"]
 TOKENS_STEPS_STATE = ["messages-tuple", "updates", "debug", "values"]
 
-#: name → (assistant, input, stream_mode, thread_id, stream_subgraphs, then): `then` continues the
-#: view with ("resume", value) or ("fork", name of the step whose checkpoint to fork from).
+#: name → (assistant, input, stream_mode, thread_id, stream_subgraphs, then[, protocol]): `then`
+#: continues the view with ("resume", value) or ("fork", name of the step whose checkpoint to fork
+#: from); `protocol` "threads" records the thread-centric protocol (stream_mode: its channels).
 RECORDINGS = {
     "joke_all_modes_threaded": ("joke", {"topic": "ice cream"}, ALL_MODES, "new", False, None),
     "joke_messages_partial": ("joke", {"topic": "ice cream"}, ["messages", "updates"], None, False, None),
@@ -42,13 +43,17 @@ RECORDINGS = {
     "joke_fork_in_place": ("joke", {"topic": "tea"}, TOKENS_STEPS_STATE, "new", False, ("fork", "generate_joke")),
     "slow_review_resume": ("slow_review", {"words": 12, "pause": 0.002}, TOKENS_STEPS_STATE, "new", False,
                            ("resume", "yes")),
+    "joke_threads": ("joke", {"topic": "ice cream"}, None, None, False, None, "threads"),
+    "toolloop_threads": ("toolloop", {"messages": [{"role": "user", "content": "weather in sf?"}]}, None, None, False,
+                         None, "threads"),
+    "human_threads_resume": ("human", {"draft": "hello"}, None, None, False, ("resume", "yes"), "threads"),
 }
 
 
 def record(url: str, name: str) -> int:
-    assistant, input, modes, thread_id, subgraphs, then = RECORDINGS[name]
+    assistant, input, modes, thread_id, subgraphs, then, *protocol = RECORDINGS[name]
     view = StreamView(assistant, input, url=url, stream_mode=modes, thread_id=thread_id,
-                      stream_subgraphs=subgraphs)
+                      stream_subgraphs=subgraphs, protocol=protocol[0] if protocol else "runs")
     try:
         view.run()
     except Exception:  # a failing graph is recorded as it fails
@@ -65,7 +70,7 @@ def main(names: list[str]) -> None:
     FIXTURES.mkdir(parents=True, exist_ok=True)
     demo, tests = local_server(), local_server(TEST_GRAPHS)
     for name in names or RECORDINGS:
-        server = tests if RECORDINGS[name][0] == "slow_review" else demo
+        server = tests if RECORDINGS[name][0] in ("slow_review", "toolloop") else demo
         print(f"{name}: {record(server.url, name)} events")
 
 

@@ -15,9 +15,9 @@ from lg_widgets.sources import read_recording
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 #: The names of the recorded streams, e.g. "joke_all_modes_threaded".
 RECORDINGS = sorted(p.stem for p in FIXTURES.glob("*.jsonl"))
-#: Recordings of one run each.
-SINGLE_RUN = [name for name in RECORDINGS if not any(
-    '"lifecycle"' in line for line in (FIXTURES / f"{name}.jsonl").read_text().splitlines())]
+#: Runs-stream recordings of one run each (no lifecycle line; the thread protocol's have their own tests).
+SINGLE_RUN = [name for name in RECORDINGS if read_recording(FIXTURES / f"{name}.jsonl").protocol == "runs"
+              and not any('{"lifecycle":' in line for line in (FIXTURES / f"{name}.jsonl").read_text().splitlines())]
 
 
 def load_recording(name: str) -> list[StreamEvent | Lifecycle]:

@@ -17,6 +17,7 @@ import pytest
 import lg_widgets.widget as widget_module
 from lg_widgets import StreamView
 from lg_widgets.client import RunRequest
+from lg_widgets.threads.source import ThreadRequest
 from lg_widgets.lifecycle import Lifecycle
 from lg_widgets.sources import read_recording
 from recordings import FIXTURES, RECORDINGS
@@ -29,7 +30,7 @@ CASES = [(name, every) for name in RECORDINGS for every in FRAMES]
 
 def runs_of(name: str) -> list[tuple[str | None, list]]:
     """A recording's runs: (checkpoint a fork in place ran from, or None; its events)."""
-    runs: list[tuple[str | None, list]] = [(None, [])]
+    runs: list[tuple[str | None, list]] = [(None, [])]  # events, derived ones included
     for item in read_recording(FIXTURES / f"{name}.jsonl").events():
         if isinstance(item, Lifecycle):
             runs.append((item.checkpoint_id, []))
@@ -48,7 +49,9 @@ async def in_frames(view: StreamView, events: list, every: int):
 
 def kernel_messages(name: str, every: int, comms) -> list[dict]:
     recording = read_recording(FIXTURES / f"{name}.jsonl")
-    view = StreamView._create(RunRequest(recording.assistant_id, None, stream_mode=recording.stream_mode))
+    request = (ThreadRequest if recording.protocol == "threads" else RunRequest)(
+        recording.assistant_id, None, stream_mode=recording.stream_mode)
+    view = StreamView._create(request)
     comm = comms.instances[-1]
     for index, (fork_from, events) in enumerate(runs_of(name)):
         view._launch(view._request, in_frames(view, events, every), continue_view=index > 0, fork_from=fork_from)

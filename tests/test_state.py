@@ -288,3 +288,19 @@ def test_state_diffs_replay_on_random_documents():
         before = {rnd.choice(["k", "a/b", "t~x", ""]): value() for _ in range(rnd.randint(0, 4))}
         after = {rnd.choice(["k", "a/b", "t~x", ""]): value() for _ in range(rnd.randint(0, 4))}
         assert replay([{"ops": state_ops(before, after)}], json.loads(json.dumps(before))) == after
+
+
+@pytest.mark.parametrize("history_first", [True, False])
+def test_a_tool_call_hangs_on_its_card_whichever_tells_first(history_first):
+    # The history may report the tools task finished before the tools channel reports the call
+    # (the recording caught that order); the call must hang on that card either way.
+    events = load_recording("toolloop_threads")
+    tool_events = [e for e in events if getattr(e, "mode", None) == "tools"]
+    rest = [e for e in events if e not in tool_events]
+    card_at = next(i for i, e in enumerate(rest) if e.mode == "tasks" and e.data.get("name") == "tools")
+    cut = len(rest) if history_first else card_at
+    state = RunState(protocol="threads").apply_all(rest[:cut] + tool_events + rest[cut:])
+    state.finish()
+    tools_card = next(s for s in state.steps if s["name"] == "tools")
+    [call] = state.tool_calls
+    assert call["step"] == tools_card["key"] and call["status"] == "done"

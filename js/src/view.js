@@ -9,7 +9,7 @@ import { createStatePane } from "./panes/state-pane.js";
 import { resolveRefs, resolveStateRefs } from "./patch.js";
 import { appendedPieces, messageTexts, withSegmentText } from "./segments.js";
 import { createListPane } from "./panes/list-pane.js";
-import { renderCustom, renderInterrupt, renderMessage, renderCheckpoint, messageSig, MESSAGE_TEXT_CHARS } from "./panes/items.js";
+import { renderCustom, renderInterrupt, renderMessage, renderCheckpoint, renderToolCall, messageSig, MESSAGE_TEXT_CHARS } from "./panes/items.js";
 import { createRawPane } from "./panes/raw-pane.js";
 import { createStatusLine } from "./panes/status-line.js";
 import { createErrorBanner } from "./panes/error-banner.js";
@@ -21,10 +21,10 @@ import { isPreview } from "./preview.js";
 export const TRAITS = [
   "status", "run_id", "thread_id", "assistant_id", "text", "segments", "messages", "steps",
   "checkpoints", "state", "diffs", "custom", "interrupts", "error", "counts", "current_node",
-  "event_count", "duration", "event_kinds", "graph", "branches",
+  "event_count", "duration", "event_kinds", "graph", "branches", "tool_calls", "note",
 ];
 
-const SCALARS = ["run_id", "thread_id", "assistant_id", "current_node", "event_count", "duration"];
+const SCALARS = ["run_id", "thread_id", "assistant_id", "current_node", "event_count", "duration", "note"];
 
 export function createView({ model, el, options = {} }) {
   const doc = el.ownerDocument;
@@ -36,6 +36,7 @@ export function createView({ model, el, options = {} }) {
   // the start of each message's text (joined from segments for streamed ones: a row shows its
   // first MESSAGE_TEXT_CHARS, so no more is kept or copied per delta), the dividers every branch.
   const stepsByKey = new Map();
+  const toolCallsById = new Map();
   const messagesById = new Map();
   let messageText = new Map();
   const HEAD = MESSAGE_TEXT_CHARS + 1; // one more: the row shows that the text goes on
@@ -99,6 +100,7 @@ export function createView({ model, el, options = {} }) {
   const interrupts = list("Interrupts", "interrupt", renderInterrupt, {}, (i) => i.id);
   // Custom events and checkpoints never change once made, except that previews become values.
   const custom = list("Custom events", "custom", renderCustom, {}, null, (c) => `${c.t}:${isPreview(c.data)}`);
+  const toolCalls = list("Tool calls", "tool-call-item", renderToolCall, {}, (c) => c.id);
   const messages = list("Messages", "message-item", renderMessage, { collapsed: true }, (m) => m.id, messageSig);
   const checkpoints = list("Checkpoints", "checkpoint-item", renderCheckpoint, { collapsed: true }, null,
     (c) => `${c.checkpoint_id}:${isPreview(c.values)}:${isPreview(c.metadata)}`);
@@ -116,17 +118,21 @@ export function createView({ model, el, options = {} }) {
     status.el,
     error.el,
     h(doc, "div.lgw-main", null,
-      h(doc, "div.lgw-col.lgw-col-left", null, textSection.el, interrupts.section.el, resume.el, custom.section.el, messages.section.el),
+      h(doc, "div.lgw-col.lgw-col-left", null, textSection.el, interrupts.section.el, resume.el, toolCalls.section.el,
+        custom.section.el, messages.section.el),
       h(doc, "div.lgw-col.lgw-col-right", null, graphSection.el, stepsSection.el, stateSection.el, diffSection.el, checkpoints.section.el)),
     rawSection.el);
   el.appendChild(root);
 
   // ---- shared pieces of the setters (whole values) and the deltas
+  let currentNode = "";
+  const paintCurrent = () => graph.setCurrent(LIVE_STATUSES.has(cur.status) ? currentNode : null);
   function setStatus(v) {
     cur.status = typeof v === "string" && v ? v : "idle";
     root.setAttribute("data-status", cur.status);
     status.set({ status: cur.status });
     refreshControls();
+    paintCurrent();
   }
   const shownMessage = (m) => (m && m[TEXT_IN_SEGMENTS] ? { ...m, text: messageText.get(m.id) || "" } : m);
   function setMessages(list, fullText, segments) {
@@ -135,10 +141,33 @@ export function createView({ model, el, options = {} }) {
     for (const m of list) if (m && m.id != null) messagesById.set(m.id, m);
     messages.pane.setAll(withSegmentText(list, messageText));
   }
+  // A step card lists the tool calls it ran (each tool call names its step's key).
+  const withTools = (s) => {
+    const calls = [...toolCallsById.values()].filter((c) => c.step === s.key);
+    return calls.length ? { ...s, tool_calls: calls } : s;
+  };
+  function setToolCalls(list, upsert) {
+    const touched = new Set();
+    if (!upsert) {
+      for (const c of toolCallsById.values()) if (c.step != null) touched.add(c.step);
+      toolCallsById.clear();
+    }
+    for (const c of list) {
+      if (!c || c.id == null) continue;
+      const old = toolCallsById.get(c.id);
+      if (old && old.step != null) touched.add(old.step);
+      if (c.step != null) touched.add(c.step);
+      toolCallsById.set(c.id, c);
+    }
+    if (upsert) toolCalls.pane.upsert(list);
+    else toolCalls.pane.setAll(list);
+    const cards = [...touched].map((key) => stepsByKey.get(key)).filter(Boolean);
+    if (cards.length) steps.upsert(cards.map(withTools));
+  }
   function setSteps(list) {
     stepsByKey.clear();
     for (const s of list) if (s && s.key != null) stepsByKey.set(s.key, s);
-    steps.setAll(list);
+    steps.setAll(list.map(withTools));
     steps.setBranches(branches);
     graph.setSteps(list);
     refreshControls();
@@ -182,6 +211,7 @@ export function createView({ model, el, options = {} }) {
       graph.setSteps([...stepsByKey.values()]);
     },
     branches: setBranches,
+    tool_calls: (v) => setToolCalls(listOf(v), false),
     checkpoints: (v) => checkpoints.pane.setAll(withRefs(v, ["values"])),
     state: (v) => statePane.setState(v),
     diffs: (v) => statePane.setDiffs(resolveStateRefs(v, model.get("state"))),
@@ -195,6 +225,10 @@ export function createView({ model, el, options = {} }) {
     setters[name] = (v) => {
       status.set({ [name]: v });
       if (name === "thread_id") refreshControls();
+      if (name === "current_node") {
+        currentNode = typeof v === "string" ? v : "";
+        paintCurrent();
+      }
     };
   }
 
@@ -212,6 +246,7 @@ export function createView({ model, el, options = {} }) {
     statePane.clear();
     custom.pane.clear();
     interrupts.pane.clear();
+    setToolCalls([], false);
     checkpoints.pane.clear();
     setMessages([], "", []);
     error.set(null);
@@ -242,13 +277,14 @@ export function createView({ model, el, options = {} }) {
       for (const key of d.steps_removed || []) stepsByKey.delete(key);
       for (const s of d.steps || []) stepsByKey.set(s.key, s);
       steps.remove(d.steps_removed);
-      steps.upsert(d.steps);
+      steps.upsert((d.steps || []).map(withTools));
       graph.setSteps([...stepsByKey.values()]);
     }
     if (Array.isArray(d.branches)) setBranches([...branches, ...d.branches]);
     if (Array.isArray(d.diffs)) statePane.addDiffs(d.diffs);
     if (Array.isArray(d.custom)) custom.pane.append(d.custom);
     if (Array.isArray(d.interrupts)) interrupts.pane.upsert(d.interrupts);
+    if (Array.isArray(d.tool_calls)) setToolCalls(d.tool_calls, true);
     if (Array.isArray(d.checkpoints)) checkpoints.pane.append(d.checkpoints);
     if ("error" in d) error.set(d.error);
     if (d.counts) raw.mergeCounts(d.counts);

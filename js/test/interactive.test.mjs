@@ -98,3 +98,14 @@ test("a branch divider sits before the first step of the fork", () => {
   assert.equal(divider, 2);
   assert.match(children[divider].textContent, /forked from checkpoint 1f1e7fab/);
 });
+
+test("while a run is live, the node that runs or speaks now lights up, even with no running step", () => {
+  const { $, model, click } = mount({ status: "idle", graph: { nodes: [{ id: "draft" }, { id: "review" }], edges: [] } });
+  click($(".lgw-section-graph .lgw-section-header"));
+  model.custom({ type: "delta", seq: 1, status: "running", current_node: "draft",
+    steps: [step("u1", "review", "done")] });
+  assert.ok($('[data-node="draft"]').classList.contains("lgw-node-running"));
+  model.custom({ type: "delta", seq: 2, status: "done" });
+  assert.ok(!$('[data-node="draft"]').classList.contains("lgw-node-running"), "not once the run is over");
+  assert.ok($('[data-node="review"]').classList.contains("lgw-node-done"));
+});

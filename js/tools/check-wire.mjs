@@ -27,6 +27,7 @@ export function summarize(root) {
     })),
     interrupts: all(".lgw-interrupt").map((el) => ({ id: el.getAttribute("data-id"), text: el.textContent })),
     messages: all(".lgw-message").map((el) => ({ id: el.getAttribute("data-id"), text: el.querySelector(".lgw-message-text").textContent })),
+    tool_calls: all(".lgw-tool-call").map((el) => ({ id: el.getAttribute("data-id"), status: el.getAttribute("data-status") })),
     diffs: all(".lgw-diff").length,
     custom: all(".lgw-custom").length,
     checkpoints: all(".lgw-checkpoint").length,
@@ -77,7 +78,7 @@ function followPage(messages, from, reference, removedEver) {
     if (!reference.text.startsWith(now.text)) fail(`text is not a prefix of the run's: ${JSON.stringify(now.text.slice(-60))}`);
     // cards, interrupts and messages: never twice, never lost, never one the run does not have
     const removedNow = new Set((m.custom && m.custom.steps_removed) || []);
-    for (const [kind, key] of [["steps", "key"], ["interrupts", "id"], ["messages", "id"]]) {
+    for (const [kind, key] of [["steps", "key"], ["interrupts", "id"], ["messages", "id"], ["tool_calls", "id"]]) {
       const have = ids(now[kind], key);
       const had = ids(prev[kind], key).filter((k) => !removedNow.has(k));
       const known = ids(reference[kind], key);

@@ -108,6 +108,10 @@ class StepReducer:
         card = self._upsert(step_id, node, ns, "updates")
         card["result"], card["status"], card["started"], card["ended"] = update, "done", t, t
 
+    def set_status(self, card: Step, status: str) -> None:
+        card["status"] = status  # type: ignore[typeddict-item]
+        self.step_log.append(card["key"])
+
     def end(self, status: str) -> None:
         """The run ended: a step the server never reported back on ends with it."""
         for card in self.steps:

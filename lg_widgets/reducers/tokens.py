@@ -15,6 +15,8 @@ from ..protocol import message_text
 from ..types import Message, Segment
 
 MESSAGES_TUPLE, MESSAGES_PARTIAL, EVENTS = "messages-tuple", "messages/partial", "events"
+#: The thread protocol's messages channel: text deltas per content block.
+BLOCKS = "blocks"
 
 _NO_META: dict[str, Any] = {"node": "", "tags": [], "namespace": []}
 
@@ -62,7 +64,9 @@ class TokenReducer:
         #: ids of messages whose entry changed other than by growing text, in order (may repeat)
         self.message_log: list[str] = []
         self._stale_text: set[str] = set()
-        self._source_len: dict[str, dict[str, int]] = {MESSAGES_TUPLE: {}, MESSAGES_PARTIAL: {}, EVENTS: {}}
+        self._source_len: dict[str, dict[str, int]] = {MESSAGES_TUPLE: {}, MESSAGES_PARTIAL: {}, EVENTS: {}, BLOCKS: {}}
+        # thread protocol: the message each namespace is streaming (its id and role)
+        self._open: dict[tuple[str, ...], tuple[str, str]] = {}
         self._emitted: dict[str, int] = {}
         self._token_meta: dict[str, dict[str, Any]] = {}
 
@@ -92,6 +96,12 @@ class TokenReducer:
 
     def message(self, msg_id: str) -> Message:
         return self.messages[self._message_index[msg_id]]
+
+    def _entry(self, msg_id: str) -> Message:
+        """A message's entry as the fold holds it (its streamed text not joined: that costs the text)."""
+        if msg_id not in self._message_index:
+            self._merge(msg_id, {"type": "ai"}, streamed=True)
+        return self._messages[self._message_index[msg_id]]
 
     # events ------------------------------------------------------------------
 
@@ -150,6 +160,87 @@ class TokenReducer:
         self._remember_meta(msg_id, metadata, namespace)
         node = self._tokens(EVENTS, msg_id, delta=message_text(chunk.get("content")))
         self._merge(msg_id, {**chunk, "type": chunk.get("type") or "AIMessageChunk"}, streamed=True)
+        return node
+
+    # the thread protocol ----------------------------------------------------------
+
+    def block_event(self, data: Any, namespace: tuple[str, ...], fallback_id: str) -> str | None:
+        """A ``messages`` channel event: a message starts, its content blocks start, grow and finish.
+
+        Text deltas of an AI message are its tokens (``text``); reasoning deltas and tool-call
+        argument deltas grow the message's ``reasoning`` and ``tool_calls``, apart from the answer.
+        A tool's result, mirrored as a ``tool`` message, is a message, not tokens.
+        """
+        if not isinstance(data, dict):
+            return None
+        kind = data.get("event")
+        if kind == "message-start":
+            msg_id = str(data.get("id") or fallback_id)
+            role = str(data.get("role") or "ai")
+            self._open[namespace] = (msg_id, role)
+            self._remember_meta(msg_id, {}, namespace)
+            message: dict[str, Any] = {"type": role, "content": ""} if role != "ai" else {"type": "ai"}
+            if data.get("tool_call_id"):
+                message["tool_call_id"] = data["tool_call_id"]
+            self._merge(msg_id, message, streamed=role == "ai")
+            return None
+        msg_id, role = self._open.get(namespace) or (fallback_id, "ai")
+        if kind not in ("content-block-start", "content-block-delta", "content-block-finish"):
+            if kind == "message-finish":
+                self._open.pop(namespace, None)
+            return None
+        block = data.get("delta") or data.get("content")
+        if not isinstance(block, dict):
+            return None
+        btype = block.get("type")
+        if btype in ("text-delta", "text") and kind != "content-block-finish":
+            text = block.get("text")
+            if not isinstance(text, str) or not text:
+                return None
+            if role == "ai":
+                self._stale_text.add(msg_id)
+                return self._tokens(BLOCKS, msg_id, delta=text)
+            entry = self._entry(msg_id)  # a tool's result: the message's own text
+            entry["text"] = entry["content"] = (entry.get("text") or "") + text
+            self.message_log.append(msg_id)
+        elif btype in ("reasoning-delta", "reasoning") and kind != "content-block-finish":
+            entry = self._entry(msg_id)
+            entry["reasoning"] = (entry.get("reasoning") or "") + str(block.get("reasoning") or "")
+            self.message_log.append(msg_id)
+        elif btype in ("tool_call_chunk", "tool-call-delta", "tool_call"):
+            self._tool_call_block(msg_id, data.get("index"), block)
+        return None
+
+    def _tool_call_block(self, msg_id: str, index: Any, block: dict) -> None:
+        """A tool call's block: its start (id, name), its argument text growing, its parsed end."""
+        entry = self._entry(msg_id)
+        calls = entry.setdefault("tool_calls", [])
+        call = next((c for c in calls if c.get("index") == index), None)
+        if call is None:
+            call = {"index": index, "id": block.get("id"), "name": block.get("name"), "args": ""}
+            calls.append(call)
+        if block.get("type") == "tool-call-delta":
+            call["args"] = str(call.get("args") or "") + str(block.get("args") or "")
+        else:
+            for key in ("id", "name", "args"):
+                if block.get(key) not in (None, ""):
+                    call[key] = block[key]
+        self.message_log.append(msg_id)
+
+    def values_messages(self, values: Any, namespace: tuple[str, ...]) -> str | None:
+        """AI messages a node returned whole reach the state without streaming: like the runs
+        stream's messages mode, count each one's text once (an id the fold has not seen)."""
+        node = None
+        for value in values.values() if isinstance(values, dict) else ():
+            if not isinstance(value, list):
+                continue
+            for message in value:
+                if (isinstance(message, dict) and message.get("id") and is_ai(message)
+                        and str(message["id"]) not in self._message_index):
+                    msg_id = str(message["id"])
+                    self._remember_meta(msg_id, {}, namespace)
+                    node = self._tokens(BLOCKS, msg_id, whole=message_text(message.get("content"))) or node
+                    self._merge(msg_id, message, streamed=False)
         return node
 
     # internals -------------------------------------------------------------

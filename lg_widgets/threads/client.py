@@ -37,13 +37,14 @@ ATTACH_RUNS_LIMIT = 10_000
 class ThreadClient:
     """A client for one LangGraph API server's thread protocol (``transport``: ``"sse"`` or ``"websocket"``).
 
-    ``url`` / ``api_key`` default like the runs stream's (``$LANGGRAPH_API_URL``, the embedded
-    server; ``$LANGGRAPH_API_KEY``); ``headers`` go with every request and handshake.
+    ``url`` / ``api_key`` default like the runs stream's client (``$LANGGRAPH_API_URL``;
+    ``$LANGGRAPH_API_KEY``); ``headers`` go with every request and handshake; ``verify`` says
+    which TLS certificates to trust (as ``LangGraphClient``'s).
     ``read_timeout``, ``max_resume_attempts`` and ``resume_backoff`` work as in ``LangGraphClient``.
     """
 
     def __init__(self, url: str | None = None, api_key: str | None = None, *, transport: Transport = "sse",
-                 headers: dict[str, str] | None = None, read_timeout: float | None = None,
+                 headers: dict[str, str] | None = None, verify: Any = None, read_timeout: float | None = None,
                  connect_timeout: float = 10.0, max_resume_attempts: int | None = None,
                  resume_backoff: float | None = None):
         if transport not in ("sse", "websocket"):
@@ -51,7 +52,7 @@ class ThreadClient:
         self.transport: Transport = transport
         self.http = LangGraphClient(url, api_key, read_timeout=read_timeout, connect_timeout=connect_timeout,
                                     max_resume_attempts=max_resume_attempts, resume_backoff=resume_backoff,
-                                    headers=headers)
+                                    headers=headers, verify=verify)
         self._threads: list[Thread] = []
 
     def __repr__(self) -> str:

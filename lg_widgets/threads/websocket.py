@@ -26,6 +26,7 @@ bound run's buffer first, at most that run's last 10,000 events
 from __future__ import annotations
 
 import asyncio
+import ssl
 import contextlib
 import itertools
 import time
@@ -36,7 +37,7 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI, WebSocketException
 
-from ..client import _connection_hint, _describe, _Dropped, _tls_context
+from ..client import _connection_hint, _describe, _Dropped
 from ..errors import (CommandError, HTTPStatusError, InvalidArgument, LGWidgetsError, ServerUnreachable,
                       StreamDisconnected)
 from .events import ThreadEvent, check_reply, command_error, event_from_frame, loads
@@ -147,7 +148,7 @@ class ThreadSocket:
             return await connect(
                 self.url, additional_headers=http.auth_headers, open_timeout=http._http.timeout.connect,
                 ping_interval=PING_INTERVAL, ping_timeout=PING_INTERVAL, max_size=None,
-                ssl=_tls_context() if self.url.startswith("wss:") else None)
+                ssl=_websocket_tls(http.tls) if self.url.startswith("wss:") else None)
         except InvalidStatus as exc:
             raise await client.websocket_refused(self.thread.thread_id, exc.response.status_code) from None
         except InvalidURI:
@@ -248,3 +249,13 @@ class WebSocketSubscription(Subscription):
         if self._mine:
             self._mine = self.thread.socket.subscribed = False
             await self.thread.socket.unsubscribe()
+
+
+def _websocket_tls(tls: ssl.SSLContext | bool) -> ssl.SSLContext:
+    """The HTTP client's trust for the WebSocket too: its context, or (verify=False) none at all."""
+    if isinstance(tls, ssl.SSLContext):
+        return tls
+    unverified = ssl.create_default_context()
+    unverified.check_hostname = False
+    unverified.verify_mode = ssl.CERT_NONE
+    return unverified

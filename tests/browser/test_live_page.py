@@ -50,3 +50,32 @@ def test_the_page_only_grows_across_a_resume(lab, test_graphs_server):
     assert len(last["text"]) == nb.kernel_json("len(view.text)") and "Published (yes): " in last["text"]
     assert last["interrupts"] == nb.kernel_json("[i['id'] for i in view.interrupts]")
     assert last["steps"] == nb.kernel_json("[s['key'] for s in view.steps]")
+
+
+def test_the_thread_protocol_streams_live_and_its_interrupt_is_answered_from_the_page(lab, test_graphs_server):
+    """Over a WebSocket: tokens grow while the run streams, the interrupt is one row, the Resume box
+    answers it with input.respond, and the resumed run goes on in the same view."""
+    from playwright.sync_api import expect
+
+    nb = lab([
+        f"from lg_widgets import StreamView\nURL = {test_graphs_server.url!r}",
+        'view = StreamView("slow_interrupt", {"topic": "owls"}, url=URL, protocol="threads",\n'
+        '                  transport="websocket").start()\nview',
+    ])
+    nb.run_cell(0)
+    sample_live_page(nb.page)
+    nb.run_cell(1)
+    assert nb.wait_status(1, ("interrupted", "error", "done"), timeout=120) == "interrupted"
+    view = nb.view(1)
+    expect(view.locator(".lgw-interrupt")).to_have_count(1)
+    view.locator(".lgw-resume-input").fill('"yes"')
+    view.locator(".lgw-resume").click()
+    assert nb.wait_status(1, ("done", "error"), timeout=120) == "done"
+    samples = live_samples(nb.page)
+    running = [s for s in samples if s["status"] == "running"]
+    assert len({len(s["text"]) for s in running}) >= 3, "the text grew while the run streamed"
+    for before, after in zip(samples, samples[1:]):
+        assert after["text"].startswith(before["text"])
+        assert len(after["interrupts"]) <= 1
+    final = nb.kernel_json("[view.text, view.state['published'], view.protocol, len(view.run_starts)]")
+    assert final == [samples[-1]["text"], samples[-1]["text"], "threads", 2]

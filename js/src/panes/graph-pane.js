@@ -26,8 +26,12 @@ export function nodeIdOf(step) {
   return [...ns, String(step.name ?? "")].join(":");
 }
 
-/** Node states from the steps: running beats error beats done. */
-export function nodeStates(steps) {
+/**
+ * Node states from the steps: running beats error beats done. `current`: the root node that runs
+ * or speaks now while the run is live (a run without task events learns of a node's step only when
+ * it ends, but its tokens say who is speaking).
+ */
+export function nodeStates(steps, current = null) {
   const rank = { running: 3, error: 2, interrupted: 2, done: 1 };
   const out = new Map();
   for (const s of steps || []) {
@@ -35,6 +39,7 @@ export function nodeStates(steps) {
     const st = s.status === "cancelled" ? "error" : s.status;
     if (!out.has(id) || (rank[st] || 0) > (rank[out.get(id)] || 0)) out.set(id, st);
   }
+  if (current) out.set(String(current), "running");
   return out;
 }
 
@@ -76,6 +81,7 @@ export function createGraphPane(doc, { onSelect } = {}) {
   let graph = null;
   let drawn = true; // nothing to draw yet
   let steps = [];
+  let current = null;
 
   function select(id) {
     selected = selected === id ? null : id;
@@ -129,7 +135,7 @@ export function createGraphPane(doc, { onSelect } = {}) {
   }
 
   function paintStates() {
-    const states = nodeStates(steps);
+    const states = nodeStates(steps, current);
     for (const [id, node] of nodeEls) {
       const st = states.get(id);
       for (const s of ["running", "done", "error", "interrupted"]) node.classList.toggle(`lgw-node-${s}`, st === s);
@@ -155,6 +161,13 @@ export function createGraphPane(doc, { onSelect } = {}) {
     },
     setSteps(value) {
       steps = Array.isArray(value) ? value : [];
+      paintStates();
+    },
+    /** The root node running now (null once the run is over). */
+    setCurrent(name) {
+      const next = name || null;
+      if (next === current) return;
+      current = next;
       paintStates();
     },
   };

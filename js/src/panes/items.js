@@ -40,9 +40,29 @@ export function renderMessage(doc, m) {
     meta(doc, [it.type ? String(it.type) : null, it.name ? String(it.name) : null, it.node ? `node ${it.node}` : null]),
     h(doc, "div.lgw-message-text", null, truncate(typeof it.text === "string" ? it.text : "", MESSAGE_TEXT_CHARS)));
   if (it.id != null) el.setAttribute("data-id", String(it.id));
+  if (typeof it.reasoning === "string" && it.reasoning) {
+    // The model's reasoning, apart from its answer.
+    el.insertBefore(h(doc, "div.lgw-message-reasoning", { title: "reasoning" },
+      truncate(it.reasoning, MESSAGE_TEXT_CHARS)), el.lastChild);
+  }
   if (Array.isArray(it.tool_calls) && it.tool_calls.length) {
     el.appendChild(h(doc, "div.lgw-step-label", null, "tool calls"));
     el.appendChild(jsonTree(doc, it.tool_calls, { expandDepth: 1 }).el);
+  }
+  return el;
+}
+
+export function renderToolCall(doc, c) {
+  const it = c || {};
+  const el = h(doc, "div.lgw-item.lgw-tool-call", { "data-id": String(it.id ?? ""), "data-status": String(it.status ?? "") },
+    meta(doc, [it.name ? String(it.name) : "tool", it.status ? String(it.status) : null,
+      it.node ? `node ${it.node}` : null, formatNamespace(it.namespace), it.id ? `id ${it.id}` : null]));
+  el.appendChild(h(doc, "div.lgw-step-label", null, "input"));
+  el.appendChild(jsonTree(doc, it.input, { expandDepth: 1 }).el);
+  if (it.error) el.appendChild(h(doc, "div.lgw-tool-error", null, String(it.error)));
+  else if (it.output !== null && it.output !== undefined) {
+    el.appendChild(h(doc, "div.lgw-step-label", null, "output"));
+    el.appendChild(jsonTree(doc, it.output, { expandDepth: 0 }).el);
   }
   return el;
 }

@@ -11,12 +11,13 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
   const tokens = h(doc, "span.lgw-status-tokens");
   const elapsed = h(doc, "span.lgw-status-elapsed", { title: "elapsed" });
   const ids = h(doc, "span.lgw-status-ids");
+  const note = h(doc, "span.lgw-status-note");
   const cancel = h(doc, "button.lgw-cancel", { type: "button", hidden: true }, "Cancel");
   const cancelError = h(doc, "span.lgw-cancel-error", { hidden: true });
   const el = h(doc, "div.lgw-status", { role: "status" },
-    value, node, steps, events, tokens, elapsed, ids, h(doc, "span.lgw-spacer"), cancelError, cancel);
+    value, node, steps, events, tokens, elapsed, ids, note, h(doc, "span.lgw-spacer"), cancelError, cancel);
 
-  const data = { status: "idle", current_node: "", steps: 0, event_count: 0, tokens: 0, duration: 0, run_id: "", thread_id: "", assistant_id: "" };
+  const data = { status: "idle", current_node: "", steps: 0, event_count: 0, tokens: 0, duration: 0, run_id: "", thread_id: "", assistant_id: "", note: "" };
   let clockStart = null; // ms timestamp: now() - duration at the time the clock started
   let timer = null;
   let cancelling = false;
@@ -80,6 +81,7 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
     if (data.thread_id) idParts.push(`thread ${data.thread_id}`);
     if (data.run_id) idParts.push(`run ${data.run_id}`);
     setText(ids, idParts.join(" · "));
+    setText(note, data.note);
     const live = LIVE_STATUSES.has(s);
     show(cancel, live);
     if (!live) {

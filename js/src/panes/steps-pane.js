@@ -10,13 +10,14 @@ const FIELDS = [
   ["error", "error"],
   ["interrupts", "interrupts"],
   ["triggers", "triggers"],
+  ["tool_calls", "tool calls"],
   ["checkpoint_id", "checkpoint"],
 ];
 
 function hasValue(step, field) {
   const v = step[field];
   if (v === undefined || v === null) return false;
-  if ((field === "interrupts" || field === "triggers") && Array.isArray(v) && v.length === 0) return false;
+  if ((field === "interrupts" || field === "triggers" || field === "tool_calls") && Array.isArray(v) && v.length === 0) return false;
   return true;
 }
 
