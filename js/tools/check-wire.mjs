@@ -1,6 +1,7 @@
 // The golden wire check: replays what a kernel really sent a page (comm open, trait updates,
 // custom messages, in order) into the real view (createView, linkedom), samples the page after
-// every message, and reports where the live page contradicted the run.
+// every message (once it has drawn it: the render queue is flushed), and reports where the live
+// page contradicted the run.
 //
 //   node tools/check-wire.mjs cases.json  →  prints {"name": {"samples", "violations", "final"}}
 //
@@ -8,7 +9,7 @@
 // message is the comm open's state; `join_at`: a second page appears before that message (its
 // `hello` answered by a snapshot later on). Used by tests/test_live_contract.py.
 import { readFileSync } from "node:fs";
-import { FakeModel, makeDocument } from "../test/helpers.mjs";
+import { FakeModel, flush, makeDocument } from "../test/helpers.mjs"; // (lays graphs out with dagre here)
 import { createView } from "../src/view.js";
 
 /** What a person sees in a view, as plain data. */
@@ -46,6 +47,7 @@ function mountView(state) {
   const view = createView({ model, el });
   // Open the Graph section, so the drawing (laid out only when open) is part of what is checked.
   el.querySelector(".lgw-section-graph .lgw-section-header").dispatchEvent(new Event("click"));
+  flush();
   return { model, view };
 }
 
@@ -70,6 +72,7 @@ function followPage(messages, from, reference, removedEver) {
     const where = `message ${from + index} (${m.custom ? m.custom.type : "traits"})`;
     if (m.state) setTraits(model, m.state);
     else model.emit("msg:custom", m.custom, []);
+    flush(); // what the page shows once it has drawn this message
     const now = summarize(view.root);
     const fail = (what) => violations.push(`${where}: ${what}`);
     if (m.custom && m.custom.type === "reset") prev = summarize(mountView({}).view.root);
