@@ -367,7 +367,7 @@ export function createView({ model, el, options = {} }) {
   // Replies settle requests at once (a pane waiting for raw events draws them itself).
   const msgHandler = (msg) => {
     if (msg && msg.type === "reply") requests.handleReply(msg);
-    else post({ message: msg });
+    else if (!msg || msg.type !== "part") post({ message: msg }); // parts: the model's (widget.js)
   };
   model.on("msg:custom", msgHandler);
   cleanups.push(() => model.off("msg:custom", msgHandler));

@@ -65,7 +65,12 @@ export function mount(traits = {}) {
   const el = document.createElement("div");
   document.body.appendChild(el);
   const model = new FakeModel(traits);
-  const cleanup = widget.render({ model, el });
+  const stopModel = widget.initialize({ model });
+  const stopView = widget.render({ model, el });
+  const cleanup = () => {
+    stopView();
+    stopModel();
+  };
   flush();
   const click = (node) => {
     node.dispatchEvent(new Event("click"));
