@@ -207,10 +207,9 @@ def checkpoints_to_json(checkpoints: list[dict], widget: Any) -> list[dict]:
 #: Largest JSON of one part (a part holds more only when one string or number is bigger).
 PART_BYTES = 256 * 1024
 
-#: How a part changes the value being built: ``set`` it at ``path`` (``[]``: the whole value),
-#: ``extend`` the list at ``path`` with its elements, ``update`` the dict at ``path`` with its keys,
-#: ``append`` its text to the string at ``path``.
-PART_OPS = ("set", "extend", "update", "append")
+# How a part changes the value being built: ``set`` it at ``path`` (``[]``: the whole value),
+# ``extend`` the list at ``path`` with its elements, ``update`` the dict at ``path`` with its keys,
+# ``append`` its text to the string at ``path``.
 
 
 def json_parts(value: Any, limit: int = PART_BYTES, path: tuple = (),

@@ -87,9 +87,6 @@ export function createRenderQueue({ budgetMs = BUDGET_MS, now = clock, defer = (
     flush() {
       for (let rounds = 0; jobs.length && rounds < 1e6; rounds += 1) runWhile(() => false);
     },
-    get pending() {
-      return jobs.length;
-    },
   };
 }
 

@@ -78,9 +78,6 @@ export function createListPane(doc, { className, renderItem, onCount, keyOf = nu
     get length() {
       return items.length;
     },
-    get items() {
-      return items;
-    },
     append(list) {
       for (const item of list || []) add(item);
       count();
