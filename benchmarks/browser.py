@@ -21,11 +21,14 @@ import os
 import pathlib
 import sys
 import tempfile
+from typing import Any
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 from jupyter_harness import JupyterServer, NotebookDriver  # noqa: E402
+
+from benchmarks.page_tasks import LongTasks  # noqa: E402
 
 import lg_widgets  # noqa: E402
 
@@ -116,69 +119,163 @@ async for part in get_client(url=URL).runs.stream(None, "big", input=INPUT, stre
     print(part.data)
     print()"""
 
+# What a reader does with a finished view: each action is measured on its own.
+_VIEW_ACTIONS = {
+    "open the state's keys": """(root) => {
+        const rows = [...root.querySelectorAll(".lgw-state > .lgw-json > .lgw-json-children > .lgw-json-node > .lgw-json-row[aria-expanded='false']")];
+        rows.forEach((row) => row.click()); return rows.length; }""",
+    "open every diff's values": """(root) => {
+        const rows = [...root.querySelectorAll(".lgw-op-value > .lgw-json-row[aria-expanded='false']")];
+        rows.forEach((row) => row.click()); return rows.length; }""",
+    "open every step card": """(root) => {
+        const cards = [...root.querySelectorAll(".lgw-step-header[aria-expanded='false']")];
+        cards.forEach((header) => header.click()); return cards.length; }""",
+    "open the raw events": """(root) => { root.querySelector(".lgw-raw > .lgw-section-header").click(); return 1; }""",
+    "open the graph": """(root) => { root.querySelector(".lgw-section-graph .lgw-section-header").click(); return 1; }""",
+}
 
-def measure_scale(tokens: int, state_mb: float) -> dict:
-    """Longest main-thread task and wall time of StreamView vs the SDK print loop on one big run each."""
+
+def _launch(playwright):
+    return playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                      args=["--disable-gpu", "--disable-dev-shm-usage"])
+
+
+def _save_and_reopen(notebook: NotebookDriver, lab: JupyterServer, tasks: LongTasks, statuses=("done",),
+                     views: int = 1, timeout: float = 300):
+    """Save the notebook (widget state included), close it and its kernel, open it again in the same
+    JupyterLab (a fresh kernel that runs nothing): the long tasks until its views are back and settled."""
+    notebook.command("docmanager:save")
+    notebook.wait_js("!panel.context.model.dirty")
+    notebook.js("await panel.sessionContext.shutdown(); panel.dispose(); return true;")
+    lab.shutdown_kernels()
+
+    def reopen():
+        notebook.command("docmanager:open", {"path": notebook.name})
+        notebook.wait_ready()
+        notebook.wait_js(f"panel.node.querySelectorAll('.lgw-root').length >= {views} && "
+                         f"[...panel.node.querySelectorAll('.lgw-root')].every((r) => "
+                         f"{list(statuses)!r}.includes(r.getAttribute('data-status')))", timeout=timeout)
+
+    return tasks.during(reopen, quiet=2.0)
+
+
+def measure_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES) -> dict:
+    """Longest main-thread task and wall time of StreamView vs the SDK print loop on one big run each;
+    then what a reader does with the finished view, and a reload of the saved notebook."""
     from playwright.sync_api import sync_playwright
 
     server = lg_widgets.local_server(SCALE_GRAPHS)
     setup = (f"from lg_widgets import StreamView\nURL = {server.url!r}\n"
-             f"INPUT = {{'tokens': {tokens}, 'state_mb': {state_mb}}}\nMODES = {SCALE_MODES!r}")
+             f"INPUT = {{'tokens': {tokens}, 'state_mb': {state_mb}}}\nMODES = {modes!r}")
     cells = [setup, "view = StreamView('big', INPUT, url=URL, stream_mode=MODES).start()\nview", SDK_LOOP]
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="lgw-bench-") as home:
-        lab = JupyterServer("lab", pathlib.Path(home)).start()
-        try:
-            lab.write_notebook("scale.ipynb", cells)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                                     args=["--disable-gpu", "--disable-dev-shm-usage"])
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.add_init_script(_OBSERVE_ALL_JS)
-                notebook = NotebookDriver(page, lab, "scale.ipynb").open()
-                notebook.run_cell(0)
-                for name, index in (("view", 1), ("sdk", 2)):
-                    start = page.evaluate("() => performance.now()")
-                    run = notebook.start_cell(index)
-                    if name == "view":
-                        notebook.wait_status(index, ("done", "error"), timeout=600)
-                    notebook.wait_run(run, timeout=600)
+    results: dict[str, Any] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="lgw-bench-") as home:
+            lab = JupyterServer("lab", pathlib.Path(home)).start()
+            try:
+                lab.write_notebook("scale.ipynb", cells)
+                with sync_playwright() as playwright:
+                    browser = _launch(playwright)
+                    page = browser.new_page(viewport={"width": 1280, "height": 900})
+                    tasks = LongTasks(page)
+                    notebook = NotebookDriver(page, lab, "scale.ipynb").open()
+                    notebook.run_cell(0)
+
+                    def run_view():
+                        notebook.run_cell(1)
+                        notebook.wait_status(1, ("done", "error"), timeout=600)
+
                     # Settled: nothing in the page changed for two seconds.
-                    page.wait_for_function("() => performance.now() - window.__lgwAll.lastMutation > 2000",
-                                           timeout=600_000, polling=200)
-                    observed = page.evaluate("() => window.__lgwAll")
-                    tasks = [d for t, d in observed["tasks"] if t >= start]
-                    results[name] = {"wall_s": (observed["lastMutation"] - start) / 1000,
-                                     "longest_ms": max(tasks, default=0.0), "long_tasks": len(tasks),
-                                     "blocked_ms": sum(tasks)}
-                results["view"]["status"] = page.evaluate(
-                    "() => document.querySelector('.lgw-root').getAttribute('data-status')")
-                browser.close()
-        finally:
-            lab.stop()
+                    results["view"] = tasks.during(run_view, quiet=2.0)
+                    results["status"] = notebook.view(1).get_attribute("data-status")
+                    root = notebook.view_handle(1)
+                    for name, script in _VIEW_ACTIONS.items():
+                        results[name] = tasks.during(lambda: page.evaluate(script, root))
+                    results["reload"] = _save_and_reopen(notebook, lab, tasks)
+                    notebook.run_cell(0)
+                    results["sdk"] = tasks.during(lambda: notebook.run_cell(2, timeout=900), quiet=2.0)
+                    browser.close()
+            finally:
+                lab.stop()
+    finally:
+        server.stop()
     return results
 
 
-# Long tasks, and the last DOM change anywhere in the page (performance.now() time).
-_OBSERVE_ALL_JS = """
-window.__lgwAll = {tasks: [], lastMutation: 0};
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) window.__lgwAll.tasks.push([e.startTime, e.duration]);
-}).observe({type: "longtask", buffered: true});
-new MutationObserver(() => { window.__lgwAll.lastMutation = performance.now(); })
-  .observe(document, {subtree: true, childList: true, characterData: true});
-"""
-
-
-def print_scale(tokens: int, state_mb: float) -> None:
-    r = measure_scale(tokens, state_mb)
+def print_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES) -> None:
+    r = measure_scale(tokens, state_mb, modes)
     view, sdk = r["view"], r["sdk"]
-    print(f"| browser: {tokens:,} tokens and a {state_mb:g} MB state, StreamView | longest task "
-          f"{view['longest_ms']:.0f} ms ({view['long_tasks']} long tasks, {view['blocked_ms']:.0f} ms blocked), "
-          f"wall {view['wall_s']:.1f} s ({view['status']}) | ≤ 50 ms |")
-    print(f"| the same run, plain langgraph_sdk print loop | longest task {sdk['longest_ms']:.0f} ms "
-          f"({sdk['long_tasks']} long tasks, {sdk['blocked_ms']:.0f} ms blocked), wall {sdk['wall_s']:.1f} s | — |")
-    print(f"| wall time, StreamView / SDK print loop | {view['wall_s'] / sdk['wall_s']:.2f}× | ≤ 1.1× |")
+    size = f"{tokens:,} tokens and a {state_mb:g} MB state ({'+'.join(modes)})"
+    print(f"| browser: {size}, StreamView streaming and ending | longest task {view.describe()}, "
+          f"wall {view.wall_s:.1f} s ({r['status']}) | ≤ 50 ms |")
+    print(f"| the same run, plain langgraph_sdk print loop | longest task {sdk.describe()}, wall {sdk.wall_s:.1f} s | — |")
+    print(f"| wall time, StreamView / SDK print loop | {view.wall_s / sdk.wall_s:.2f}× | ≤ 1.1× |")
+    for name in [*_VIEW_ACTIONS, "reload"]:
+        what = "reload of the saved notebook (a fresh kernel)" if name == "reload" else name
+        print(f"| browser: the finished view, {what} | longest task {r[name].describe()} | ≤ 50 ms |")
+
+
+#: Every stream mode of the runs API: one view each in one compare_modes output.
+ALL_MODES = ["values", "updates", "messages-tuple", "messages", "debug", "custom", "events", "tasks", "checkpoints"]
+
+
+def measure_many_views(tokens: int, state_mb: float, views: int = 20) -> dict:
+    """compare_modes over every mode (nine views shown at once), and a notebook of ``views`` finished
+    views reopened from its saved state, each beside a plain ipywidgets.HTML cell of the same page."""
+    from playwright.sync_api import sync_playwright
+
+    server = lg_widgets.local_server(SCALE_GRAPHS)
+    input_ = f"{{'tokens': {tokens}, 'state_mb': {state_mb}}}"
+    setup = (f"from lg_widgets import StreamView, compare_modes\nimport ipywidgets\nURL = {server.url!r}\n"
+             f"INPUT = {input_}")
+    compare = f"compare_modes('big', INPUT, modes={ALL_MODES!r}, url=URL, thread_id='new')"
+    one = "StreamView('big', INPUT, url=URL).run()"
+    results: dict[str, Any] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="lgw-bench-") as home:
+            lab = JupyterServer("lab", pathlib.Path(home)).start()
+            try:
+                lab.write_notebook("compare.ipynb", [setup, "ipywidgets.HTML('a plain widget')", compare])
+                lab.write_notebook("many.ipynb", [setup] + [one] * views)
+                with sync_playwright() as playwright:
+                    browser = _launch(playwright)
+                    page = browser.new_page(viewport={"width": 1280, "height": 900})
+                    tasks = LongTasks(page)
+                    notebook = NotebookDriver(page, lab, "compare.ipynb").open()
+                    notebook.run_cell(0)
+                    results["plain"] = tasks.during(lambda: notebook.run_cell(1))
+
+                    def compare_all():
+                        notebook.run_cell(2, timeout=900)
+                        notebook.wait_js(f"panel.node.querySelectorAll('.lgw-root').length === {len(ALL_MODES)}")
+
+                    results["compare"] = tasks.during(compare_all, quiet=2.0)
+                    results["compare_views"] = page.locator(".lgw-root").count()
+                    notebook.js("await panel.sessionContext.shutdown(); panel.dispose(); return true;")
+                    lab.shutdown_kernels()
+
+                    notebook = NotebookDriver(page, lab, "many.ipynb")
+                    notebook.command("docmanager:open", {"path": notebook.name})
+                    notebook.wait_ready()
+                    notebook.run_all(timeout=900)
+                    results["reopen"] = _save_and_reopen(notebook, lab, tasks, views=views)
+                    results["reopen_views"] = notebook.panel.locator(".lgw-root").count()
+                    browser.close()
+            finally:
+                lab.stop()
+    finally:
+        server.stop()
+    return results
+
+
+def print_many_views(tokens: int, state_mb: float, views: int = 20) -> None:
+    r = measure_many_views(tokens, state_mb, views)
+    size = f"{tokens:,} tokens, {state_mb:g} MB state"
+    print(f"| browser: compare_modes over the {r['compare_views']} stream modes of one run ({size}), "
+          f"run and shown | longest task {r['compare'].describe()} | ≤ 50 ms |")
+    print(f"| browser: a notebook of {r['reopen_views']} finished views ({size} each) reopened from its "
+          f"saved state | longest task {r['reopen'].describe()} | ≤ 50 ms |")
+    print(f"| (same page: a cell showing ipywidgets.HTML) | longest task {r['plain'].describe()} | — |")
 
 
 KERNEL_INGEST_CELLS = [
@@ -247,16 +344,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tokens", type=int, default=None)
     parser.add_argument("--scale", action="store_true", help="the big run beside the SDK print loop")
-    parser.add_argument("--state-mb", type=float, default=5.0)
+    parser.add_argument("--state-mb", type=float, default=None)
     parser.add_argument("--kernel-ingest", action="store_true",
                         help="StreamView.run() in a kernel with its page attached vs raw httpx-sse")
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--modes", default=",".join(SCALE_MODES), help="stream modes of the --scale run")
+    parser.add_argument("--many-views", action="store_true",
+                        help="compare_modes over every mode, and a notebook of finished views reopened")
+    parser.add_argument("--views", type=int, default=20)
     args = parser.parse_args(argv)
+    if args.many_views:
+        print_many_views(args.tokens or 5_000, args.state_mb or 0.2, args.views)
+        return 0
     if args.kernel_ingest:
         print_kernel_ingest(args.tokens or 10_000, args.repeats)
         return 0
     if args.scale:
-        print_scale(args.tokens or 50_000, args.state_mb)
+        print_scale(args.tokens or 50_000, args.state_mb or 5.0, args.modes.split(","))
         return 0
     args.tokens = args.tokens or 10_000
     r = measure(args.tokens)

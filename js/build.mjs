@@ -1,5 +1,6 @@
 // Bundle js/src into lg_widgets/static/:
-//   widget.js       the anywidget module (ESM) and widget.css
+//   widget.js       the anywidget module (ESM) and widget.css; it carries the graph layout
+//                   module (layout-module.js, with dagre) packed, to start as a worker
 //   packed-bundle.js  widget.js gzip-compressed, the one copy a lean saved notebook keeps
 //   bundle-stub.js  what the other views of a lean saved notebook load instead of a copy
 //   saved-page.js   renders saved views on a page with no kernel (view.to_html, make docs)
@@ -23,6 +24,20 @@ const PLACEHOLDER = "lgw-0000000000000000";
 const WATCH_ID = "lgw-watch";
 
 const common = { bundle: true, minify, sourcemap: false, logLevel: "info", legalComments: "none" };
+// The layout module (dagre): an ES module for a module worker, gzip + base64 inside widget.js.
+const layoutModule = await esbuild.build({
+  ...common,
+  entryPoints: [resolve(here, "src", "layout-module.js")],
+  format: "esm",
+  target: "es2020",
+  platform: "browser",
+  define: { "define.amd": "false" },
+  write: false,
+});
+const WORKER = {
+  __LGW_LAYOUT_MODULE__: JSON.stringify(gzipSync(layoutModule.outputFiles[0].text, { level: 9 }).toString("base64")),
+};
+
 const esm = (entry, id, define = {}) => ({
   ...common,
   entryPoints: [resolve(here, "src", entry)],
@@ -46,13 +61,13 @@ const css = {
 const helpers = ["bundle-stub.js", "saved-page.js"];
 
 if (watch) {
-  for (const options of [esm("widget.js", WATCH_ID), ...helpers.map((e) => esm(e, WATCH_ID)), css]) {
+  for (const options of [esm("widget.js", WATCH_ID, WORKER), ...helpers.map((e) => esm(e, WATCH_ID)), css]) {
     const ctx = await esbuild.context(options);
     await ctx.watch();
   }
   console.log(`watching js/src → ${outdir}`);
 } else {
-  const widget = await esbuild.build({ ...esm("widget.js", PLACEHOLDER), write: false });
+  const widget = await esbuild.build({ ...esm("widget.js", PLACEHOLDER, WORKER), write: false });
   const text = widget.outputFiles[0].text;
   if (!text.includes(PLACEHOLDER)) throw new Error("the bundle id did not reach widget.js");
   const id = `lgw-${createHash("sha256").update(text).digest("hex").slice(0, PLACEHOLDER.length - 4)}`;

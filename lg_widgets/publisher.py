@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .state import RunState
-from .sync import shape_live, shape_snapshot
+from .sync import PART_BYTES, json_bytes, json_parts, shape_live, shape_snapshot
 
 #: Fields a delta carries whole when they changed.
 SCALARS = ("status", "run_id", "thread_id", "error", "current_node", "event_count", "duration")
@@ -94,10 +94,13 @@ def _new_keys(log: list[str], sent: int) -> tuple[list[str], int]:
 class Publisher:
     """Sends the live contract's messages through ``send`` (the widget's ``send``)."""
 
-    def __init__(self, send: Callable[[dict], None]):
+    def __init__(self, send: Callable[..., None]):
         self._send = send
         self.epoch = 0
         self.seq = 0
+        self._parts_id = 0
+        #: Final traits whose JSON is bigger than this go as parts (to pages that follow the view).
+        self.part_bytes = PART_BYTES
         self._fold: RunState | None = None
         self._cursor: _Cursor | None = None
 
@@ -132,3 +135,30 @@ class Publisher:
         self.flush()
         self._send({"type": "snapshot", "epoch": self.epoch, "seq": self.seq,
                     "data": shape_snapshot(self._fold.to_dict())})
+
+    def send_parts(self, wire: dict[str, Any]) -> set[str]:
+        """Send every value of ``wire`` (final traits, as they travel) whose JSON is bigger than
+        ``part_bytes`` as parts: ``{"type": "part", name, id, index, last, path, op}`` custom messages,
+        each with its piece's JSON as a binary buffer (sync.py, "Big final traits in parts").
+        Returns the names sent: the trait update that follows need not carry them.
+
+        When any trait goes as parts, ``state`` goes first, as parts too: the page sets each
+        trait on its model as its last part comes, and steps, checkpoints and diffs refer to
+        the final state (sync.py ``state_refs``), which must be there before them."""
+        encoded = {name: json_bytes(value) for name, value in wire.items() if isinstance(value, (list, dict, str))}
+        big = [name for name, data in encoded.items() if len(data) > self.part_bytes]
+        if not big:
+            return set()
+        order = sorted(big, key=lambda name: name != "state")
+        if "state" in encoded and "state" not in big:
+            order.insert(0, "state")
+        sent = set()
+        for name in order:
+            value = wire[name]
+            self._parts_id += 1
+            parts = list(json_parts(value, self.part_bytes, encoded=encoded[name]))
+            for index, (path, op, data) in enumerate(parts):
+                self._send({"type": "part", "name": name, "id": self._parts_id, "index": index,
+                            "last": index == len(parts) - 1, "path": path, "op": op}, [data])
+            sent.add(name)
+        return sent

@@ -195,3 +195,63 @@ def steps_to_json(steps: list[dict], widget: Any) -> list[dict]:
 def checkpoints_to_json(checkpoints: list[dict], widget: Any) -> list[dict]:
     state = widget.state
     return [{**c, "values": state_refs(c["values"], state)} for c in checkpoints]
+
+
+# Big final traits in parts ---------------------------------------------------------------
+# A trait update is one comm message, and a page receives each message in one task: 5 MB of
+# state cost JupyterLab 25-50 ms just to take in, before anyone draws anything. To a page that
+# follows the view, a big final trait travels instead as parts of at most PART_BYTES, each a
+# custom message with its JSON in a binary buffer; the page builds the value as they come
+# (js/src/trait-parts.js) and sets it on its model. ``Publisher.send_parts`` sends them.
+
+#: Largest JSON of one part (a part holds more only when one string or number is bigger).
+PART_BYTES = 256 * 1024
+
+# How a part changes the value being built: ``set`` it at ``path`` (``[]``: the whole value),
+# ``extend`` the list at ``path`` with its elements, ``update`` the dict at ``path`` with its keys,
+# ``append`` its text to the string at ``path``.
+
+
+def json_parts(value: Any, limit: int = PART_BYTES, path: tuple = (),
+               encoded: bytes | None = None) -> Iterable[tuple[list, str, bytes]]:
+    """``value`` as ``(path, op, json)`` parts, each ``json`` at most ``limit`` bytes (give or take one
+    element's), which build ``value`` again when applied in order from nothing. ``encoded``: the
+    JSON of ``value``, when the caller has it."""
+    if encoded is None:
+        encoded = json_bytes(value)
+    if len(encoded) <= limit or not isinstance(value, (list, dict, str)) or not value:
+        yield list(path), "set", encoded
+        return
+    if isinstance(value, str):
+        yield list(path), "set", b'""'
+        step = max(1, limit // 4)  # a character takes up to four bytes of UTF-8 (a few escapes take six)
+        for start in range(0, len(value), step):
+            yield list(path), "append", json_bytes(value[start:start + step])
+        return
+    is_list = isinstance(value, list)
+    yield list(path), "set", b"[]" if is_list else b"{}"
+    items: list[tuple[Any, Any]] = list(enumerate(value)) if isinstance(value, list) else list(value.items())
+    batch: list[bytes] = []
+    size = 0
+
+    def flush() -> Iterable[tuple[list, str, bytes]]:
+        nonlocal batch, size
+        if batch:
+            body = b",".join(batch)
+            yield list(path), "extend" if is_list else "update", (b"[" + body + b"]") if is_list else (b"{" + body + b"}")
+        batch, size = [], 0
+
+    for key, item in items:
+        item_json = json_bytes(item)
+        entry = item_json if is_list else json_bytes(str(key)) + b":" + item_json
+        if len(entry) > limit and isinstance(item, (list, dict, str)):
+            # Too big for one part: a placeholder now, then its own parts at its own path.
+            yield from flush()
+            yield list(path), "extend" if is_list else "update", b"[null]" if is_list else b"{" + json_bytes(str(key)) + b":null}"
+            yield from json_parts(item, limit, (*path, key), item_json)
+            continue
+        if batch and size + len(entry) > limit:
+            yield from flush()
+        batch.append(entry)
+        size += len(entry) + 1
+    yield from flush()

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import pathlib
+import types
 from typing import Any, AsyncIterable, Callable, Literal
 
 import anywidget
@@ -102,6 +103,8 @@ class StreamView(anywidget.AnyWidget):
 
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
+    #: Final traits just sent as parts: the trait update leaves them out.
+    _parted: frozenset[str] = frozenset()
 
     assistant_id = t.Unicode("", help="The graph id (from langgraph.json) or assistant id the view runs.").tag(sync=True)
     stream_mode = t.List(t.Unicode(), help="The stream modes the run requested.").tag(sync=True)
@@ -204,6 +207,7 @@ class StreamView(anywidget.AnyWidget):
         self._task: asyncio.Task | None = None
         self._cancelling = False
         self._exception: BaseException | None = None
+        self._page_follows = False  # a page said hello: it can take big final traits in parts
         self.on_msg(self._on_page_message)
 
     # ------------------------------------------------------------- public API
@@ -521,7 +525,7 @@ class StreamView(anywidget.AnyWidget):
             # run goes on with a copy), for saved notebooks and new pages.
             # A trait equal to its value before the run is not sent again: the delta covers it.
             self._frame()
-            self._set_traits(fold.to_dict())
+            self._set_final_traits(fold.to_dict())
 
     async def _open(self, request: "RunRequest | ThreadRequest") -> tuple[LangGraphClient, Any]:
         """The client (for the drawing) and the stream of the run ``request`` says."""
@@ -652,6 +656,27 @@ class StreamView(anywidget.AnyWidget):
             for name, value in values.items():
                 setattr(self, name, value)
 
+    def _set_final_traits(self, values: dict[str, Any]) -> None:
+        """A run's final traits. Pages that follow the view get the big ones in parts first
+        (sync.py, "Big final traits in parts"); the trait update then carries the others."""
+        if self._page_follows:
+            final = types.SimpleNamespace(**values)  # what the wire shapes read (final state, text)
+            wire = {name: self.trait_metadata(name, "to_json", self._trait_to_json)(value, final)
+                    for name, value in values.items() if getattr(self, name) != value}
+            self._parted = frozenset(self._publisher.send_parts(wire))
+        try:
+            self._set_traits(values)
+        finally:
+            self._parted = frozenset()
+
+    def send_state(self, key: Any = None) -> None:
+        """ipywidgets' update of the page, less the final traits that just went as parts."""
+        if self._parted and key is not None:
+            key = [name for name in ([key] if isinstance(key, str) else key) if name not in self._parted]
+            if not key:
+                return
+        super().send_state(key)
+
 
     # ----------------------------------------------------- messages from the page
 
@@ -662,6 +687,7 @@ class StreamView(anywidget.AnyWidget):
         request_id = content.get("request_id")
         try:
             if kind == "hello":
+                self._page_follows = True
                 if self.running:
                     _background.loop().call_soon_threadsafe(self._publisher.snapshot)
                 return

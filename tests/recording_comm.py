@@ -31,7 +31,8 @@ class RecordingComm(BaseComm):
         encoded = json.dumps(data, ensure_ascii=False, default=str)
         size = len(encoded.encode()) + sum(len(b) for b in buffers or [])
         with self._lock:
-            self.messages.append({"msg_type": msg_type, "data": json.loads(encoded), "bytes": size})
+            self.messages.append({"msg_type": msg_type, "data": json.loads(encoded), "bytes": size,
+                                  "buffers": [bytes(b) for b in buffers or []]})
             self.bytes_sent += size
 
     def custom_messages(self) -> list[dict[str, Any]]:

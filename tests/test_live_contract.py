@@ -12,6 +12,8 @@ what a view of the final traits shows.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import lg_widgets.widget as widget_module
@@ -26,6 +28,8 @@ from wire_check import check_pages, page_messages
 
 FRAMES = (1, 3, 50)
 CASES = [(name, every) for name in RECORDINGS for every in FRAMES]
+#: Parts as small as this, so every recording's final traits go as parts to a page that said hello.
+TINY_PARTS = 300
 
 
 def runs_of(name: str) -> list[tuple[str | None, list]]:
@@ -47,16 +51,22 @@ async def in_frames(view: StreamView, events: list, every: int):
         yield event
 
 
-def kernel_messages(name: str, every: int, comms) -> list[dict]:
+def kernel_messages(name: str, every: int, comms, parts: bool = False) -> tuple[list[dict], dict]:
+    """What the comm carried, and the final traits as a page that asks for them gets them.
+    ``parts``: a page said hello first (big final traits then go as parts; here, every one)."""
     recording = read_recording(FIXTURES / f"{name}.jsonl")
     request = (ThreadRequest if recording.protocol == "threads" else RunRequest)(
         recording.assistant_id, None, stream_mode=recording.stream_mode)
     view = StreamView._create(request)
     comm = comms.instances[-1]
+    if parts:
+        comm.receive({"type": "hello"})
+        view._publisher.part_bytes = TINY_PARTS
     for index, (fork_from, events) in enumerate(runs_of(name)):
         view._launch(view._request, in_frames(view, events, every), continue_view=index > 0, fork_from=fork_from)
         view._future.result(30)
-    return page_messages(comm)
+    final = {k: v for k, v in view.get_state().items() if not k.startswith("_")}
+    return page_messages(comm), final
 
 
 @pytest.fixture(scope="module")
@@ -70,19 +80,24 @@ def reports():
         cases = []
         for name, every in CASES:
             recording_comm.RecordingComm.instances.clear()
-            cases.append({"name": f"{name}@{every}", "messages": kernel_messages(name, every, recording_comm.RecordingComm)})
+            messages, _ = kernel_messages(name, every, recording_comm.RecordingComm)
+            cases.append({"name": f"{name}@{every}", "messages": messages})
+        for name in RECORDINGS:
+            recording_comm.RecordingComm.instances.clear()
+            messages, final = kernel_messages(name, 3, recording_comm.RecordingComm, parts=True)
+            cases.append({"name": f"{name}@parts", "messages": messages, "final": final})
     finally:
         widget_module.FRAME = old_frame
         undo()
-    return check_pages(cases), {c["name"]: c["messages"] for c in cases}
+    return check_pages(cases), {c["name"]: c for c in cases}
 
 
 @pytest.mark.parametrize("name, every", CASES)
 def test_the_live_page_never_contradicts_the_run(reports, name, every):
-    results, messages = reports
+    results, cases = reports
     report = results[f"{name}@{every}"]
     assert report["violations"] == []
-    deltas = [m["custom"] for m in messages[f"{name}@{every}"] if m.get("custom", {}).get("type") == "delta"]
+    deltas = [m["custom"] for m in cases[f"{name}@{every}"]["messages"] if m.get("custom", {}).get("type") == "delta"]
     frames = sum((len(events) - 1) // every for _, events in runs_of(name))
     assert len(deltas) >= frames, "each frame that followed events sent the page a delta"
     assert report["final"]["text"] or report["final"]["steps"]
@@ -90,8 +105,8 @@ def test_the_live_page_never_contradicts_the_run(reports, name, every):
 
 def test_a_resumed_run_grows_the_same_page(reports):
     """One epoch across the resume: no reset, the first run's text and cards stay."""
-    results, messages = reports
-    custom = [m["custom"] for m in messages["slow_review_resume@3"] if "custom" in m]
+    results, cases = reports
+    custom = [m["custom"] for m in cases["slow_review_resume@3"]["messages"] if "custom" in m]
     assert [m["type"] for m in custom].count("reset") == 1, "a new epoch only for the view's first run"
     assert len({m["epoch"] for m in custom if "epoch" in m}) == 1
     final = results["slow_review_resume@3"]["final"]
@@ -99,6 +114,27 @@ def test_a_resumed_run_grows_the_same_page(reports):
     # the resumed run runs `review` again as the same task: its card goes from interrupted to done
     assert [(s["name"], s["status"]) for s in final["steps"]] == [("draft", "done"), ("review", "done"), ("publish", "done")]
     assert len(final["interrupts"]) == 1
+
+
+@pytest.mark.parametrize("name", RECORDINGS)
+def test_big_final_traits_go_as_parts_to_a_page_that_follows_the_view(reports, name):
+    """A page said hello: every final trait bigger than a part went as parts before the trait
+    update, which left it out; the page built each from its parts and ends as the final traits say."""
+    results, cases = reports
+    assert results[f"{name}@parts"]["violations"] == []
+    messages = cases[f"{name}@parts"]["messages"]
+    parted = {m["custom"]["name"] for m in messages if m.get("custom", {}).get("type") == "part"}
+    final = cases[f"{name}@parts"]["final"]
+    big = {k for k, v in final.items() if isinstance(v, (list, dict, str))
+           and len(json.dumps(v, separators=(",", ":"), ensure_ascii=False).encode()) > TINY_PARTS}
+    assert parted - {"state"} == big - {"state"}, "every big final trait, and only those (and the state), went as parts"
+    parts = [i for i, m in enumerate(messages) if m.get("custom", {}).get("type") == "part"]
+    if "state" in parted:
+        assert messages[parts[0]]["custom"]["name"] == "state", "the state the others refer to goes first"
+    last_update = max(i for i, m in enumerate(messages) if "state" in m)
+    assert not parts or max(parts) < last_update, "the parts come before the trait update"
+    assert not parted & set(messages[last_update]["state"]), "the update leaves the parted traits out"
+    assert all(messages[i].get("buffers") for i in parts)
 
 
 def test_the_checker_catches_a_page_that_contradicts_the_run():

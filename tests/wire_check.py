@@ -12,14 +12,18 @@ JS = pathlib.Path(__file__).resolve().parents[1] / "js"
 
 def page_messages(comm) -> list[dict]:
     """A RecordingComm's messages as a page gets them: comm open and trait updates as
-    ``{"state"}`` (private traits such as the bundle left out), custom messages as ``{"custom"}``."""
+    ``{"state"}`` (private traits such as the bundle left out), custom messages as ``{"custom"}``
+    (with ``"buffers"``, as text, when they carry any: the parts of big final traits)."""
     messages = []
     for message in comm.messages:
         data = message["data"] or {}
         if message["msg_type"] == "comm_open" or data.get("method") == "update":
             messages.append({"state": {k: v for k, v in data["state"].items() if not k.startswith("_")}})
         elif data.get("method") == "custom":
-            messages.append({"custom": data["content"]})
+            custom = {"custom": data["content"]}
+            if message.get("buffers"):
+                custom["buffers"] = [b.decode() for b in message["buffers"]]
+            messages.append(custom)
     return messages
 
 

@@ -1,6 +1,6 @@
 // Token filter controls (node / tag / namespace selects), built from `segments`.
-import { h, clear, show } from "./dom.js";
-import { segmentOptions, EMPTY_FILTER } from "./segments.js";
+import { h, clear, show, setText } from "./dom.js";
+import { emptyOptions, addSegmentOptions, sortedOptions, EMPTY_FILTER } from "./segments.js";
 import { formatNamespace } from "./format.js";
 
 const ALL = "\u0000all"; // sentinel value, cannot collide with a real name
@@ -35,7 +35,24 @@ export function createFilters(doc, { onChange }) {
   const el = h(doc, "div.lgw-filters", null, h(doc, "span.lgw-filter-label", null, "filter"), node, tag, namespace, note);
   show(el, false);
   let filter = { ...EMPTY_FILTER };
-  let lastSig = "";
+  let options = emptyOptions();
+  let any = false; // segments seen: the controls show
+
+  /** Add `segments`' values; the selects are filled again only when one was new (or `refill`). */
+  function add(segments, refill = false) {
+    const list = segments || [];
+    if (list.length && !any) {
+      any = true;
+      show(el, true);
+    }
+    if (!addSegmentOptions(options, list) && !refill) return;
+    const o = sortedOptions(options);
+    fillSelect(doc, node, "all nodes", o.nodes.map((v) => ({ value: v, label: v })), filter.node);
+    fillSelect(doc, tag, "all tags", o.tags.map((v) => ({ value: v, label: v })), filter.tag);
+    fillSelect(doc, namespace, "all namespaces",
+      o.namespaces.map(({ key, ns }) => ({ value: key, label: formatNamespace(ns) })), filter.namespace);
+    show(tag, o.tags.length > 0);
+  }
 
   const read = (sel) => (sel.value === ALL || sel.value == null ? null : sel.value);
   const changed = () => {
@@ -49,18 +66,16 @@ export function createFilters(doc, { onChange }) {
     get filter() {
       return filter;
     },
-    /** Rebuild the options when the set of values changed. */
+    /** The options of every segment (a whole trait or snapshot). */
     setSegments(segments) {
-      const o = segmentOptions(segments);
-      const sig = JSON.stringify(o);
-      if (sig === lastSig) return;
-      lastSig = sig;
-      fillSelect(doc, node, "all nodes", o.nodes.map((v) => ({ value: v, label: v })), filter.node);
-      fillSelect(doc, tag, "all tags", o.tags.map((v) => ({ value: v, label: v })), filter.tag);
-      fillSelect(doc, namespace, "all namespaces",
-        o.namespaces.map(({ key, ns }) => ({ value: key, label: formatNamespace(ns) })), filter.namespace);
-      show(tag, o.tags.length > 0);
-      show(el, (segments || []).length > 0);
+      options = emptyOptions();
+      any = false;
+      show(el, false);
+      add(segments, true);
+    },
+    /** A delta's new segments: the selects change only when one brings a new node, tag or namespace. */
+    addSegments(segments) {
+      add(segments);
     },
     /** Set programmatically (tests, API). */
     setFilter(f) {
@@ -71,7 +86,7 @@ export function createFilters(doc, { onChange }) {
       if (onChange) onChange(filter);
     },
     setNote(text) {
-      note.textContent = text;
+      setText(note, text);
     },
   };
 }

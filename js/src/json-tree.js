@@ -135,17 +135,22 @@ export class JsonNode {
     if (expanded) this._syncChildren();
   }
 
-  _entries() {
+  /** The first `limit` entries and how many there are (a million-item list costs `limit`, not a million). */
+  _entries(limit) {
     const v = this.value;
-    if (Array.isArray(v)) return v.map((x, i) => [String(i), x]);
-    return Object.keys(v).map((k) => [k, v[k]]);
+    if (Array.isArray(v)) {
+      const shown = [];
+      for (let i = 0; i < Math.min(limit, v.length); i += 1) shown.push([String(i), v[i]]);
+      return { shown, total: v.length };
+    }
+    const keys = Object.keys(v);
+    return { shown: keys.slice(0, limit).map((k) => [k, v[k]]), total: keys.length };
   }
 
   _syncChildren() {
-    const entries = this._entries();
+    const { shown, total } = this._entries(this.limit);
     const old = this.children || new Map();
     const next = new Map();
-    const shown = entries.slice(0, this.limit);
     let i = 0;
     for (const [k, v] of shown) {
       let node = old.get(k);
@@ -161,8 +166,8 @@ export class JsonNode {
     }
     if (this.moreEl && this.moreEl.parentNode) this.moreEl.parentNode.removeChild(this.moreEl);
     this.moreEl = null;
-    if (entries.length > shown.length) {
-      const rest = entries.length - shown.length;
+    if (total > shown.length) {
+      const rest = total - shown.length;
       this.moreEl = h(this.doc, "button.lgw-json-more", { type: "button" }, `show ${Math.min(rest, CHILD_CAP)} more of ${rest}`);
       this.moreEl.addEventListener("click", (e) => {
         if (e.stopPropagation) e.stopPropagation();

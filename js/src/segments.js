@@ -7,9 +7,11 @@ import { TEXT_IN_SEGMENTS } from "./wire.js";
 
 export const EMPTY_FILTER = Object.freeze({ node: null, tag: null, namespace: null });
 
-/** Merge delta segments into a list: one with the same start as the last replaces it. */
-export function mergeSegments(existing, incoming) {
-  const out = existing.slice();
+/**
+ * Merge delta segments into `out` (changed in place: a page's own list grows per delta without a
+ * copy of it per delta): one with the same start as the last replaces it.
+ */
+export function mergeSegments(out, incoming) {
   for (const seg of incoming || []) {
     if (!seg || typeof seg.start !== "number") continue;
     let i = out.length - 1;
@@ -21,13 +23,14 @@ export function mergeSegments(existing, incoming) {
 }
 
 /**
- * Merge a delta's new segments and set every end the delta leaves implicit: segments tile
- * the text, so each ends where the next starts and the last at the end of the text
- * (`length`, in code points). Only the tail can change: earlier segments are kept as they are.
+ * Merge a delta's new segments into `list` (in place) and set every end the delta leaves
+ * implicit: segments tile the text, so each ends where the next starts and the last at the end
+ * of the text (`length`, in code points). Only the tail can change: earlier segments are kept.
  */
-export function extendSegments(existing, incoming, length) {
-  const out = mergeSegments(existing, incoming);
-  const first = Math.max(0, Math.min(existing.length, out.length) - 1);
+export function extendSegments(list, incoming, length) {
+  const before = list.length;
+  const out = mergeSegments(list, incoming);
+  const first = Math.max(0, Math.min(before, out.length) - 1);
   for (let i = first; i < out.length; i += 1) {
     const end = i + 1 < out.length ? out[i + 1].start : length;
     if (out[i].end !== end) out[i] = { ...out[i], end };
@@ -67,21 +70,30 @@ export function filterText(text, segments, f) {
   return out;
 }
 
-/** Distinct filter values: {nodes: [..], tags: [..], namespaces: [{key, label}]}. */
-export function segmentOptions(segments) {
-  const nodes = new Set();
-  const tags = new Set();
-  const namespaces = new Map();
+/** What the filters can choose from, collected segment by segment (see `addSegmentOptions`). */
+export function emptyOptions() {
+  return { nodes: new Set(), tags: new Set(), namespaces: new Map() };
+}
+
+/** Add the values of `segments` to `options` (in place); true when one was new. */
+export function addSegmentOptions(options, segments) {
+  const before = options.nodes.size + options.tags.size + options.namespaces.size;
   for (const seg of segments || []) {
-    if (seg.node != null) nodes.add(String(seg.node));
-    for (const t of seg.tags || []) tags.add(String(t));
+    if (!seg) continue;
+    if (seg.node != null) options.nodes.add(String(seg.node));
+    for (const t of seg.tags || []) options.tags.add(String(t));
     const key = namespaceKey(seg.namespace);
-    if (!namespaces.has(key)) namespaces.set(key, seg.namespace || []);
+    if (!options.namespaces.has(key)) options.namespaces.set(key, seg.namespace || []);
   }
+  return options.nodes.size + options.tags.size + options.namespaces.size > before;
+}
+
+/** Options as sorted lists: {nodes: [..], tags: [..], namespaces: [{key, ns}]}. */
+export function sortedOptions(options) {
   return {
-    nodes: [...nodes].sort(),
-    tags: [...tags].sort(),
-    namespaces: [...namespaces.entries()]
+    nodes: [...options.nodes].sort(),
+    tags: [...options.tags].sort(),
+    namespaces: [...options.namespaces.entries()]
       .sort((a, b) => a[0].localeCompare(b[0]))
       .map(([key, ns]) => ({ key, ns })),
   };

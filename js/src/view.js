@@ -1,6 +1,12 @@
 // Wires the panes to the model: traits (render + change:*), the live contract's kernel
 // messages (reset / delta / snapshot, see wire.js) and requests (hello / cancel / events / ...).
+//
+// Nothing is drawn in the task that brings a change (a 5 MB final trait's message costs the page
+// enough already): trait changes and kernel messages wait in the view's inbox, in arrival order,
+// and a render-queue job applies them a few milliseconds at a time; the panes then draw what
+// changed in slices of their own.
 import { h } from "./dom.js";
+import { createJob } from "./render-queue.js";
 import { createSection } from "./section.js";
 import { createRequests, newRequestId } from "./requests.js";
 import { createTextPane } from "./panes/text-pane.js";
@@ -28,6 +34,7 @@ const SCALARS = ["run_id", "thread_id", "assistant_id", "current_node", "event_c
 
 export function createView({ model, el, options = {} }) {
   const doc = el.ownerDocument;
+  const queue = options.queue;
   const requests = createRequests(model, { timeoutMs: options.timeoutMs ?? 30000 });
   const gate = createLiveGate(model.get("status"));
   const cur = { status: "idle" };
@@ -50,11 +57,12 @@ export function createView({ model, el, options = {} }) {
   const error = createErrorBanner(doc);
 
   const textSection = createSection(doc, { title: "Output", className: "lgw-section-text" });
-  const text = createTextPane(doc, { onLength: (n) => status.set({ tokens: n }) });
+  const text = createTextPane(doc, { onLength: (n) => status.set({ tokens: n }), queue });
   textSection.body.appendChild(text.el);
 
   const stepsSection = createSection(doc, { title: "Steps", className: "lgw-section-steps" });
   const steps = createStepsPane(doc, {
+    queue,
     onCount: (n) => {
       stepsSection.setCount(n);
       status.set({ steps: n });
@@ -67,7 +75,7 @@ export function createView({ model, el, options = {} }) {
   });
   stepsSection.body.appendChild(steps.el);
 
-  const graph = createGraphPane(doc, { onSelect: (name) => steps.setNameFilter(name) });
+  const graph = createGraphPane(doc, { onSelect: (name) => steps.setNameFilter(name), layouts: options.layouts, queue });
   const graphSection = createSection(doc, {
     title: "Graph", className: "lgw-section-graph", collapsed: true, onToggle: (open) => graph.setOpen(open),
   });
@@ -81,7 +89,7 @@ export function createView({ model, el, options = {} }) {
 
   const stateSection = createSection(doc, { title: "State", className: "lgw-section-state" });
   const diffSection = createSection(doc, { title: "Diffs", className: "lgw-section-diffs", collapsed: false });
-  const statePane = createStatePane(doc, { onDiffCount: (n) => diffSection.setCount(n) });
+  const statePane = createStatePane(doc, { onDiffCount: (n) => diffSection.setCount(n), queue });
   stateSection.body.appendChild(statePane.stateEl);
   diffSection.body.appendChild(statePane.diffsEl);
 
@@ -93,6 +101,7 @@ export function createView({ model, el, options = {} }) {
       onCount: (n) => section.setCount(n),
       keyOf,
       sigOf,
+      queue,
     });
     section.body.appendChild(pane.el);
     return { section, pane };
@@ -178,9 +187,10 @@ export function createView({ model, el, options = {} }) {
   }
 
   // ---- traits (whole values: a finished run, a saved notebook, a new run's empty start)
+  // Each setter gets the value and the traits as they were when the change came (`traits.get`):
+  // a later message may have changed the model since.
   const listOf = (v) => (Array.isArray(v) ? v : []);
-  const withRefs = (list, fields) => listOf(list).map((item) => {
-    const state = model.get("state");
+  const withRefs = (list, fields, state) => listOf(list).map((item) => {
     let out = item;
     for (const f of fields) {
       const resolved = resolveRefs(item[f], state);
@@ -189,32 +199,32 @@ export function createView({ model, el, options = {} }) {
     return out;
   });
   const setters = {
-    status: (v) => {
+    status: (v, traits) => {
       gate.traitStatus(v);
       setStatus(v);
       // A run that ended with a state equal to the one before it sends no state trait: the
       // page shows the trait's, not its own copy that may hold previews.
-      if (!LIVE_STATUSES.has(v) && statePane.hasPreviews) statePane.setState(model.get("state"));
+      if (!LIVE_STATUSES.has(v) && statePane.hasPreviews) statePane.setState(traits.get("state"));
     },
-    text: (v) => {
+    text: (v, traits) => {
       text.setText(v);
-      setMessages(listOf(model.get("messages")), v, model.get("segments"));
+      setMessages(listOf(traits.get("messages")), v, traits.get("segments"));
     },
-    segments: (v) => {
+    segments: (v, traits) => {
       text.setSegments(v);
-      setMessages(listOf(model.get("messages")), model.get("text"), v);
+      setMessages(listOf(traits.get("messages")), traits.get("text"), v);
     },
-    messages: (v) => setMessages(listOf(v), model.get("text"), model.get("segments")),
-    steps: (v) => setSteps(withRefs(v, ["input", "result"])),
+    messages: (v, traits) => setMessages(listOf(v), traits.get("text"), traits.get("segments")),
+    steps: (v, traits) => setSteps(withRefs(v, ["input", "result"], traits.get("state"))),
     graph: (v) => {
       graph.setGraph(v);
       graph.setSteps([...stepsByKey.values()]);
     },
     branches: setBranches,
     tool_calls: (v) => setToolCalls(listOf(v), false),
-    checkpoints: (v) => checkpoints.pane.setAll(withRefs(v, ["values"])),
+    checkpoints: (v, traits) => checkpoints.pane.setAll(withRefs(v, ["values"], traits.get("state"))),
     state: (v) => statePane.setState(v),
-    diffs: (v) => statePane.setDiffs(resolveStateRefs(v, model.get("state"))),
+    diffs: (v, traits) => statePane.setDiffs(resolveStateRefs(v, traits.get("state"))),
     custom: (v) => custom.pane.setAll(v),
     interrupts: (v) => interrupts.pane.setAll(v),
     error: (v) => error.set(v),
@@ -232,9 +242,9 @@ export function createView({ model, el, options = {} }) {
     };
   }
 
-  function setField(name, value) {
+  function setField(name, value, traits) {
     const fn = setters[name];
-    if (fn && value !== undefined) fn(value);
+    if (fn && value !== undefined) fn(value, traits);
   }
 
   // ---- the live contract
@@ -296,7 +306,8 @@ export function createView({ model, el, options = {} }) {
     resetRun();
     // status first so the clock starts from the snapshot's duration
     if ("status" in data) setStatus(data.status);
-    for (const name of TRAITS) if (name !== "status" && name in data) setField(name, data[name]);
+    const traits = { get: (name) => data[name] };
+    for (const name of TRAITS) if (name !== "status" && name in data) setField(name, data[name], traits);
     if (Array.isArray(data.messages)) setMessages(data.messages, data.text, data.segments);
   }
 
@@ -314,16 +325,50 @@ export function createView({ model, el, options = {} }) {
     }
   }
 
+  // ---- the inbox: every change in arrival order, applied by a render-queue job
+  let inbox = [];
+  let head = 0;
+  const inboxJob = createJob((timeUp) => {
+    while (head < inbox.length && !timeUp()) {
+      const item = inbox[head];
+      inbox[head] = undefined;
+      head += 1;
+      if (item.message) onMessage(item.message);
+      else setField(item.name, item.value, item.traits);
+    }
+    if (head === inbox.length) {
+      inbox = [];
+      head = 0;
+    }
+    return head < inbox.length;
+  }, queue);
+  const post = (item) => {
+    inbox.push(item);
+    inboxJob.request();
+  };
+  // The traits a setter may read besides its own, as they are when a change comes.
+  const OTHERS = ["state", "text", "segments", "messages"];
+  const traitsNow = () => {
+    const values = {};
+    for (const name of OTHERS) values[name] = model.get(name);
+    return { get: (name) => values[name] };
+  };
+
   // ---- wire up
   for (const name of TRAITS) {
-    const handler = () => setField(name, model.get(name));
+    const handler = () => post({ name, value: model.get(name), traits: traitsNow() });
     model.on(`change:${name}`, handler);
     cleanups.push(() => model.off(`change:${name}`, handler));
   }
-  setField("status", model.get("status"));
-  for (const name of TRAITS) if (name !== "status") setField(name, model.get(name));
+  const start = traitsNow();
+  post({ name: "status", value: model.get("status"), traits: start });
+  for (const name of TRAITS) if (name !== "status") post({ name, value: model.get(name), traits: start });
 
-  const msgHandler = (msg) => onMessage(msg);
+  // Replies settle requests at once (a pane waiting for raw events draws them itself).
+  const msgHandler = (msg) => {
+    if (msg && msg.type === "reply") requests.handleReply(msg);
+    else if (!msg || msg.type !== "part") post({ message: msg }); // parts: the model's (widget.js)
+  };
   model.on("msg:custom", msgHandler);
   cleanups.push(() => model.off("msg:custom", msgHandler));
   model.send({ type: "hello", request_id: newRequestId() });
@@ -335,10 +380,14 @@ export function createView({ model, el, options = {} }) {
     gate,
     destroy() {
       for (const fn of cleanups.splice(0)) fn();
+      inboxJob.cancel();
       requests.dispose();
       status.destroy();
       text.destroy();
       steps.destroy();
+      graph.destroy();
+      for (const pane of [custom, interrupts, messages, checkpoints]) pane.pane.destroy();
+      statePane.destroy();
       if (root.parentNode) root.parentNode.removeChild(root);
     },
   };

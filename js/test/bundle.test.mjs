@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { makeDocument, FakeModel } from "./helpers.mjs";
+import { flush, makeDocument, FakeModel } from "./helpers.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bundle = resolve(here, "..", "..", "lg_widgets", "static", "widget.js");
@@ -15,6 +15,7 @@ test("built bundle renders and cleans up (run `npm run build` first)", { skip: !
   const el = document.createElement("div");
   const model = new FakeModel({ status: "done", text: "bundled <b>ok</b>" });
   const cleanup = mod.default.render({ model, el });
+  flush(); // the bundle's views draw through the page's one render queue, as the sources' do
   assert.equal(el.querySelector(".lgw-text").textContent, "bundled <b>ok</b>");
   assert.equal(el.querySelectorAll("b").length, 0);
   cleanup();

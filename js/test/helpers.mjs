@@ -2,6 +2,15 @@
 import { parseHTML } from "linkedom";
 import widget from "../src/widget.js";
 import { createView } from "../src/view.js";
+import { renderQueue } from "../src/render-queue.js";
+import { createLayoutService, useLayoutService } from "../src/layout-service.js";
+import { layoutGraph } from "../src/graph-layout.js";
+
+// Node has no workers for the packed layout module: views lay out graphs with dagre itself.
+useLayoutService(createLayoutService({ layout: layoutGraph }));
+
+/** Draw everything the views have waiting (the page draws it in slices, in tasks to come). */
+export const flush = () => renderQueue().flush();
 
 export function makeDocument() {
   const { document, Event } = parseHTML("<!doctype html><html><head></head><body></body></html>");
@@ -20,6 +29,7 @@ export class FakeModel {
   set(name, value) {
     this.traits[name] = value;
     this.emit(`change:${name}`);
+    flush();
   }
   on(name, cb) {
     if (!this.handlers.has(name)) this.handlers.set(name, new Set());
@@ -37,6 +47,7 @@ export class FakeModel {
   /** Kernel → front end custom message. */
   custom(msg, buffers = []) {
     this.emit("msg:custom", msg, buffers);
+    flush();
   }
   send(msg) {
     this.sent.push(msg);
@@ -54,8 +65,17 @@ export function mount(traits = {}) {
   const el = document.createElement("div");
   document.body.appendChild(el);
   const model = new FakeModel(traits);
-  const cleanup = widget.render({ model, el });
-  const click = (node) => node.dispatchEvent(new Event("click"));
+  const stopModel = widget.initialize({ model });
+  const stopView = widget.render({ model, el });
+  const cleanup = () => {
+    stopView();
+    stopModel();
+  };
+  flush();
+  const click = (node) => {
+    node.dispatchEvent(new Event("click"));
+    flush();
+  };
   return { document, Event, el, model, cleanup, click, $: (s) => el.querySelector(s), $$: (s) => [...el.querySelectorAll(s)] };
 }
 
@@ -66,7 +86,11 @@ export function mountView(traits = {}, options = {}) {
   document.body.appendChild(el);
   const model = new FakeModel(traits);
   const view = createView({ model, el, options });
-  const click = (node) => node.dispatchEvent(new Event("click"));
+  flush();
+  const click = (node) => {
+    node.dispatchEvent(new Event("click"));
+    flush();
+  };
   return { document, Event, el, model, view, click, cleanup: () => view.destroy(), $: (s) => el.querySelector(s), $$: (s) => [...el.querySelectorAll(s)] };
 }
 

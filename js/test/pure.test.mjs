@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mergeSegments, extendSegments, filterText, segmentOptions, isFilterActive, segmentMatches, cpLength } from "../src/segments.js";
+import { mergeSegments, extendSegments, filterText, emptyOptions, addSegmentOptions, sortedOptions, isFilterActive, segmentMatches, cpLength } from "../src/segments.js";
 import { classifyOp, formatPath, summarizeOps, opHasValue } from "../src/ops.js";
 import { formatDuration, stepDuration, formatBytes, formatNamespace } from "../src/format.js";
 import { isAtBottom, nextFollow } from "../src/scroll.js";
@@ -49,8 +49,11 @@ test("mergeSegments: same start replaces, new start appends", () => {
   assert.deepEqual(list.map((s) => [s.start, s.end]), [[0, 7], [7, 12]]);
 });
 
-test("segmentOptions lists distinct nodes, tags and namespaces", () => {
-  const o = segmentOptions(segs);
+test("segment options list distinct nodes, tags and namespaces; adding says when one was new", () => {
+  const options = emptyOptions();
+  assert.equal(addSegmentOptions(options, segs), true);
+  assert.equal(addSegmentOptions(options, segs.slice(0, 1)), false, "nothing new: the selects stay");
+  const o = sortedOptions(options);
   assert.deepEqual(o.nodes, ["a", "b"]);
   assert.deepEqual(o.tags, ["x", "y"]);
   assert.deepEqual(o.namespaces.map((n) => n.key), ["", "sub:1"]);

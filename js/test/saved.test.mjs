@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { makeDocument } from "./helpers.mjs";
+import { flush, makeDocument } from "./helpers.mjs";
 import widget from "../src/widget.js";
 import { provide, whenProvided } from "../src/registry.js";
 import { createSavedModel, mountSavedViews, NO_KERNEL } from "../src/saved-model.js";
@@ -53,6 +53,7 @@ test("mountSavedViews renders each [data-lgw-view] from its JSON script, as text
     <div data-lgw-view="missing"></div>`;
   document.getElementById("v1").textContent = JSON.stringify(traits);
   assert.equal(mountSavedViews(document, widget), 1);
+  flush();
   const root = document.querySelector(".lgw-root");
   assert.equal(root.getAttribute("data-status"), "done");
   assert.equal(root.querySelector(".lgw-text").textContent, traits.text);
@@ -60,6 +61,7 @@ test("mountSavedViews renders each [data-lgw-view] from its JSON script, as text
   // The raw events pager asks the kernel; the saved page says at once that there is none.
   root.querySelector(".lgw-raw > .lgw-section-header").dispatchEvent(new Event("click"));
   await new Promise((r) => setTimeout(r, 0));
+  flush();
   assert.ok(root.querySelector(".lgw-raw-msg").textContent.includes(NO_KERNEL));
 });
 
@@ -76,12 +78,13 @@ test("built stub resolves to the built bundle's widget (run `npm run build` firs
   });
 
 const packedFile = resolve(staticDir, "packed-bundle.js");
-test("built packed bundle holds exactly widget.js, gzip-compressed, in under half its size",
+// widget.js carries the graph layout module compressed already: the packed bundle is still smaller.
+test("built packed bundle holds exactly widget.js, gzip-compressed, in under three quarters of its size",
   { skip: !existsSync(packedFile) && "bundle not built" }, () => {
     const packed = readFileSync(packedFile, "utf8");
     const widgetCode = readFileSync(built[0], "utf8");
     const payload = packed.match(/atob\("([A-Za-z0-9+/=]+)"\)/);
     assert.ok(payload, "one base64 payload");
     assert.equal(gunzipSync(Buffer.from(payload[1], "base64")).toString("utf8"), widgetCode);
-    assert.ok(packed.length < widgetCode.length / 2, `${packed.length} vs ${widgetCode.length}`);
+    assert.ok(packed.length < widgetCode.length * 0.75, `${packed.length} vs ${widgetCode.length}`);
   });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mount, mountView } from "./helpers.mjs";
+import { flush, mount, mountView } from "./helpers.mjs";
 
 test("render builds the text pane from the text trait and sends hello", () => {
   const w = mount({ status: "done", text: "Hi there" });
@@ -48,12 +48,16 @@ test("token filters are built from segments and filter the shown text", () => {
   assert.deepEqual(opts(".lgw-filter-namespace"), ["all namespaces", "(root)", "review:abc"]);
   const text = w.view.panes.text;
   text.filters.setFilter({ node: "critic" });
+  flush();
   assert.equal(w.$(".lgw-text").textContent, " world");
   text.filters.setFilter({ tag: "draft" });
+  flush();
   assert.equal(w.$(".lgw-text").textContent, "Hello");
   text.filters.setFilter({ namespace: "review:abc" });
+  flush();
   assert.equal(w.$(".lgw-text").textContent, " world");
   text.filters.setFilter({});
+  flush();
   assert.equal(w.$(".lgw-text").textContent, "Hello world");
   w.cleanup();
 });
@@ -63,11 +67,13 @@ test("filtered view follows deltas with new and extended segments", () => {
   const text = w.view.panes.text;
   w.model.custom({ type: "delta", seq: 1, status: "running", text: "ab", segments: [{ start: 0, end: 2, node: "a", namespace: [], tags: [] }] });
   text.filters.setFilter({ node: "a" });
+  flush();
   w.model.custom({ type: "delta", seq: 2, text: "cd", segments: [{ start: 0, end: 4, node: "a", namespace: [], tags: [] }] });
   assert.equal(w.$(".lgw-text").textContent, "abcd");
   w.model.custom({ type: "delta", seq: 3, text: "XY", segments: [{ start: 4, end: 6, node: "b", namespace: [], tags: [] }] });
   assert.equal(w.$(".lgw-text").textContent, "abcd");
   text.filters.setFilter({ node: "b" });
+  flush();
   assert.equal(w.$(".lgw-text").textContent, "XY");
   w.cleanup();
 });
@@ -123,8 +129,10 @@ test("deltas send only new segments: the last one grows with the text, the one b
   w.model.custom({ type: "delta", seq: 3, text: "XY😀", segments: [seg(4, "b")] });
   w.model.custom({ type: "delta", seq: 4, text: "Z" });
   text.filters.setFilter({ node: "a" });
+  flush();
   assert.equal(w.$(".lgw-text").textContent, "abcd");
   text.filters.setFilter({ node: "b" });
+  flush();
   assert.equal(w.$(".lgw-text").textContent, "XY😀Z");
   w.cleanup();
 });

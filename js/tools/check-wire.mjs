@@ -1,15 +1,17 @@
 // The golden wire check: replays what a kernel really sent a page (comm open, trait updates,
 // custom messages, in order) into the real view (createView, linkedom), samples the page after
-// every message, and reports where the live page contradicted the run.
+// every message (once it has drawn it: the render queue is flushed), and reports where the live
+// page contradicted the run.
 //
 //   node tools/check-wire.mjs cases.json  →  prints {"name": {"samples", "violations", "final"}}
 //
-// cases.json: [{"name", "messages": [{"state": {...}} | {"custom": {...}}], "join_at"?}]. The first
+// cases.json: [{"name", "messages": [{"state": {...}} | {"custom": {...}, "buffers"?}], "join_at"?, "final"?}]. The first
 // message is the comm open's state; `join_at`: a second page appears before that message (its
 // `hello` answered by a snapshot later on). Used by tests/test_live_contract.py.
 import { readFileSync } from "node:fs";
-import { FakeModel, makeDocument } from "../test/helpers.mjs";
+import { FakeModel, flush, makeDocument } from "../test/helpers.mjs"; // (lays graphs out with dagre here)
 import { createView } from "../src/view.js";
+import widget from "../src/widget.js";
 
 /** What a person sees in a view, as plain data. */
 export function summarize(root) {
@@ -43,9 +45,11 @@ function mountView(state) {
   const el = document.createElement("div");
   document.body.appendChild(el);
   const model = new FakeModel(state);
+  widget.initialize({ model }); // the model takes big final traits in parts
   const view = createView({ model, el });
   // Open the Graph section, so the drawing (laid out only when open) is part of what is checked.
   el.querySelector(".lgw-section-graph .lgw-section-header").dispatchEvent(new Event("click"));
+  flush();
   return { model, view };
 }
 
@@ -69,7 +73,8 @@ function followPage(messages, from, reference, removedEver) {
   messages.slice(from).forEach((m, index) => {
     const where = `message ${from + index} (${m.custom ? m.custom.type : "traits"})`;
     if (m.state) setTraits(model, m.state);
-    else model.emit("msg:custom", m.custom, []);
+    else model.emit("msg:custom", m.custom, m.buffers || []);
+    flush(); // what the page shows once it has drawn this message
     const now = summarize(view.root);
     const fail = (what) => violations.push(`${where}: ${what}`);
     if (m.custom && m.custom.type === "reset") prev = summarize(mountView({}).view.root);
@@ -105,9 +110,11 @@ function followPage(messages, from, reference, removedEver) {
 }
 
 /** One page from the first message on; with `join_at`, a second page that appears there (mid-run). */
-export function checkCase({ messages, join_at: joinAt = null }) {
+export function checkCase({ messages, join_at: joinAt = null, final: given = null }) {
+  // The run's final traits: given (a page that got some in parts), else what the updates set.
   const final = {};
   for (const m of messages) if (m.state) Object.assign(final, m.state);
+  if (given) Object.assign(final, given);
   const reference = summarize(mountView(final).view.root);
   const removedEver = new Set(messages.flatMap((m) => (m.custom && m.custom.steps_removed) || []));
   const first = followPage(messages, 1, reference, removedEver);

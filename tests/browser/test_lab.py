@@ -319,3 +319,33 @@ def test_light_and_dark_theme_screenshots(lab, artifacts):
         _set_theme(nb, "JupyterLab Light", True)
     if os.environ.get("LGW_UPDATE_SCREENSHOT") == "1":
         shutil.copyfile(shots[True], REPO / "docs" / "screenshot.png")
+
+
+def test_big_final_traits_reach_the_page_in_parts_and_are_saved_with_the_notebook(lab, lab_server):
+    """A page that said hello gets the final traits bigger than a part (here 200 bytes: all of them)
+    as parts; its model builds them, so the widget state JupyterLab saves is the run's final one."""
+    nb = lab([
+        IMPORT,
+        'view = StreamView("long", {"tokens": 2000}, stream_mode=["messages-tuple", "debug", "values"])\n'
+        'view._publisher.part_bytes = 200\nview',
+        "_ = view.start()",
+    ])
+    nb.run_cell(0)
+    nb.run_cell(1)
+    nb.view_handle(1)
+    wait_until(lambda: nb.kernel_json("view._page_follows"), timeout=30, what="the page's hello")
+    nb.run_cell(2)
+    assert nb.wait_status(1, FINISHED, timeout=120) == "done"
+    kernel = nb.kernel_json("{k: v for k, v in view.get_state().items() if k in ('text', 'state', 'steps')}")
+    assert len(kernel["text"]) > 200 and kernel["state"] and kernel["steps"]
+    expect(nb.view(1).locator(".lgw-text")).to_have_text(kernel["text"])
+
+    nb.cell(0).locator(".jp-InputPrompt").click()
+    nb.page.keyboard.press("Control+s")
+    nb.wait_js("!panel.context.model.dirty")
+    saved = nbformat.read(lab_server.root / nb.name, as_version=4)
+    state = saved.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    [model] = [m["state"] for m in state.values() if m.get("model_name") == "AnyModel"]
+    assert model["status"] == "done"
+    assert model["text"] == kernel["text"], "the text went as parts and the page's model took it"
+    assert model["state"] == kernel["state"] and model["steps"] == kernel["steps"]

@@ -44,7 +44,7 @@ export function renderOp(doc, op) {
   return row;
 }
 
-export function createStatePane(doc, { onDiffCount } = {}) {
+export function createStatePane(doc, { onDiffCount, queue } = {}) {
   let state = {};
   let previews = false;
   const tree = jsonTree(doc, state, { expandDepth: 1 });
@@ -56,6 +56,7 @@ export function createStatePane(doc, { onDiffCount } = {}) {
     onCount: onDiffCount,
     // A diff never changes once made, except that its previews become values at the end.
     sigOf: (d) => `${d.index}:${(d.ops || []).length}:${(d.ops || []).some((op) => isPreview(op.value))}`,
+    queue,
   });
   const diffsEl = h(doc, "div.lgw-diffs", null, diffs.el);
 
@@ -107,6 +108,9 @@ export function createStatePane(doc, { onDiffCount } = {}) {
       setNote("");
       tree.update(state);
       diffs.clear();
+    },
+    destroy() {
+      diffs.destroy();
     },
   };
 }

@@ -1,8 +1,10 @@
 // One collapsible card per step, upserted by `key`; subgraph steps (parent != null)
-// nest under the card whose task `id` equals their `parent`.
+// nest under the card whose task `id` equals their `parent`. The steps change at once; a
+// render-queue job draws their cards a slice at a time (a run of thousands of steps included).
 import { h, setText, show, clear, onActivate } from "../dom.js";
 import { jsonTree } from "../json-tree.js";
 import { formatDuration, formatNamespace, stepDuration } from "../format.js";
+import { createJob } from "../render-queue.js";
 
 const FIELDS = [
   ["input", "input"],
@@ -135,152 +137,242 @@ class StepCard {
   }
 }
 
-export function createStepsPane(doc, { onCount, onFork } = {}) {
+export function createStepsPane(doc, { onCount, onFork, queue } = {}) {
   const el = h(doc, "div.lgw-steps");
-  const cards = new Map(); // key -> StepCard
-  const byId = new Map(); // task id -> StepCard (first seen)
+  const steps = new Map(); // key -> step: what the pane shows (cards follow, a slice at a time)
+  const cards = new Map(); // key -> StepCard, drawn
+  const byId = new Map(); // task id -> key of the first step with it
+  const waiting = new Map(); // task id -> keys of drawn cards at the top level whose parent has no card yet
+  const dirty = new Set(); // keys whose card must be drawn or brought up to date, in run order
+  let order = []; // step keys in run order, for branch markers
   let forkable = false; // a threaded run that is not live
   let nameFilter = null;
-  let order = []; // step keys in run order, for branch markers
+  let shownKeys = null; // with a name filter: the keys of its steps and of every card that holds one
+  let refreshAll = false;
+  let branches = [];
   let branchEls = [];
+  let branchesStale = false;
+
+  const job = createJob((timeUp) => {
+    for (const key of dirty) {
+      if (timeUp()) return true;
+      dirty.delete(key);
+      draw(key);
+    }
+    if (refreshAll) {
+      for (const card of cards.values()) refreshCard(card);
+      refreshAll = false;
+    }
+    if (branchesStale) drawBranches();
+    return false;
+  }, queue);
 
   function refreshCard(card) {
     show(card.forkEl, forkable && !!card.step.checkpoint_id && !card.step.namespace?.length);
     card.forkEl.disabled = !forkable;
-    const holdsMatch = () => [...card.childrenEl.querySelectorAll(".lgw-step")]
-      .some((child) => child.getAttribute("data-name") === nameFilter);
-    show(card.el, !nameFilter || card.step.name === nameFilter || holdsMatch());
+    show(card.el, !shownKeys || shownKeys.has(String(card.step.key)));
   }
 
-  function containerFor(step) {
-    if (step.parent != null) {
-      const p = byId.get(step.parent);
-      if (p && p.step.key !== step.key) return p;
-    }
-    return null;
+  function parentCardOf(step) {
+    if (step.parent == null) return null;
+    const key = byId.get(step.parent);
+    const card = key === undefined ? null : cards.get(key);
+    return card && String(card.step.key) !== String(step.key) ? card : null;
   }
 
+  function countChildren(card) {
+    if (card) card.setChildCount(card.childrenEl.children.length);
+  }
+
+  function unwait(card) {
+    const keys = card.step.parent == null ? null : waiting.get(card.step.parent);
+    if (keys) keys.delete(String(card.step.key));
+  }
+
+  /** Put a card in its parent's card, or at the top level (waiting for its parent's card). */
   function place(card) {
-    const parent = containerFor(card.step);
+    const parent = parentCardOf(card.step);
     const target = parent ? parent.childrenEl : el;
-    if (card.el.parentNode !== target) {
-      const from = card.el.parentNode;
-      target.appendChild(card.el);
-      card.parentCard = parent;
-      recount(from);
-      recount(target);
+    if (card.el.parentNode === target) return;
+    const fromParent = card.parentCard;
+    unwait(card);
+    target.appendChild(card.el);
+    card.parentCard = parent;
+    countChildren(fromParent);
+    countChildren(parent);
+    if (!parent && card.step.parent != null) {
+      if (!waiting.has(card.step.parent)) waiting.set(card.step.parent, new Set());
+      waiting.get(card.step.parent).add(String(card.step.key));
     }
   }
 
-  function recount(container) {
-    if (!container) return;
-    for (const card of cards.values()) {
-      if (card.childrenEl === container) card.setChildCount(container.children.length);
+  /** Cards that waited at the top level for this card (their parent) move into it. */
+  function adoptChildren(card) {
+    const keys = card.step.id == null ? null : waiting.get(card.step.id);
+    if (!keys) return;
+    for (const key of [...keys]) {
+      const child = cards.get(key);
+      if (child) place(child);
     }
   }
 
-  function adoptOrphans(card) {
-    const id = card.step.id;
-    if (id == null) return;
-    for (const other of cards.values()) {
-      if (other !== card && other.step.parent === id && other.el.parentNode === el) place(other);
+  function draw(key) {
+    const step = steps.get(key);
+    if (!step) return;
+    let card = cards.get(key);
+    if (card) {
+      const moved = card.step.parent !== step.parent;
+      if (moved) unwait(card);
+      card.update(step);
+      if (moved) place(card);
+    } else {
+      card = new StepCard(doc, step, { onFork });
+      cards.set(key, card);
+      place(card);
+      adoptChildren(card);
     }
+    refreshCard(card);
   }
 
   function upsert(step) {
     if (!step || step.key == null) return;
     const key = String(step.key);
-    let card = cards.get(key);
-    if (card) {
-      const moved = card.step.parent !== step.parent;
-      card.update(step);
-      if (moved) place(card);
-      refreshCard(card);
-    } else {
-      card = new StepCard(doc, step, { onFork });
-      cards.set(key, card);
+    if (!steps.has(key)) {
       order.push(key);
-      if (step.id != null && !byId.has(step.id)) byId.set(step.id, card);
-      place(card);
-      adoptOrphans(card);
-      refreshCard(card);
+      if (step.id != null && !byId.has(step.id)) byId.set(step.id, key);
+      if (nameFilter) filterKeys();
     }
+    steps.set(key, step);
+    dirty.add(key);
+    if (branches.length) branchesStale = true;
+    job.request();
   }
 
   function remove(key) {
+    if (!steps.has(key)) return;
+    steps.delete(key);
+    dirty.delete(key);
+    order = order.filter((k) => k !== key);
+    for (const [id, k] of byId) if (k === key) byId.delete(id);
     const card = cards.get(key);
     if (!card) return;
     cards.delete(key);
-    order = order.filter((k) => k !== key);
-    if (byId.get(card.step.id) === card) byId.delete(card.step.id);
-    // children go back to the top level
-    for (const child of [...card.childrenEl.children]) el.appendChild(child);
-    if (card.el.parentNode) {
-      const from = card.el.parentNode;
-      from.removeChild(card.el);
-      recount(from);
+    unwait(card);
+    // children go back to the top level, waiting for a card with their parent's id
+    for (const child of [...card.childrenEl.children]) {
+      const childCard = [...cards.values()].find((c) => c.el === child);
+      if (childCard) {
+        childCard.parentCard = null;
+        el.appendChild(child);
+        if (childCard.step.parent != null) {
+          if (!waiting.has(childCard.step.parent)) waiting.set(childCard.step.parent, new Set());
+          waiting.get(childCard.step.parent).add(String(childCard.step.key));
+        }
+      }
     }
+    if (card.el.parentNode) card.el.parentNode.removeChild(card.el);
+    countChildren(card.parentCard);
     card.destroy();
+    if (branches.length) branchesStale = true;
   }
 
-  const notify = () => onCount && onCount(cards.size);
+  /** With a name filter, the cards that show: its steps and every step that holds one. */
+  function filterKeys() {
+    if (!nameFilter) {
+      shownKeys = null;
+      return;
+    }
+    shownKeys = new Set();
+    for (const [key, step] of steps) {
+      if (step.name !== nameFilter) continue;
+      shownKeys.add(key);
+      const seen = new Set([key]);
+      for (let up = step; up && up.parent != null;) {
+        const parentKey = byId.get(up.parent);
+        if (parentKey === undefined || seen.has(parentKey)) break;
+        seen.add(parentKey);
+        shownKeys.add(parentKey);
+        up = steps.get(parentKey);
+      }
+    }
+    refreshAll = true;
+  }
+
+  function drawBranches() {
+    branchesStale = false;
+    for (const b of branchEls) b.remove();
+    branchEls = [];
+    for (const branch of branches) {
+      const card = cards.get(order[branch.steps_before]);
+      if (!card || !card.el.parentNode) continue;
+      const id = String(branch.checkpoint_id || "");
+      const divider = h(doc, "div.lgw-branch", null, `forked from checkpoint ${id.slice(0, 8)}…`);
+      card.el.parentNode.insertBefore(divider, card.el);
+      branchEls.push(divider);
+    }
+  }
+
+  const notify = () => onCount && onCount(steps.size);
 
   return {
     el,
-    cards,
-    get size() {
-      return cards.size;
-    },
-    upsert(steps) {
-      for (const s of steps || []) upsert(s);
+    upsert(list) {
+      for (const s of list || []) upsert(s);
       notify();
     },
     /** Take these cards away (the kernel replaced them: updates cards once debug/tasks arrive). */
     remove(keys) {
       for (const key of keys || []) remove(String(key));
+      if (nameFilter) filterKeys();
+      job.request();
       notify();
     },
-    setAll(steps) {
-      const list = Array.isArray(steps) ? steps : [];
-      const keep = new Set(list.map((s) => String(s.key)));
-      for (const key of [...cards.keys()]) if (!keep.has(key)) remove(key);
-      for (const s of list) upsert(s);
+    setAll(list) {
+      const items = Array.isArray(list) ? list : [];
+      const keep = new Set(items.map((s) => String(s.key)));
+      for (const key of [...steps.keys()]) if (!keep.has(key)) remove(key);
+      for (const s of items) upsert(s);
+      if (nameFilter) filterKeys();
+      job.request();
       notify();
     },
     /** Fork buttons show on threaded runs that are not live. */
     setForkable(value) {
+      if (forkable === !!value) return;
       forkable = !!value;
-      for (const card of cards.values()) refreshCard(card);
+      refreshAll = true;
+      job.request();
     },
     /** Show only the cards of one node name (and the parents that hold them); null: all. */
     setNameFilter(name) {
       nameFilter = name || null;
-      for (const card of cards.values()) refreshCard(card);
+      filterKeys();
+      refreshAll = true;
+      job.request();
     },
     /** A divider before the first step of each branch forked inside this view. */
-    setBranches(branches) {
-      for (const b of branchEls) b.remove();
-      branchEls = [];
-      for (const branch of Array.isArray(branches) ? branches : []) {
-        const card = cards.get(order[branch.steps_before]);
-        if (!card || !card.el.parentNode) continue;
-        const id = String(branch.checkpoint_id || "");
-        const divider = h(doc, "div.lgw-branch", null, `forked from checkpoint ${id.slice(0, 8)}…`);
-        card.el.parentNode.insertBefore(divider, card.el);
-        branchEls.push(divider);
-      }
+    setBranches(list) {
+      branches = Array.isArray(list) ? list.slice() : [];
+      branchesStale = true;
+      job.request();
     },
     clear() {
       for (const card of cards.values()) card.destroy();
       for (const b of branchEls) b.remove();
       branchEls = [];
       order = [];
+      steps.clear();
       cards.clear();
       byId.clear();
+      waiting.clear();
+      dirty.clear();
+      if (nameFilter) filterKeys();
       clear(el);
+      job.cancel();
       notify();
     },
     destroy() {
+      job.cancel();
       for (const card of cards.values()) card.destroy();
     },
   };

@@ -1,49 +1,74 @@
 // Live token text, appended to in block chunks (text-chunks.js); autoscroll follows the
 // bottom until the user scrolls up. Filters show text[start:end] of matching segments.
+//
+// The text changes at once; a render-queue job brings the page to it, at most SLICE_CHARS per
+// slice: a saved 400 kB transcript, or a filter over it, is drawn in pieces, not in one task.
 import { h, show } from "../dom.js";
 import { createAutoscroll } from "../scroll.js";
 import { extendSegments, filterText, isFilterActive, cpLength } from "../segments.js";
 import { createFilters } from "../filters.js";
 import { createChunkedText } from "../text-chunks.js";
 import { formatNumber } from "../format.js";
+import { createJob } from "../render-queue.js";
 
-export function createTextPane(doc, { onLength } = {}) {
+/** Characters added to the page per slice. */
+export const SLICE_CHARS = 32768;
+
+export function createTextPane(doc, { onLength, queue } = {}) {
   const textEl = h(doc, "div.lgw-text", { "aria-live": "off", "data-empty": "" });
   const chunks = createChunkedText(doc, textEl);
   const jump = h(doc, "button.lgw-jump", { type: "button", title: "follow new tokens" }, "↓ follow");
   show(jump, false);
   const scroll = createAutoscroll(textEl, { onChange: (follow) => show(jump, !follow) });
   jump.addEventListener("click", () => scroll.jump());
-  const filters = createFilters(doc, { onChange: () => render() });
+  const filters = createFilters(doc, { onChange: () => changed(false) });
   const el = h(doc, "div.lgw-text-pane", null, filters.el, h(doc, "div.lgw-text-wrap", null, textEl, jump));
 
   let full = "";
   let fullLength = 0; // code points, what the kernel counts
   let segments = [];
-  let shown = "";
+  let desired = ""; // what the page should show: `full`, or the filter's part of it
+  let desiredStale = false; // `desired` must be computed again (a filter is on and something changed)
+  let shown = ""; // what the page shows: always a prefix of `desired` once the job is done
+  let replace = false; // what is shown is not a prefix of `desired`: start again
 
-  function render(appended) {
-    const active = isFilterActive(filters.filter);
-    if (!active && typeof appended === "string") {
-      // Tokens arrived and every character is shown: append them, no comparison of the whole text.
-      if (!appended) return;
-      chunks.append(appended);
-      shown = full;
-    } else {
-      const desired = active ? filterText(full, segments, filters.filter) : full;
-      if (desired === shown) return;
-      if (desired.length > shown.length && desired.startsWith(shown)) {
-        chunks.append(desired.slice(shown.length));
-      } else {
-        chunks.set(desired);
-      }
-      shown = desired;
+  const job = createJob((timeUp) => {
+    if (desiredStale) {
+      desired = filterText(full, segments, filters.filter);
+      desiredStale = false;
+      if (!desired.startsWith(shown)) replace = true;
+      filters.setNote(`${formatNumber(cpLength(desired))} of ${formatNumber(fullLength)} chars`);
+    }
+    if (replace) {
+      chunks.set("");
+      shown = "";
+      replace = false;
+    }
+    while (shown.length < desired.length && !timeUp()) {
+      const piece = desired.slice(shown.length, shown.length + SLICE_CHARS);
+      chunks.append(piece);
+      shown += piece;
     }
     if (shown) textEl.removeAttribute("data-empty");
     else textEl.setAttribute("data-empty", "");
-    filters.setNote(active ? `${formatNumber(cpLength(shown))} of ${formatNumber(fullLength)} chars` : "");
     scroll.update();
+    return shown.length < desired.length;
+  }, queue);
+
+  /** The text or the segments changed; `appended`: only characters were added at the end. */
+  function changed(appended) {
+    if (!isFilterActive(filters.filter)) {
+      // Unfiltered, the page shows `full`: an append extends what is shown (no comparison of the
+      // whole text, which would copy it per delta), anything else may replace it.
+      if (!appended && !full.startsWith(shown)) replace = true;
+      desired = full;
+      desiredStale = false;
+      filters.setNote("");
+    } else {
+      desiredStale = true; // the job filters once, however many deltas came meanwhile
+    }
     if (onLength) onLength(fullLength);
+    job.request();
   }
 
   return {
@@ -54,8 +79,9 @@ export function createTextPane(doc, { onLength } = {}) {
     get text() {
       return full;
     },
+    /** What the page shows once drawn (the text, or its filtered part). */
     get shown() {
-      return shown;
+      return desiredStale ? filterText(full, segments, filters.filter) : desired;
     },
     /** Length of the whole text in code points (what the kernel counts). */
     get length() {
@@ -67,27 +93,30 @@ export function createTextPane(doc, { onLength } = {}) {
     },
     /** Final trait / snapshot: reconcile (append when it extends what is shown). */
     setText(text) {
-      full = typeof text === "string" ? text : "";
+      const next = typeof text === "string" ? text : "";
+      const extends_ = next.startsWith(full);
+      full = next;
       fullLength = cpLength(full);
-      render();
+      changed(extends_);
     },
     setSegments(list) {
       segments = Array.isArray(list) ? list.slice() : [];
       filters.setSegments(segments);
-      render();
+      changed(true);
     },
-    /** Apply a delta's text and segments together, one render. */
+    /** Apply a delta's text and segments together. */
     applyDelta(text, segs) {
       const appended = typeof text === "string" ? text : "";
       full += appended;
       fullLength += cpLength(appended);
       if (Array.isArray(segs) || (appended && segments.length)) {
         segments = extendSegments(segments, Array.isArray(segs) ? segs : [], fullLength);
-        if (Array.isArray(segs)) filters.setSegments(segments);
+        if (Array.isArray(segs)) filters.addSegments(segs);
       }
-      render(appended);
+      changed(true);
     },
     destroy() {
+      job.cancel();
       scroll.destroy();
       chunks.destroy();
     },

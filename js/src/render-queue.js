@@ -1,0 +1,114 @@
+// Drawing in slices: work that could keep the page's main thread busy (a whole trait drawn at
+// once, thousands of rows, a long text) runs as jobs, a few milliseconds at a time, each slice in
+// a task of its own, so the page stays responsive (no task over the 50 ms "long task" line).
+//
+// One queue per page, whichever copy of the bundle made it: nine views of one compare_modes
+// output, or twenty views restored from a saved notebook, take turns instead of each drawing all
+// it has in the same task. Jobs are data-driven: a pane keeps its data current at once and the
+// job brings the DOM to it, so a job may run later, or less often, than the changes it covers.
+
+/** Milliseconds of work per slice: with the browser's own layout and paint after it, well under 50. */
+export const BUDGET_MS = 8;
+
+const KEY = Symbol.for("lg_widgets.render-queue/1");
+
+const clock = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+/**
+ * A job is `{ step(timeUp) → boolean }`: do some work, stop as soon as `timeUp()` says so, and
+ * return true while there is more to do. A job scheduled again while it waits is queued once.
+ */
+export function createRenderQueue({ budgetMs = BUDGET_MS, now = clock, defer = (fn) => setTimeout(fn, 0) } = {}) {
+  let jobs = [];
+  let waiting = false;
+  let running = false;
+
+  function runSlice() {
+    waiting = false;
+    const deadline = now() + budgetMs;
+    runWhile(() => now() >= deadline);
+    if (jobs.length) wake();
+  }
+
+  function runWhile(timeUp) {
+    running = true;
+    try {
+      // Round robin: a job with more to do goes to the back, so every view moves forward.
+      while (jobs.length && !timeUp()) {
+        const job = jobs.shift();
+        job.queued = false;
+        let more = false;
+        // A job always gets one unit of work done per turn, however little time is left.
+        let first = true;
+        const jobTimeUp = () => {
+          if (first) {
+            first = false;
+            return false;
+          }
+          return timeUp();
+        };
+        try {
+          more = job.step(jobTimeUp);
+        } catch (e) {
+          // One pane's bug must not stop the others from drawing.
+          if (typeof console !== "undefined") console.error("lg_widgets: drawing failed", e);
+        }
+        if (more) enqueue(job);
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  function enqueue(job) {
+    if (job.queued) return;
+    job.queued = true;
+    jobs.push(job);
+  }
+
+  function wake() {
+    if (waiting || running) return;
+    waiting = true;
+    defer(runSlice);
+  }
+
+  return {
+    schedule(job) {
+      enqueue(job);
+      wake();
+    },
+    /** Forget a job (its view was destroyed). */
+    cancel(job) {
+      if (!job.queued) return;
+      job.queued = false;
+      jobs = jobs.filter((j) => j !== job);
+    },
+    /** Everything now, in this task (tests; a host with no event loop to come back to). */
+    flush() {
+      for (let rounds = 0; jobs.length && rounds < 1e6; rounds += 1) runWhile(() => false);
+    },
+  };
+}
+
+/** The page's queue (shared by every view and every copy of the bundle on the page). */
+export function renderQueue() {
+  const root = globalThis;
+  if (!root[KEY]) root[KEY] = createRenderQueue();
+  return root[KEY];
+}
+
+/** A job that calls `step(timeUp)` until it returns false; `request()` queues it (once). */
+export function createJob(step, queue = renderQueue()) {
+  const job = { queued: false, step };
+  return {
+    request() {
+      queue.schedule(job);
+    },
+    cancel() {
+      queue.cancel(job);
+    },
+    get queued() {
+      return job.queued;
+    },
+  };
+}
