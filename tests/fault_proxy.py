@@ -14,6 +14,11 @@ once the list is used up):
   nothing more for ``seconds`` (or until the client gives up), then close.
 - ``Garbage(data)``: answer with ``data`` instead of the server's answer, and close.
 
+``FaultProxy(url, plan, only=b"/stream/events")``: a ``Cut`` or ``Stall`` goes to a connection
+only once a request holding ``only`` (a stream's) goes through it, and counts the response
+bytes from there; other connections and requests (REST calls, commands, history reads, whose
+number depends on timing) pass without taking an action.
+
 ``proxy.log`` records, per connection, the action and the response bytes sent.
 The proxy runs its own asyncio loop in a daemon thread. ``FaultProxy(url,
 tls=server_context)`` terminates TLS (a real handshake) in front of a plain
@@ -62,8 +67,9 @@ class ConnectionLog:
 
 class FaultProxy:
     def __init__(self, upstream_url: str, actions: list[Action] | None = None, tls: ssl.SSLContext | None = None,
-                 host: str = "127.0.0.1"):
+                 host: str = "127.0.0.1", only: bytes | None = None):
         parts = urlsplit(upstream_url)
+        self.only = only
         self.tls = tls
         self.host = host  # the name in url (a certificate names a host)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
@@ -114,7 +120,7 @@ class FaultProxy:
     async def _handle(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         self._tasks.add(task)
-        entry = ConnectionLog(self.actions.pop(0) if self.actions else Pass())
+        entry = ConnectionLog(self.actions.pop(0) if self.actions and self.only is None else Pass())
         self.log.append(entry)
         upstream_writer = None
         try:
@@ -125,7 +131,7 @@ class FaultProxy:
                 entry.response_bytes = len(entry.action.data)
                 return
             upstream_reader, upstream_writer = await asyncio.open_connection(*self.upstream)
-            upload = asyncio.ensure_future(self._pipe(client_reader, upstream_writer))
+            upload = asyncio.ensure_future(self._pipe(client_reader, upstream_writer, entry))
             try:
                 await self._download(upstream_reader, client_writer, entry, upload)
             finally:
@@ -139,9 +145,11 @@ class FaultProxy:
                     writer.close()
             self._tasks.discard(task)
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, entry: ConnectionLog) -> None:
         try:
             while data := await reader.read(65536):
+                if self.only is not None and self.only in data and isinstance(entry.action, Pass) and self.actions:
+                    entry.action, entry.response_bytes = self.actions.pop(0), 0  # a stream's request
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, OSError):
@@ -154,9 +162,9 @@ class FaultProxy:
 
     async def _download(self, upstream: asyncio.StreamReader, client: asyncio.StreamWriter,
                         entry: ConnectionLog, upload: asyncio.Future) -> None:
-        action = entry.action
-        limit = action.after if isinstance(action, (Cut, Stall)) else None
         while True:
+            action = entry.action  # may change while a request passes (``only``)
+            limit = action.after if isinstance(action, (Cut, Stall)) else None
             size = 65536 if limit is None else max(0, min(65536, limit - entry.response_bytes))
             if size == 0:
                 break

@@ -60,7 +60,7 @@ async def test_five_cuts_during_a_run_lose_nothing_and_repeat_nothing(server, tr
         plan = [Cut(int(total * fraction)) for fraction in CUT_FRACTIONS]
 
         thread = await direct.create_thread()
-        with FaultProxy(server.url, plan) as proxy:
+        with FaultProxy(server.url, plan, only=b"/stream/events") as proxy:
             async with ThreadClient(proxy.url, transport=transport, resume_backoff=0.01) as through_proxy:
                 await thread.start_run("long", {"tokens": TOKENS})
                 got, resumes = await read_run(Thread(through_proxy, thread.thread_id))
