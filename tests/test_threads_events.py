@@ -160,3 +160,12 @@ def test_a_filter_keeps_the_channels_the_server_knows():
     assert set(CHANNELS) == {"values", "updates", "messages", "tools", "lifecycle", "input", "checkpoints",
                              "tasks", "custom"}
 
+
+
+def test_the_history_is_read_again_until_it_shows_how_the_run_ended():
+    from lg_widgets.threads.source import _settled
+    asked = {"next": ["review"], "tasks": [{"id": "t", "name": "review", "interrupts": []}]}
+    stored = {"next": ["review"], "tasks": [{"id": "t", "name": "review", "interrupts": [{"id": "i", "value": 1}]}]}
+    assert not _settled([asked], "interrupted") and _settled([stored, asked], "interrupted")
+    assert not _settled([{"next": ["publish"], "tasks": []}], "completed") and _settled([{"next": []}], "completed")
+    assert _settled([asked], "failed") and _settled([asked], None) and _settled([], "completed")

@@ -25,8 +25,20 @@ from .window import RunWindow
 
 #: How many checkpoints one read of the history asks for (newest first).
 HISTORY_LIMIT = 100
-#: Pauses between reads of a completed run's history until its last checkpoint is stored.
+#: Pauses between reads of an ended run's history until the server has stored how it ended.
 FINAL_READ_DELAYS = (0.02, 0.05, 0.1, 0.2, None)
+
+
+def _settled(history: list[dict], end: str | None) -> bool:
+    """Whether the history already shows how the run ended: a completed run's last checkpoint
+    has nothing left to run; an interrupted run's has a task holding its interrupts (the server
+    stores them a moment after it says ``interrupted``; an ``interrupt_before`` stop has none,
+    and waits out the delays)."""
+    if not history or end not in ("completed", "interrupted"):
+        return True
+    if end == "completed":
+        return not history[0].get("next")
+    return any(task.get("interrupts") for task in history[0].get("tasks") or [])
 
 
 def _derived(mode: str, data: Any) -> DerivedEvent:
@@ -42,13 +54,13 @@ class HistoryReader:
         self._started: set[str] = set()
         self._finished: set[str] = set()
 
-    async def read(self, completed: bool = False) -> list[DerivedEvent]:
-        """What is new in the history. ``completed``: the run has ended well, so its last checkpoint
-        has no task left to run; the server may store it a moment after saying so: read again."""
-        for delay in FINAL_READ_DELAYS if completed else (None,):
+    async def read(self, end: str | None = None) -> list[DerivedEvent]:
+        """What is new in the history. ``end``: how the run just ended (``completed``,
+        ``interrupted``); the server may store that a moment after saying so: read again."""
+        for delay in FINAL_READ_DELAYS if end else (None,):
             history = await self.thread.list_checkpoints(limit=HISTORY_LIMIT)
             history = history if isinstance(history, list) else []
-            if delay is None or (history and not history[0].get("next")):
+            if delay is None or _settled(history, end):
                 break
             await asyncio.sleep(delay)
         found: list[DerivedEvent] = []
@@ -92,9 +104,9 @@ async def view_events(thread: Thread, open_run: Callable[[Thread], ThreadRun], o
     run = open_run(thread)
     on_run(run)
 
-    async def read(completed: bool = False) -> list[DerivedEvent]:
+    async def read(end: str | None = None) -> list[DerivedEvent]:
         try:
-            return await history.read(completed)
+            return await history.read(end)
         except LGWidgetsError:
             return []  # the cards come with the next read; the run goes on
 
@@ -117,7 +129,7 @@ async def view_events(thread: Thread, open_run: Callable[[Thread], ThreadRun], o
                     for derived in await reading:
                         yield derived
                     reading, again = None, False
-                for derived in await read(completed=status == "completed"):
+                for derived in await read(end=status):
                     yield derived
                 yield event
                 if status == "failed":

@@ -127,6 +127,11 @@ def page(browser, artifacts, request):
     """A fresh page (own browser context); its console errors fail the test; a screenshot on failure."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
+    from playwright.sync_api import expect
+
+    # Assertions wait as long as actions: a first JupyterLab load on a busy CI machine takes more
+    # than expect's default 5 s (the kernel dialog once came later than that).
+    expect.set_options(timeout=30_000)
     page = context.new_page()
     page.console_watch = ConsoleWatch(page)
     yield page
