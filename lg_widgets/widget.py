@@ -594,7 +594,10 @@ class StreamView(anywidget.AnyWidget):
         """One frame, on the run's loop between two events: the page gets a delta, and the
         traits Python reads while a run streams (status, ids) catch up."""
         self._publisher.flush()
-        self._set_traits({name: getattr(self._fold, name) for name in _LIVE_TRAITS})
+        live = {name: getattr(self._fold, name) for name in _LIVE_TRAITS}
+        if live["status"] not in ("connecting", "running"):
+            del live["status"]  # a run's end shows in Python with its final traits, not before them
+        self._set_traits(live)
         self._say_where_it_starts()
 
     async def _cancel(self) -> None:
@@ -651,10 +654,14 @@ class StreamView(anywidget.AnyWidget):
                                   "to wait longer.") from None
 
     def _set_traits(self, values: dict[str, Any]) -> None:
-        """Set synced traits in one comm message (only those whose value changed travel)."""
+        """Set synced traits in one comm message (only those whose value changed travel). ``status``
+        last: code in another thread that waits for it then reads the other traits already set."""
         with self.hold_sync():
             for name, value in values.items():
-                setattr(self, name, value)
+                if name != "status":
+                    setattr(self, name, value)
+            if "status" in values:
+                self.status = values["status"]
 
     def _set_final_traits(self, values: dict[str, Any]) -> None:
         """A run's final traits. Pages that follow the view get the big ones in parts first

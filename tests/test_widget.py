@@ -190,6 +190,18 @@ def test_start_returns_at_once_and_wait_returns_the_view(server, comms):
     assert view.status == "done" and len(view.text) > 10_000
 
 
+@pytest.mark.parametrize("protocol", ["runs", "threads"])
+def test_when_status_says_the_run_ended_its_final_traits_are_already_set(server, comms, protocol):
+    """Code that waits for ``status`` (in another thread, or observing it) then reads the run's
+    text and state must find them final: the end is never shown before the traits that go with it."""
+    seen = []
+    view = StreamView("joke", {"topic": "owls"}, url=server.url, protocol=protocol)
+    view.observe(lambda change: seen.append((change["new"], view.text, view.state)), names="status")
+    view.run()
+    [ended] = [s for s in seen if s[0] not in ("idle", "connecting", "running")]
+    assert ended == ("done", view.text, view.state) and view.text
+
+
 def test_cancel_stops_a_threaded_run_on_the_server(server, comms):
     from langgraph_sdk import get_sync_client
 
