@@ -169,3 +169,31 @@ def test_the_history_is_read_again_until_it_shows_how_the_run_ended():
     assert not _settled([asked], "interrupted") and _settled([stored, asked], "interrupted")
     assert not _settled([{"next": ["publish"], "tasks": []}], "completed") and _settled([{"next": []}], "completed")
     assert _settled([asked], "failed") and _settled([asked], None) and _settled([], "completed")
+
+
+def test_a_pending_task_of_the_newest_checkpoint_is_not_taken_for_finished():
+    """The history shows a task that has not run yet with ``"result": null`` (read off the server);
+    the node that interrupts must reach its card when the interrupt is stored, not before."""
+    import asyncio
+
+    from lg_widgets.threads.source import HistoryReader
+
+    def snapshot(checkpoint_id: str, task: dict) -> dict:
+        return {"checkpoint": {"checkpoint_id": checkpoint_id}, "next": [task["name"]], "tasks": [task]}
+
+    draft = {"id": "t1", "name": "write_draft", "error": None, "interrupts": [], "result": None}
+    review = {"id": "t2", "name": "review", "error": None, "interrupts": [], "result": None}
+    asked = {**review, "interrupts": [{"id": "i1", "value": {"question": "Publish?"}}]}
+    history: list[dict] = []
+
+    class Thread:
+        async def list_checkpoints(self, limit: int) -> list[dict]:
+            return history
+
+    reader = HistoryReader(Thread())  # type: ignore[arg-type]
+    history[:] = [snapshot("c2", review), snapshot("c1", draft)]  # newest first; draft ran (c2 follows)
+    finished = [e.data for e in asyncio.run(reader.read()) if e.mode == "tasks" and "result" in e.data]
+    assert [t["name"] for t in finished] == ["write_draft"], "review is pending, not finished"
+    history[0] = snapshot("c2", asked)
+    finished = [e.data for e in asyncio.run(reader.read()) if e.mode == "tasks" and "result" in e.data]
+    assert [(t["name"], t["interrupts"]) for t in finished] == [("review", asked["interrupts"])]

@@ -64,11 +64,14 @@ class HistoryReader:
                 break
             await asyncio.sleep(delay)
         found: list[DerivedEvent] = []
-        for snapshot in reversed(history):
-            found.extend(self._new(snapshot))
+        for age, snapshot in reversed(list(enumerate(history))):
+            found.extend(self._new(snapshot, superseded=age > 0))
         return found
 
-    def _new(self, snapshot: dict) -> list[DerivedEvent]:
+    def _new(self, snapshot: dict, superseded: bool) -> list[DerivedEvent]:
+        """``superseded``: a newer checkpoint follows, so every task of this one has ended. A task of
+        the newest one has ended once it holds a result, an error or interrupts (a pending task
+        holds ``"result": null``)."""
         checkpoint = snapshot.get("checkpoint") or {}
         checkpoint_id = str(checkpoint.get("checkpoint_id") or "")
         found = []
@@ -85,7 +88,7 @@ class HistoryReader:
             if task_id not in self._started:
                 self._started.add(task_id)
                 found.append(_derived("tasks", {"id": task_id, "name": name, "input": None, "triggers": []}))
-            ended = "result" in task or task.get("error") or task.get("interrupts")
+            ended = superseded or task.get("result") is not None or task.get("error") or task.get("interrupts")
             if ended and task_id not in self._finished:
                 self._finished.add(task_id)
                 found.append(_derived("tasks", {"id": task_id, "name": name, "result": task.get("result"),
