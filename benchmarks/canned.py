@@ -74,6 +74,23 @@ def app(payload: bytes, chunk_size: int = 64 * 1024) -> Starlette:
     return Starlette(routes=[Route("/runs/stream", stream, methods=["POST"])])
 
 
+def serve_in_process(module_args: list[str], port: int, what: str) -> subprocess.Popen:
+    """``python -m <module_args>`` from the repository's root, once it accepts connections on ``port``
+    (a server of its own process: in a thread it would share the GIL with the client measured)."""
+    process = subprocess.Popen([sys.executable, "-m", *module_args], cwd=pathlib.Path(__file__).resolve().parent.parent)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.terminate()
+                process.wait(10)
+                raise RuntimeError(f"{what} did not start") from None
+            time.sleep(0.05)
+
+
 class CannedServer:
     """Serves the canned stream of ``count`` events on a free loopback port, from another process.
 
@@ -91,18 +108,9 @@ class CannedServer:
         self._process: subprocess.Popen | None = None
 
     def __enter__(self) -> "CannedServer":
-        self._process = subprocess.Popen([sys.executable, "-m", "benchmarks.canned", str(self.port), str(self.count)],
-                                         cwd=pathlib.Path(__file__).resolve().parent.parent)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                if self._process.poll() is not None or time.monotonic() > deadline:
-                    self.__exit__()
-                    raise RuntimeError("the canned server did not start") from None
-                time.sleep(0.05)
+        self._process = serve_in_process(["benchmarks.canned", str(self.port), str(self.count)], self.port,
+                                         "the canned server")
+        return self
 
     def __exit__(self, *exc) -> None:
         self._process.terminate()

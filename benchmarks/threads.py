@@ -22,8 +22,6 @@ import asyncio
 import json
 import pathlib
 import socket
-import subprocess
-import sys
 import tempfile
 import time
 
@@ -37,6 +35,7 @@ from lg_widgets.client import _tls_context
 from lg_widgets.threads import CHANNELS, Thread, ThreadClient, run_end_status
 
 from .__main__ import alternate
+from .canned import serve_in_process
 
 BODY = {"channels": list(CHANNELS)}
 
@@ -130,18 +129,13 @@ class CannedThreadServer:
         self.url = f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> "CannedThreadServer":
-        self._process = subprocess.Popen([sys.executable, "-m", "benchmarks.threads", "--serve", str(self.port),
-                                          self._file.name], cwd=pathlib.Path(__file__).resolve().parent.parent)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                if self._process.poll() is not None or time.monotonic() > deadline:
-                    self.__exit__()
-                    raise RuntimeError("the canned thread server did not start") from None
-                time.sleep(0.05)
+        try:
+            self._process = serve_in_process(["benchmarks.threads", "--serve", str(self.port), self._file.name],
+                                             self.port, "the canned thread server")
+        except RuntimeError:
+            pathlib.Path(self._file.name).unlink(missing_ok=True)
+            raise
+        return self
 
     def __exit__(self, *exc) -> None:
         self._process.terminate()
