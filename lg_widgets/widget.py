@@ -509,6 +509,7 @@ class StreamView(anywidget.AnyWidget):
             self._exception = exc
             fold.apply(lifecycle.failed({"type": type(exc).__name__, "message": str(exc), "kind": "internal"}))
         finally:
+            self._task = None  # from here on the run ends by itself: a cancel must not cut this short
             flusher.cancel()
             if graph_task is not None:  # a short run may end before its drawing arrives
                 await asyncio.wait([graph_task], timeout=5.0)
@@ -603,15 +604,16 @@ class StreamView(anywidget.AnyWidget):
     async def _cancel(self) -> None:
         self._cancelling = True
         stream = self._stream
-        task = self._task
         try:
             if stream is not None:
                 await stream.cancel()
         except LGWidgetsError:
             pass  # the run may have ended on its own; the local task is cancelled below anyway
         finally:
-            if task is not None:
-                task.cancel()
+            # Read after the await: the server may have closed the stream meanwhile, and a run
+            # that is winding down must not be cut in its cleanup, before its final traits.
+            if self._task is not None:
+                self._task.cancel()
 
     def _mark_cancelled(self, fold: RunState) -> None:
         error = RunCancelled("The run was cancelled; output received before the cancel is kept.")

@@ -30,6 +30,7 @@ from lg_widgets import (
 )
 from lg_widgets.client import LangGraphClient, RunRequest
 from replay_server import ReplayServer, canned, serve, sse_bytes
+from slow_run import SLOW_GRAPH, SLOW_INPUT
 
 KEY = "lgk-PLANTED-secret-4242"
 MODES = ["values", "updates", "messages-tuple"]
@@ -276,7 +277,7 @@ async def test_busy_thread_answers_409(server):
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
         thread_id = (await http.post("/threads", json={})).json()["thread_id"]
         first = (await http.post(f"/threads/{thread_id}/runs",
-                                 json={"assistant_id": "long", "input": {"tokens": 200_000}})).json()
+                                 json={"assistant_id": SLOW_GRAPH, "input": SLOW_INPUT})).json()
         try:
             case = Case("409", lambda e: server.url, HTTPStatusError,
                         request={"thread_id": thread_id, "extra": {"multitask_strategy": "reject"}})

@@ -12,6 +12,7 @@ from jupyter_client.manager import start_new_kernel
 from langgraph_sdk import get_sync_client
 
 from lg_widgets import StreamView
+from slow_run import SLOW_GRAPH, SLOW_INPUT
 from waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -67,9 +68,9 @@ def _status(client, wait_done: bool = False) -> str:
 
 
 def test_cancel_reaches_the_server_within_a_second(server, comms):
-    view = StreamView("long", {"tokens": 200_000}, url=server.url, thread_id="new",
+    view = StreamView(SLOW_GRAPH, SLOW_INPUT, url=server.url, thread_id="new",
                       stream_mode="messages-tuple").start()
-    wait_until(lambda: len(view.run_state.text) > 1000, what="the first tokens")
+    wait_until(lambda: len(view.run_state.text) > 100, what="the first tokens")
     sdk = get_sync_client(url=server.url)
     started = time.perf_counter()
     view.cancel()

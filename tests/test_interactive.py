@@ -6,6 +6,7 @@ import pytest
 from langgraph_sdk import get_sync_client
 
 from lg_widgets import InvalidArgument, StreamView
+from slow_run import SLOW_GRAPH, SLOW_INPUT
 from waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -68,7 +69,7 @@ def test_resume_is_refused_when_there_is_nothing_to_resume(server, comms):
 
 
 def test_resume_while_live_is_refused(server, comms):
-    view = StreamView("long", {"tokens": 100_000}, url=server.url, thread_id="new", stream_mode="messages-tuple").start()
+    view = StreamView(SLOW_GRAPH, SLOW_INPUT, url=server.url, thread_id="new", stream_mode="messages-tuple").start()
     try:
         with pytest.raises(InvalidArgument, match="still live"):
             view.resume("x")

@@ -13,6 +13,7 @@ import reference as ref
 from lg_widgets import HTTPStatusError, InvalidArgument, RunError, ServerUnreachable, StreamView
 from lg_widgets.diff import replay
 from sdk_runs import sdk_parts
+from slow_run import SLOW_GRAPH, SLOW_INPUT
 from waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -205,9 +206,9 @@ def test_when_status_says_the_run_ended_its_final_traits_are_already_set(server,
 def test_cancel_stops_a_threaded_run_on_the_server(server, comms):
     from langgraph_sdk import get_sync_client
 
-    view = StreamView("long", {"tokens": 200_000}, url=server.url, thread_id="new",
+    view = StreamView(SLOW_GRAPH, SLOW_INPUT, url=server.url, thread_id="new",
                       stream_mode="messages-tuple").start()
-    wait_until(lambda: len(view.run_state.text) > 1000, what="the first tokens")
+    wait_until(lambda: len(view.run_state.text) > 100, what="the first tokens")
     view.cancel()
     assert view.status == "cancelled"
     assert not view.running
@@ -217,6 +218,24 @@ def test_cancel_stops_a_threaded_run_on_the_server(server, comms):
     assert run["status"] in ("interrupted", "cancelled", "error")
     view.cancel()  # cancelling a finished run is a no-op
     assert view.status == "cancelled" and view.text == partial
+    # The run stopped on the server too: the next run goes through (the server has one worker,
+    # and the cancelled run had half a minute to go).
+    after = StreamView("joke", {"topic": "owls"}, url=server.url).start()
+    wait_until(lambda: after.status == "done", timeout=20, what="a run after the cancel")
+
+
+def test_cancel_while_a_run_winds_down_keeps_its_end(server, comms):
+    """A cancel that comes after the stream ended, while the run still waits for its drawing, must
+    not cut the run's cleanup short: the view ends with its final traits, not stuck 'running'."""
+    from fault_proxy import FaultProxy, Stall
+
+    with FaultProxy(server.url, [Stall(0, seconds=30)], only=b"/graph") as proxy:
+        view = StreamView("joke", {"topic": "owls"}, url=proxy.url).start()
+        wait_until(lambda: view.run_state.status == "done", what="the stream's end")
+        assert view.running, "the run still waits for its drawing"
+        view.cancel()
+    assert not view.running
+    assert view.status == "done" and view.text == view.run_state.text != ""
 
 
 def test_front_end_pages_through_raw_events(server, comms):

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from jupyter_harness import REPO
+from slow_run import SLOW_GRAPH, SLOW_INPUT
 from views import record_view_samples, step_cards, view_samples
 from waiting import wait_until
 
@@ -181,7 +182,7 @@ def own_server():
 
 
 def test_cancel_button_stops_a_long_threaded_run(lab, own_server):
-    nb = lab([IMPORT, f'view = StreamView("long", {{"tokens": 200000}}, thread_id="new", url={own_server.url!r}).start()\nview'])
+    nb = lab([IMPORT, f'view = StreamView({SLOW_GRAPH!r}, {SLOW_INPUT!r}, thread_id="new", url={own_server.url!r}).start()\nview'])
     nb.run_cell(0)
     nb.run_cell(1)
     view = nb.view(1)
@@ -201,7 +202,7 @@ def test_cancel_button_stops_a_long_threaded_run(lab, own_server):
     # The next cell sees the cancelled run; the partial text stays, in the page too.
     assert nb.exec_cell("print(view.status)") == "cancelled\n"
     info = nb.kernel_json("{'text': view.text, 'thread_id': view.thread_id, 'run_id': view.run_id}")
-    assert 0 < len(info["text"]) < 200000
+    assert 0 < len(info["text"]) < SLOW_INPUT["words"] * len("tick ")
     assert view.locator(".lgw-text").text_content() == info["text"]
     # The server stopped the run too.
     run_url = f"{own_server.url}/threads/{info['thread_id']}/runs/{info['run_id']}"
