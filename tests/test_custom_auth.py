@@ -17,6 +17,7 @@ from auth.auth import TOKENS
 from fault_proxy import Cut, FaultProxy
 from lg_widgets import HTTPStatusError, StreamView
 from lg_widgets.client import LangGraphClient
+from slow_run import SLOW_GRAPH, SLOW_INPUT
 from waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -87,11 +88,10 @@ def test_fork_and_cancel_carry_the_headers(auth_server, comms):
     fork = view.fork(generate["checkpoint_id"], update={"topic": "forks"}, wait=True)  # POST .../state, then a run
     assert fork.status == "done" and "forks" in fork.state["joke"]
 
-    # Long enough to cancel mid-run; short enough that the node (sync, in a thread, so it finishes its
-    # tokens even once cancelled) doesn't keep the server busy for the next test.
-    long = StreamView("long", {"tokens": 20_000}, url=auth_server.url, headers=AS_ALICE, thread_id="new",
+    # A run that lasts and stops on the server when cancelled (slow_run.py says why not `long`).
+    long = StreamView(SLOW_GRAPH, SLOW_INPUT, url=auth_server.url, headers=AS_ALICE, thread_id="new",
                       stream_mode="messages-tuple").start()
-    wait_until(lambda: len(long.run_state.text) > 1000, what="the first tokens")
+    wait_until(lambda: len(long.run_state.text) > 100, what="the first tokens")
     long.cancel()
     assert long.status == "cancelled"
     sdk = get_sync_client(url=auth_server.url, headers=AS_ALICE)
