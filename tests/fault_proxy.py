@@ -163,7 +163,7 @@ class FaultProxy:
     async def _download(self, upstream: asyncio.StreamReader, client: asyncio.StreamWriter,
                         entry: ConnectionLog, upload: asyncio.Future) -> None:
         while True:
-            action = entry.action  # may change while a request passes (``only``)
+            action = entry.action
             limit = action.after if isinstance(action, (Cut, Stall)) else None
             size = 65536 if limit is None else max(0, min(65536, limit - entry.response_bytes))
             if size == 0:
@@ -171,6 +171,11 @@ class FaultProxy:
             data = await upstream.read(size)
             if not data:
                 return
+            # The action may have changed while this read waited (``only``: a request went up
+            # meanwhile, and its response is this data): the limit counts from that request on.
+            action = entry.action
+            if isinstance(action, (Cut, Stall)):
+                data = data[:max(0, action.after - entry.response_bytes)]
             client.write(data)
             await client.drain()
             entry.response_bytes += len(data)
