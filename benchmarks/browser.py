@@ -5,6 +5,11 @@
         # 50,000 tokens and a 5 MB state beside the plain langgraph_sdk print loop, same session
     python -m benchmarks.browser --kernel-ingest [--tokens N --repeats R]
         # StreamView.run() of N canned events in a kernel whose views render in JupyterLab
+    python -m benchmarks.browser --many-views [--views N]
+        # compare_modes over every stream mode; a notebook of N finished views reopened
+    ... --scale --trace PATH, --many-views --trace PATH
+        # also a Chromium trace of the view's run (of the reopening), and what its long
+        # tasks are made of (benchmarks/trace.py)
 
 Prints the longest main-thread task (PerformanceObserver long tasks) while the
 view streams the run, the longest task of the cell that starts it beside the
@@ -17,6 +22,7 @@ Reuses the browser suite's JupyterLab harness (tests/browser).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import pathlib
 import sys
@@ -28,6 +34,7 @@ sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 from jupyter_harness import JupyterServer, NotebookDriver  # noqa: E402
 
+from benchmarks import trace as chrome_trace  # noqa: E402
 from benchmarks.page_tasks import LongTasks  # noqa: E402
 
 import lg_widgets  # noqa: E402
@@ -140,6 +147,25 @@ def _launch(playwright):
                                       args=["--disable-gpu", "--disable-dev-shm-usage"])
 
 
+@contextlib.contextmanager
+def _tracing(browser, page, path: str | None):
+    """Record a Chromium trace of what runs inside, at ``path`` (none when ``path`` is None)."""
+    if not path:
+        yield
+        return
+    browser.start_tracing(page=page, path=path, categories=chrome_trace.CATEGORIES)
+    try:
+        yield
+    finally:
+        browser.stop_tracing()
+
+
+def _print_trace(path: str | None) -> None:
+    if path:
+        print(f"\nWhat the long tasks are made of ({path}; the sampler about doubles them):")
+        print("\n".join(chrome_trace.summarize(chrome_trace.load(path))))
+
+
 def _save_and_reopen(notebook: NotebookDriver, lab: JupyterServer, tasks: LongTasks, statuses=("done",),
                      views: int = 1, timeout: float = 300):
     """Save the notebook (widget state included), close it and its kernel, open it again in the same
@@ -159,9 +185,10 @@ def _save_and_reopen(notebook: NotebookDriver, lab: JupyterServer, tasks: LongTa
     return tasks.during(reopen, quiet=2.0)
 
 
-def measure_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES) -> dict:
+def measure_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES, trace: str | None = None) -> dict:
     """Longest main-thread task and wall time of StreamView vs the SDK print loop on one big run each;
-    then what a reader does with the finished view, and a reload of the saved notebook."""
+    then what a reader does with the finished view, and a reload of the saved notebook.
+    ``trace``: a path for a Chromium trace of the view's run (benchmarks/trace.py)."""
     from playwright.sync_api import sync_playwright
 
     server = lg_widgets.local_server(SCALE_GRAPHS)
@@ -186,7 +213,8 @@ def measure_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES) 
                         notebook.wait_status(1, ("done", "error"), timeout=600)
 
                     # Settled: nothing in the page changed for two seconds.
-                    results["view"] = tasks.during(run_view, quiet=2.0)
+                    with _tracing(browser, page, trace):
+                        results["view"] = tasks.during(run_view, quiet=2.0)
                     results["status"] = notebook.view(1).get_attribute("data-status")
                     root = notebook.view_handle(1)
                     for name, script in _VIEW_ACTIONS.items():
@@ -202,8 +230,8 @@ def measure_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES) 
     return results
 
 
-def print_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES) -> None:
-    r = measure_scale(tokens, state_mb, modes)
+def print_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES, trace: str | None = None) -> None:
+    r = measure_scale(tokens, state_mb, modes, trace)
     view, sdk = r["view"], r["sdk"]
     size = f"{tokens:,} tokens and a {state_mb:g} MB state ({'+'.join(modes)})"
     print(f"| browser: {size}, StreamView streaming and ending | longest task {view.describe()}, "
@@ -213,15 +241,17 @@ def print_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES) ->
     for name in [*_VIEW_ACTIONS, "reload"]:
         what = "reload of the saved notebook (a fresh kernel)" if name == "reload" else name
         print(f"| browser: the finished view, {what} | longest task {r[name].describe()} | ≤ 50 ms |")
+    _print_trace(trace)
 
 
 #: Every stream mode of the runs API: one view each in one compare_modes output.
 ALL_MODES = ["values", "updates", "messages-tuple", "messages", "debug", "custom", "events", "tasks", "checkpoints"]
 
 
-def measure_many_views(tokens: int, state_mb: float, views: int = 20) -> dict:
+def measure_many_views(tokens: int, state_mb: float, views: int = 20, trace: str | None = None) -> dict:
     """compare_modes over every mode (nine views shown at once), and a notebook of ``views`` finished
-    views reopened from its saved state, each beside a plain ipywidgets.HTML cell of the same page."""
+    views reopened from its saved state, each beside a plain ipywidgets.HTML cell of the same page.
+    ``trace``: a path for a Chromium trace of the reopening (benchmarks/trace.py)."""
     from playwright.sync_api import sync_playwright
 
     server = lg_widgets.local_server(SCALE_GRAPHS)
@@ -258,7 +288,8 @@ def measure_many_views(tokens: int, state_mb: float, views: int = 20) -> dict:
                     notebook.command("docmanager:open", {"path": notebook.name})
                     notebook.wait_ready()
                     notebook.run_all(timeout=900)
-                    results["reopen"] = _save_and_reopen(notebook, lab, tasks, views=views)
+                    with _tracing(browser, page, trace):
+                        results["reopen"] = _save_and_reopen(notebook, lab, tasks, views=views)
                     results["reopen_views"] = notebook.panel.locator(".lgw-root").count()
                     browser.close()
             finally:
@@ -268,14 +299,15 @@ def measure_many_views(tokens: int, state_mb: float, views: int = 20) -> dict:
     return results
 
 
-def print_many_views(tokens: int, state_mb: float, views: int = 20) -> None:
-    r = measure_many_views(tokens, state_mb, views)
+def print_many_views(tokens: int, state_mb: float, views: int = 20, trace: str | None = None) -> None:
+    r = measure_many_views(tokens, state_mb, views, trace)
     size = f"{tokens:,} tokens, {state_mb:g} MB state"
     print(f"| browser: compare_modes over the {r['compare_views']} stream modes of one run ({size}), "
           f"run and shown | longest task {r['compare'].describe()} | ≤ 50 ms |")
     print(f"| browser: a notebook of {r['reopen_views']} finished views ({size} each) reopened from its "
           f"saved state | longest task {r['reopen'].describe()} | ≤ 50 ms |")
     print(f"| (same page: a cell showing ipywidgets.HTML) | longest task {r['plain'].describe()} | — |")
+    _print_trace(trace)
 
 
 KERNEL_INGEST_CELLS = [
@@ -352,15 +384,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--many-views", action="store_true",
                         help="compare_modes over every mode, and a notebook of finished views reopened")
     parser.add_argument("--views", type=int, default=20)
+    parser.add_argument("--trace", metavar="PATH", default=None,
+                        help="with --scale or --many-views: write a Chromium trace of the view's run (of the "
+                             "reopening) to PATH and say what its long tasks are made of; it slows the page")
     args = parser.parse_args(argv)
     if args.many_views:
-        print_many_views(args.tokens or 5_000, args.state_mb or 0.2, args.views)
+        print_many_views(args.tokens or 5_000, args.state_mb or 0.2, args.views, args.trace)
         return 0
     if args.kernel_ingest:
         print_kernel_ingest(args.tokens or 10_000, args.repeats)
         return 0
     if args.scale:
-        print_scale(args.tokens or 50_000, args.state_mb or 5.0, args.modes.split(","))
+        print_scale(args.tokens or 50_000, args.state_mb or 5.0, args.modes.split(","), args.trace)
         return 0
     args.tokens = args.tokens or 10_000
     r = measure(args.tokens)
