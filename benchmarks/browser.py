@@ -8,7 +8,7 @@
     python -m benchmarks.browser --many-views [--views N]
         # compare_modes over every stream mode; a notebook of N finished views reopened
     ... --scale --trace PATH, --many-views --trace PATH
-        # also a Chromium trace of the view's run (of the reopening), and what its long
+        # also a Chromium trace of the view's run (of the save, close and reopening), and what its long
         # tasks are made of (benchmarks/trace.py)
 
 Prints the longest main-thread task (PerformanceObserver long tasks) while the
@@ -251,7 +251,7 @@ ALL_MODES = ["values", "updates", "messages-tuple", "messages", "debug", "custom
 def measure_many_views(tokens: int, state_mb: float, views: int = 20, trace: str | None = None) -> dict:
     """compare_modes over every mode (nine views shown at once), and a notebook of ``views`` finished
     views reopened from its saved state, each beside a plain ipywidgets.HTML cell of the same page.
-    ``trace``: a path for a Chromium trace of the reopening (benchmarks/trace.py)."""
+    ``trace``: a path for a Chromium trace of the save, close and reopening (benchmarks/trace.py)."""
     from playwright.sync_api import sync_playwright
 
     server = lg_widgets.local_server(SCALE_GRAPHS)
@@ -385,8 +385,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="compare_modes over every mode, and a notebook of finished views reopened")
     parser.add_argument("--views", type=int, default=20)
     parser.add_argument("--trace", metavar="PATH", default=None,
-                        help="with --scale or --many-views: write a Chromium trace of the view's run (of the "
-                             "reopening) to PATH and say what its long tasks are made of; it slows the page")
+                        help="with --scale or --many-views: write a Chromium trace of the view's run (of the save, close "
+                             "and reopening) to PATH and say what its long tasks are made of; it slows the page")
     args = parser.parse_args(argv)
     if args.many_views:
         print_many_views(args.tokens or 5_000, args.state_mb or 0.2, args.views, args.trace)
