@@ -161,7 +161,6 @@ def test_a_filter_keeps_the_channels_the_server_knows():
                              "tasks", "custom"}
 
 
-
 def test_the_history_is_read_again_until_it_shows_how_the_run_ended():
     from lg_widgets.threads.source import _settled
     asked = {"next": ["review"], "tasks": [{"id": "t", "name": "review", "interrupts": []}]}
