@@ -42,8 +42,7 @@ class _Samples:
     def __init__(self, events: list[dict]):
         self.nodes: dict[tuple, dict] = {}
         self.samples: list[tuple[float, tuple, int]] = []
-        starts = {(e["pid"], e["id"]): e["args"]["data"]["startTime"] for e in events if e.get("name") == "Profile"}
-        clock = dict(starts)
+        clock = {(e["pid"], e["id"]): e["args"]["data"]["startTime"] for e in events if e.get("name") == "Profile"}
         for e in events:
             if e.get("name") != "ProfileChunk":
                 continue
@@ -78,8 +77,9 @@ def summarize(events: list[dict], over_ms: float = 50.0, tasks: int = 6) -> list
     """Lines that say what the longest main-thread tasks over ``over_ms`` are made of."""
     main = _main_threads(events)
     slices = [e for e in events if e.get("ph") == "X" and (e["pid"], e.get("tid")) in main]
+    sampler_starts = [e for e in slices if e.get("name") == "CpuProfiler::StartProfiling"]
     long = sorted((e for e in slices if e.get("name") in _TASKS and e.get("dur", 0) > over_ms * 1000
-                   and not _starts_the_sampler(e, slices)), key=lambda e: -e["dur"])
+                   and not _starts_the_sampler(e, sampler_starts)), key=lambda e: -e["dur"])
     lines = [f"{len(long)} main-thread tasks over {over_ms:g} ms: "
              + ", ".join(f"{e['dur'] / 1000:.0f}" for e in long) + " ms"]
     samples = _Samples(events)
@@ -104,11 +104,10 @@ def summarize(events: list[dict], over_ms: float = 50.0, tasks: int = 6) -> list
     return lines
 
 
-def _starts_the_sampler(task: dict, slices: list[dict]) -> bool:
+def _starts_the_sampler(task: dict, sampler_starts: list[dict]) -> bool:
     """The task in which the sampler starts is the tracer's own cost, not the page's."""
     start, end = task["ts"], task["ts"] + task["dur"]
-    return any(e.get("name") == "CpuProfiler::StartProfiling" and start <= e["ts"] < end
-               and e.get("dur", 0) > task["dur"] / 2 for e in slices)
+    return any(start <= e["ts"] < end and e.get("dur", 0) > task["dur"] / 2 for e in sampler_starts)
 
 
 def main(argv: list[str] | None = None) -> int:
