@@ -21,7 +21,8 @@ from lg_widgets.errors import (
     ProtocolUnsupported,
     ServerUnreachable,
 )
-from lg_widgets.threads import Thread, ThreadClient
+from lg_widgets.threads import Thread, ThreadClient, event_from_frame
+from lg_widgets.threads.source import _error_type
 from replay_server import canned, serve
 
 SECRETS = ("sk-secret-1", "tok-secret-2", "pw-secret-3")
@@ -166,3 +167,25 @@ async def test_bad_arguments_are_refused_before_anything_is_sent(unused_port, ca
                 await result
     with pytest.raises(InvalidArgument, match="transport"):
         ThreadClient(f"http://127.0.0.1:{unused_port}", transport="grpc")
+
+
+@pytest.mark.parametrize("reads_before_the_error", [0, 3])
+async def test_a_failed_runs_error_type_waits_for_the_thread_to_keep_it(reads_before_the_error):
+    """The server sends ``failed`` before its worker writes the error to the thread: the type is
+    read again while the thread is still busy, not given up as a bare RunError."""
+    reads = []
+
+    def thread_record(request) -> bytes:
+        reads.append(request.url.path)
+        if len(reads) <= reads_before_the_error:
+            return json.dumps({"thread_id": "t1", "status": "busy", "error": None}).encode()
+        return json.dumps({"thread_id": "t1", "status": "error",
+                           "error": {"error": "ValueError", "message": "boom"}}).encode()
+
+    failed = event_from_frame({**EVENT, "method": "lifecycle",
+                               "params": {**EVENT["params"], "data": {"event": "failed", "error": "boom"}}})
+    with serve(canned(200, thread_record)) as served:
+        async with ThreadClient(served.url) as client:
+            derived = await _error_type(Thread(client, "t1"), failed)
+    assert derived.data == {"error": "ValueError", "message": "boom"}
+    assert reads == ["/threads/t1"] * (reads_before_the_error + 1)

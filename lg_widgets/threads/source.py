@@ -153,13 +153,28 @@ async def _error_type(thread: Thread, failed: StreamEvent) -> DerivedEvent:
     """The ``failed`` event carries the error's message; the thread keeps its type too."""
     message = (failed.data or {}).get("error") if isinstance(failed.data, dict) else None
     error: dict[str, Any] = {"error": "RunError", "message": message or "the run failed"}
-    try:
-        kept = (await thread.get()).get("error")
-    except LGWidgetsError:
-        kept = None
-    if isinstance(kept, dict) and kept.get("error"):
+    kept = await _kept_error(thread, message)
+    if kept is not None:
         error = {"error": str(kept["error"]), "message": str(kept.get("message") or error["message"])}
     return _derived("error", error)
+
+
+async def _kept_error(thread: Thread, message: str | None, wait: float = 3.0) -> dict | None:
+    """The error the thread keeps for the run that failed with ``message``. The server sends the
+    ``failed`` event before its worker writes the error to the thread, so a read at once may find
+    the thread still busy: read again for a little while."""
+    deadline = asyncio.get_running_loop().time() + wait
+    while True:
+        try:
+            record = await thread.get()
+        except LGWidgetsError:
+            return None
+        kept = record.get("error")
+        if isinstance(kept, dict) and kept.get("error") and (message is None or kept.get("message") == message):
+            return kept
+        if record.get("status") != "busy" or asyncio.get_running_loop().time() >= deadline:
+            return None
+        await asyncio.sleep(0.05)
 
 
 @dataclasses.dataclass
