@@ -58,6 +58,8 @@ FIRST_BACKOFF = 0.2
 MAX_BACKOFF = 5.0
 #: Run statuses that mean "still going": a stream that closes then is rejoined.
 LIVE_RUN_STATUSES = ("pending", "running")
+#: Seconds a cancel waits for the server to name a run it has been asked to start.
+RUN_NAMED_TIMEOUT = 5.0
 
 
 def resume_delay(first_backoff: float, failures: int) -> float:
@@ -436,6 +438,8 @@ class RunStream:
         self._skip = 0
         self._ended = False
         self._answered = False
+        self._asked = False  # the request that starts the run went out
+        self._named = asyncio.Event()  # the run's id is known, or never will be
 
     async def start_thread(self) -> str | None:
         """Resolve ``thread_id`` (creating a thread for ``"new"``) before the run starts."""
@@ -532,6 +536,7 @@ class RunStream:
 
     async def _events(self, method: str, path: str, body: Any, headers: dict) -> AsyncIterator[StreamEvent]:
         rejoin = method == "GET"
+        self._asked = True
         try:
             async with self.client._http.stream(method, path, json=body, headers=headers) as response:
                 await self._check_response(response, method, path, rejoin)
@@ -555,6 +560,8 @@ class RunStream:
             if not self._answered:
                 raise self.client.unreachable(exc) from None  # never got an answer: nothing to rejoin
             raise _Dropped(_describe(exc)) from None
+        finally:
+            self._named.set()  # a request that failed names no run: a cancel waits no longer
 
     async def _check_response(self, response: httpx.Response, method: str, path: str, rejoin: bool) -> None:
         if response.status_code >= 400:
@@ -581,6 +588,7 @@ class RunStream:
         parts = [p for p in content_location.split("/") if p]
         if "runs" in parts and parts.index("runs") + 1 < len(parts):
             self.run_id = self.run_id or parts[parts.index("runs") + 1]
+        self._named.set()  # from here on the run id is known, or the stream's events say it
 
     def _remember(self, event: StreamEvent) -> None:
         self.events_received += 1
@@ -596,7 +604,15 @@ class RunStream:
             self._previous_id, self._last_id, self._seen_with_last_id = self._last_id, event.id, 1
 
     async def cancel(self) -> bool:
-        """Ask the server to cancel the run (threaded runs). True when a request was sent."""
+        """Ask the server to cancel the run (threaded runs). True when a request was sent.
+
+        A cancel right after the start, before the server has named the run, waits for its name:
+        a threaded run goes on without its client (``on_disconnect="continue"``)."""
+        if self.thread_id and not self.run_id and self._asked:
+            try:
+                await asyncio.wait_for(self._named.wait(), RUN_NAMED_TIMEOUT)
+            except asyncio.TimeoutError:
+                pass
         if not (self.thread_id and self.run_id):
             return False
         await self.client.cancel_run(self.thread_id, self.run_id)

@@ -12,6 +12,7 @@ once the list is used up):
   mid-header, mid-chunk, mid-event).
 - ``Stall(after, seconds)``: forward ``after`` response bytes, then forward
   nothing more for ``seconds`` (or until the client gives up), then close.
+- ``Hold(seconds)``: forward the request, hold the response back for ``seconds``, then forward it.
 - ``Garbage(data)``: answer with ``data`` instead of the server's answer, and close.
 
 ``FaultProxy(url, plan, only=b"/stream/events")``: a ``Cut`` or ``Stall`` goes to a connection
@@ -51,11 +52,16 @@ class Stall:
 
 
 @dataclass
+class Hold:
+    seconds: float
+
+
+@dataclass
 class Garbage:
     data: bytes = b"\x00\xff\xfeNOT HTTP AT ALL\r\n\r\n"
 
 
-Action = Pass | Cut | Stall | Garbage
+Action = Pass | Cut | Stall | Hold | Garbage
 
 
 @dataclass
@@ -176,6 +182,8 @@ class FaultProxy:
             action = entry.action
             if isinstance(action, (Cut, Stall)):
                 data = data[:max(0, action.after - entry.response_bytes)]
+            elif isinstance(action, Hold) and entry.response_bytes == 0:
+                await asyncio.sleep(action.seconds)
             client.write(data)
             await client.drain()
             entry.response_bytes += len(data)

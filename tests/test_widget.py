@@ -224,6 +224,28 @@ def test_cancel_stops_a_threaded_run_on_the_server(server, comms):
     wait_until(lambda: after.status == "done", timeout=20, what="a run after the cancel")
 
 
+@pytest.mark.parametrize("protocol, start_request", [("runs", b"/runs/stream"), ("threads", b'"run.start"')])
+def test_a_cancel_before_the_server_names_the_run_stops_it_there(server, comms, protocol, start_request):
+    """A threaded run goes on without its client: a cancel that comes while the answer naming the
+    run is on its way waits for the name, then cancels the run on the server."""
+    from langgraph_sdk import get_sync_client
+
+    from fault_proxy import FaultProxy, Hold
+
+    sdk = get_sync_client(url=server.url)
+    with FaultProxy(server.url, [Hold(2.0)], only=start_request) as proxy:
+        view = StreamView(SLOW_GRAPH, SLOW_INPUT, url=proxy.url, thread_id="new", protocol=protocol).start()
+        wait_until(lambda: view.run_state.thread_id and sdk.runs.list(view.run_state.thread_id),
+                   what="the server to start the run")
+        assert not view.run_state.run_id, "the answer naming the run is still held back"
+        view.cancel()
+    assert view.status == "cancelled" and not view.running
+    [run] = sdk.runs.list(view.thread_id)
+    # A cancelled run is "interrupted"; one that went on would be "pending", "running", "success".
+    wait_until(lambda: sdk.runs.get(view.thread_id, run["run_id"])["status"] == "interrupted", timeout=10,
+               what="the server to cancel the run")
+
+
 def test_cancel_while_a_run_winds_down_keeps_its_end(server, comms):
     """A cancel that comes after the stream ended, while the run still waits for its drawing, must
     not cut the run's cleanup short: the view ends with its final traits, not stuck 'running'."""

@@ -294,6 +294,7 @@ class ThreadRun:
     def __init__(self, subscription: Subscription, start: Callable[[], Awaitable[RunWindow]]):
         self.subscription = subscription
         self.window: RunWindow | None = None
+        self.started = asyncio.Event()  # the start command was answered (or failed, or never went)
         self._start = start
 
     @property
@@ -315,7 +316,10 @@ class ThreadRun:
 
     async def __aiter__(self) -> AsyncIterator[ThreadEvent]:
         async with self.subscription:
-            self.window = window = await self._start()
+            try:
+                self.window = window = await self._start()
+            finally:
+                self.started.set()
             async for event in self.subscription:
                 if window.take(event):
                     yield event

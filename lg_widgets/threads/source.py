@@ -17,6 +17,7 @@ import json
 import time
 from typing import Any, AsyncIterator, Callable
 
+from ..client import RUN_NAMED_TIMEOUT
 from ..errors import InvalidArgument, LGWidgetsError
 from ..protocol import DerivedEvent, StreamEvent
 from .client import Thread, ThreadClient, ThreadRun, _filter, _with_lifecycle
@@ -159,7 +160,7 @@ async def _error_type(thread: Thread, failed: StreamEvent) -> DerivedEvent:
     return _derived("error", error)
 
 
-async def _kept_error(thread: Thread, message: str | None, wait: float = 3.0) -> dict | None:
+async def _kept_error(thread: Thread, message: str | None, wait: float = 10.0) -> dict | None:
     """The error the thread keeps for the run that failed with ``message``. The server sends the
     ``failed`` event before its worker writes the error to the thread, so a read at once may find
     the thread still busy: read again for a little while."""
@@ -274,9 +275,17 @@ class ThreadStream:
             yield event
 
     async def cancel(self) -> bool:
-        if not (self.thread_id and self.run_id):
+        run = self.run
+        if run is not None and run.window is None:  # asked to start: wait for the run's id
+            try:
+                await asyncio.wait_for(run.started.wait(), RUN_NAMED_TIMEOUT)
+            except asyncio.TimeoutError:
+                pass
+        # Before its first event the run is known by the id run.start answered.
+        run_id = self.run_id or (run.window.target if run is not None and run.window is not None else None)
+        if not (self.thread_id and run_id):
             return False
-        await self.client.http.cancel_run(self.thread_id, self.run_id)
+        await self.client.http.cancel_run(self.thread_id, run_id)
         return True
 
     async def aclose(self) -> None:
