@@ -107,10 +107,12 @@ async def start_slow_run_elsewhere(url: str) -> tuple[str, str]:
     thread_id = (await sdk.threads.create())["thread_id"]
     async with sdk.threads.stream(thread_id=thread_id, assistant_id="slow_interrupt") as other:
         run_id = (await other.run.start(input={"topic": "owls"}))["run_id"]
-    for _ in range(200):  # until it streams its tokens
+    for _ in range(1500):  # until it streams its tokens (a busy server may queue it a while)
         if (await sdk.runs.get(thread_id, run_id))["status"] == "running":
             break
         await asyncio.sleep(0.02)
+    else:
+        raise AssertionError("the slow run did not start within 30 s")
     await asyncio.sleep(0.4)  # some ten of its 40 tokens, 50 ms apart, are out before anyone attaches
     return thread_id, run_id
 
