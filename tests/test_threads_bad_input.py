@@ -172,13 +172,15 @@ async def test_bad_arguments_are_refused_before_anything_is_sent(unused_port, ca
 @pytest.mark.parametrize("reads_before_the_error", [0, 3])
 async def test_a_failed_runs_error_type_waits_for_the_thread_to_keep_it(reads_before_the_error):
     """The server sends ``failed`` before its worker writes the error to the thread: the type is
-    read again while the thread is still busy, not given up as a bare RunError."""
+    read again while the thread is still busy (holding an earlier run's error), not given up as a
+    bare RunError nor taken from that earlier run."""
     reads = []
+    earlier = {"error": "KeyError", "message": "an earlier run's error"}
 
     def thread_record(request) -> bytes:
         reads.append(request.url.path)
         if len(reads) <= reads_before_the_error:
-            return json.dumps({"thread_id": "t1", "status": "busy", "error": None}).encode()
+            return json.dumps({"thread_id": "t1", "status": "busy", "error": earlier}).encode()
         return json.dumps({"thread_id": "t1", "status": "error",
                            "error": {"error": "ValueError", "message": "boom"}}).encode()
 

@@ -171,9 +171,10 @@ async def _kept_error(thread: Thread, message: str | None, wait: float = 10.0) -
         except LGWidgetsError:
             return None
         kept = record.get("error")
-        if isinstance(kept, dict) and kept.get("error") and (message is None or kept.get("message") == message):
+        settled = record.get("status") != "busy"  # while busy, an error there may be an older run's
+        if isinstance(kept, dict) and kept.get("error") and (settled or message in (None, kept.get("message"))):
             return kept
-        if record.get("status") != "busy" or asyncio.get_running_loop().time() >= deadline:
+        if settled or asyncio.get_running_loop().time() >= deadline:
             return None
         await asyncio.sleep(0.05)
 
