@@ -18,6 +18,9 @@ from .sync import PART_BYTES, json_bytes, json_parts, shape_live, shape_snapshot
 
 #: Fields a delta carries whole when they changed.
 SCALARS = ("status", "run_id", "thread_id", "error", "current_node", "event_count", "duration")
+#: The run's content: final traits that go as parts together once any final trait is big.
+CONTENT = ("state", "text", "segments", "messages", "steps", "checkpoints", "diffs", "custom", "interrupts",
+           "tool_calls", "branches")
 
 
 class _Cursor:
@@ -137,28 +140,28 @@ class Publisher:
                     "data": shape_snapshot(self._fold.to_dict())})
 
     def send_parts(self, wire: dict[str, Any]) -> set[str]:
-        """Send every value of ``wire`` (final traits, as they travel) whose JSON is bigger than
-        ``part_bytes`` as parts: ``{"type": "part", name, id, index, last, path, op}`` custom messages,
-        each with its piece's JSON as a binary buffer (sync.py, "Big final traits in parts").
-        Returns the names sent: the trait update that follows need not carry them.
+        """Send final traits (``wire``: as they travel) as parts when any of them is bigger than
+        ``part_bytes``: ``{"type": "part", name, id, index, last, path, op, end}`` custom messages, each
+        with its piece's JSON as a binary buffer (sync.py, "Big final traits in parts"). Returns the
+        names sent: the trait update that follows need not carry them.
 
-        When any trait goes as parts, ``state`` goes first, as parts too: the page sets each
-        trait on its model as its last part comes, and steps, checkpoints and diffs refer to
-        the final state (sync.py ``state_refs``), which must be there before them."""
+        Then the run's content goes as parts too, every trait of it that changed, not only the big
+        ones: the page sets every value of the batch at once when the part marked ``end`` comes, so
+        that nothing it draws mixes final traits with stale ones (the messages read their text from
+        ``text`` and ``segments``; steps, checkpoints and diffs refer to ``state``). ``state`` goes first."""
         encoded = {name: json_bytes(value) for name, value in wire.items() if isinstance(value, (list, dict, str))}
-        big = [name for name, data in encoded.items() if len(data) > self.part_bytes]
+        big = {name for name, data in encoded.items() if len(data) > self.part_bytes}
         if not big:
             return set()
-        order = sorted(big, key=lambda name: name != "state")
-        if "state" in encoded and "state" not in big:
-            order.insert(0, "state")
-        sent = set()
-        for name in order:
-            value = wire[name]
+        names = sorted((name for name in encoded if name in big or name in CONTENT), key=lambda name: name != "state")
+        batch = []
+        for name in names:
             self._parts_id += 1
-            parts = list(json_parts(value, self.part_bytes, encoded=encoded[name]))
-            for index, (path, op, data) in enumerate(parts):
-                self._send({"type": "part", "name": name, "id": self._parts_id, "index": index,
-                            "last": index == len(parts) - 1, "path": path, "op": op}, [data])
-            sent.add(name)
-        return sent
+            parts = list(json_parts(wire[name], self.part_bytes, encoded=encoded[name]))
+            batch += [({"type": "part", "name": name, "id": self._parts_id, "index": index,
+                        "last": index == len(parts) - 1, "path": path, "op": op}, data)
+                      for index, (path, op, data) in enumerate(parts)]
+        batch[-1][0]["end"] = True
+        for message, data in batch:
+            self._send(message, [data])
+        return set(names)

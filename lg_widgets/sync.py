@@ -201,8 +201,9 @@ def checkpoints_to_json(checkpoints: list[dict], widget: Any) -> list[dict]:
 # A trait update is one comm message, and a page receives each message in one task: 5 MB of
 # state cost JupyterLab 25-50 ms just to take in, before anyone draws anything. To a page that
 # follows the view, a big final trait travels instead as parts of at most PART_BYTES, each a
-# custom message with its JSON in a binary buffer; the page builds the value as they come
-# (js/src/trait-parts.js) and sets it on its model. ``Publisher.send_parts`` sends them.
+# custom message with its JSON in a binary buffer, and with it the rest of the run's content; the
+# page builds each value as its parts come (js/src/trait-parts.js) and sets them all on its model
+# when the batch ends. ``Publisher.send_parts`` sends them.
 
 #: Largest JSON of one part (a part holds more only when one string or number is bigger).
 PART_BYTES = 256 * 1024

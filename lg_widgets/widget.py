@@ -667,8 +667,9 @@ class StreamView(anywidget.AnyWidget):
                 self.status = values["status"]
 
     def _set_final_traits(self, values: dict[str, Any]) -> None:
-        """A run's final traits. Pages that follow the view get the big ones in parts first
-        (sync.py, "Big final traits in parts"); the trait update then carries the others."""
+        """A run's final traits. When some are big, pages that follow the view get those and the
+        rest of the run's content in parts first (sync.py, "Big final traits in parts"); the trait
+        update then carries the others."""
         if self._page_follows:
             final = types.SimpleNamespace(**values)  # what the wire shapes read (final state, text)
             wire = {name: self.trait_metadata(name, "to_json", self._trait_to_json)(value, final)

@@ -96,12 +96,18 @@ def test_a_page_that_follows_the_view_gets_big_final_traits_in_parts_and_an_upda
     wire = view.get_state()
     big = {name for name, value in wire.items() if not name.startswith("_") and isinstance(value, (list, dict, str))
            and len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()) > 300}
-    assert set(by_name) == big | {"state"} and {"steps", "checkpoints"} <= big
+    content = {"state", "text", "segments", "messages", "steps", "checkpoints", "diffs", "custom", "interrupts",
+               "tool_calls", "branches"}
+    changed = {name for name, value in wire.items() if name in content and value not in ("", [], {})}
+    assert {"steps", "checkpoints"} <= big, "the recording has big traits"
+    assert set(by_name) == big | changed, "the big traits, and with them every trait of the run's content that changed"
     assert parts[0]["data"]["content"]["name"] == "state", "the state the others refer to goes first"
+    assert [bool(m["data"]["content"].get("end")) for m in parts] == [False] * (len(parts) - 1) + [True], \
+        "the batch's last part, and only it, says the batch ends"
     for name, pieces in by_name.items():
         assert build(pieces) == json.loads(json.dumps(wire[name])), name
     update = [m for m in messages if m["data"].get("method") == "update"][-1]["data"]["state"]
-    assert not set(by_name) & set(update) and "messages" in update and view.status == "done"
+    assert not set(by_name) & set(update) and {"status", "counts"} <= set(update) and view.status == "done"
 
 
 def test_with_no_page_the_trait_update_carries_everything(comms):

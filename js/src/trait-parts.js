@@ -1,9 +1,10 @@
 // Big final traits in parts (lg_widgets/sync.py, "Big final traits in parts"). A page takes in
 // each comm message in one task: a 5 MB state in one trait update cost JupyterLab 25-50 ms
 // before anything was drawn. To pages that follow a view, the kernel sends such a trait as
-// `{"type": "part", name, id, index, last, path, op}` custom messages, each with the JSON of its
-// piece in a binary buffer (at most 256 kB): each is parsed and put in place as it comes, and the
-// last one sets the whole value on the model, before the trait update that carries the rest.
+// `{"type": "part", name, id, index, last, path, op, end?}` custom messages, each with the JSON of
+// its piece in a binary buffer (at most 256 kB), and with it every other trait of the run's content
+// that changed: each piece is parsed and put in place as it comes, and the batch's last part
+// (`end`) sets every value on the model, before the trait update that carries the rest.
 
 const textDecoder = typeof TextDecoder !== "undefined" ? new TextDecoder() : null;
 
@@ -49,12 +50,15 @@ export function applyPart(root, path, op, value) {
 
 /**
  * A receiver of parts: `receive(msg, buffers)` builds each trait's value from its parts, in
- * order, and calls `set(name, value)` when the last one came. Parts of a value whose first part
- * this page did not see (it opened meanwhile: the traits it asked for hold the value) are dropped.
+ * order, and when the part marked `end` comes (the batch's last) calls `set(name, value)` for
+ * every value built, one after the other in the same task: what the page draws next never mixes
+ * final traits with stale ones. Parts of a value whose first part this page did not see (it
+ * opened meanwhile: the traits it asked for hold the value) are dropped.
  */
 export function createPartsReceiver(set) {
   const building = new Map(); // name -> {id, next, root}
-  return function receive(msg, buffers) {
+  const built = new Map(); // name -> value, until the batch ends
+  function build(msg, buffers) {
     const { name, id, index } = msg;
     if (typeof name !== "string") return;
     let b = building.get(name);
@@ -76,7 +80,15 @@ export function createPartsReceiver(set) {
     b.next += 1;
     if (msg.last) {
       building.delete(name);
-      set(name, b.root);
+      built.set(name, b.root);
+    }
+  }
+  return function receive(msg, buffers) {
+    build(msg, buffers);
+    if (msg.end) {
+      const values = [...built];
+      built.clear();
+      for (const [name, value] of values) set(name, value);
     }
   };
 }

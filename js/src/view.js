@@ -325,6 +325,11 @@ export function createView({ model, el, options = {} }) {
     }
   }
 
+  // The traits a setter reads besides its own (messages read text and segments; steps, checkpoints
+  // and diffs read state), as the model holds them when the change is drawn, not when it came:
+  // final traits set one after the other (a batch of parts) are drawn whole, never half stale.
+  const traits = { get: (name) => model.get(name) };
+
   // ---- the inbox: every change in arrival order, applied by a render-queue job
   let inbox = [];
   let head = 0;
@@ -334,7 +339,7 @@ export function createView({ model, el, options = {} }) {
       inbox[head] = undefined;
       head += 1;
       if (item.message) onMessage(item.message);
-      else setField(item.name, item.value, item.traits);
+      else setField(item.name, item.value, traits);
     }
     if (head === inbox.length) {
       inbox = [];
@@ -346,23 +351,15 @@ export function createView({ model, el, options = {} }) {
     inbox.push(item);
     inboxJob.request();
   };
-  // The traits a setter may read besides its own, as they are when a change comes.
-  const OTHERS = ["state", "text", "segments", "messages"];
-  const traitsNow = () => {
-    const values = {};
-    for (const name of OTHERS) values[name] = model.get(name);
-    return { get: (name) => values[name] };
-  };
 
   // ---- wire up
   for (const name of TRAITS) {
-    const handler = () => post({ name, value: model.get(name), traits: traitsNow() });
+    const handler = () => post({ name, value: model.get(name) });
     model.on(`change:${name}`, handler);
     cleanups.push(() => model.off(`change:${name}`, handler));
   }
-  const start = traitsNow();
-  post({ name: "status", value: model.get("status"), traits: start });
-  for (const name of TRAITS) if (name !== "status") post({ name, value: model.get(name), traits: start });
+  post({ name: "status", value: model.get("status") });
+  for (const name of TRAITS) if (name !== "status") post({ name, value: model.get(name) });
 
   // Replies settle requests at once (a pane waiting for raw events draws them itself).
   const msgHandler = (msg) => {

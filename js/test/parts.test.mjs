@@ -15,9 +15,10 @@ const bytes = (value) => {
 };
 
 /** The parts of a value the way lg_widgets/sync.py json_parts makes them (a few hand-made). */
-function partsOf(name, id, pieces) {
+function partsOf(name, id, pieces, { end = true } = {}) {
   return pieces.map(([path, op, value], index) => [
-    { type: "part", name, id, index, last: index === pieces.length - 1, path, op },
+    { type: "part", name, id, index, last: index === pieces.length - 1, path, op,
+      ...(end && index === pieces.length - 1 ? { end: true } : {}) },
     [bytes(value)],
   ]);
 }
@@ -39,6 +40,21 @@ test("parts build the value in order, from DataView buffers", () => {
   const receive = createPartsReceiver((name, value) => got.push([name, value]));
   for (const [msg, buffers] of partsOf("state", 1, STATE)) receive(msg, buffers);
   assert.deepEqual(got, [["state", BUILT]]);
+});
+
+test("a batch's values are set when its last part comes, all in the same task", () => {
+  const got = [];
+  const receive = createPartsReceiver((name, value) => got.push([name, value]));
+  for (const [msg, buffers] of partsOf("state", 1, STATE, { end: false })) receive(msg, buffers);
+  for (const [msg, buffers] of partsOf("text", 2, [[[], "set", "Hel"], [[], "append", "lo"]], { end: false })) {
+    receive(msg, buffers);
+  }
+  assert.deepEqual(got, [], "nothing is set before the batch ends");
+  for (const [msg, buffers] of partsOf("messages", 3, [[[], "set", [{ id: "m", text_in_segments: true }]]])) {
+    receive(msg, buffers);
+  }
+  assert.deepEqual(got.map(([name]) => name), ["state", "text", "messages"]);
+  assert.deepEqual(got[1], ["text", "Hello"]);
 });
 
 test("a key named __proto__ stays data, as JSON.parse makes it", () => {

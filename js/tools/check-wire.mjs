@@ -95,6 +95,8 @@ function followPage(messages, from, reference, removedEver) {
     for (const { id, text } of now.messages) {
       const end = reference.messages.find((x) => x.id === id);
       if (end && !end.text.startsWith(text)) fail(`message ${id} text is not a prefix of its final text`);
+      const before = prev.messages.find((x) => x.id === id);
+      if (before && text.length < before.text.length) fail(`message ${id} text shrank: ${before.text.length} → ${text.length} chars`);
     }
     for (const kind of ["diffs", "custom", "checkpoints"]) {
       if (now[kind] < prev[kind]) fail(`${kind} went from ${prev[kind]} to ${now[kind]}`);
