@@ -65,8 +65,10 @@ class TokenReducer:
         self.message_log: list[str] = []
         self._stale_text: set[str] = set()
         self._source_len: dict[str, dict[str, int]] = {MESSAGES_TUPLE: {}, MESSAGES_PARTIAL: {}, EVENTS: {}, BLOCKS: {}}
-        # thread protocol: the message each namespace is streaming (its id and role)
-        self._open: dict[tuple[str, ...], tuple[str, str]] = {}
+        # thread protocol: the messages each namespace is streaming (id and role), latest last,
+        # and the last one it streamed
+        self._open: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        self._last_open: dict[tuple[str, ...], tuple[str, str]] = {}
         self._emitted: dict[str, int] = {}
         self._token_meta: dict[str, dict[str, Any]] = {}
 
@@ -177,18 +179,20 @@ class TokenReducer:
         if kind == "message-start":
             msg_id = str(data.get("id") or fallback_id)
             role = str(data.get("role") or "ai")
-            self._open[namespace] = (msg_id, role)
+            self._open.setdefault(namespace, []).append((msg_id, role))
             self._remember_meta(msg_id, {}, namespace)
             message: dict[str, Any] = {"type": role, "content": ""} if role != "ai" else {"type": "ai"}
             if data.get("tool_call_id"):
                 message["tool_call_id"] = data["tool_call_id"]
             self._merge(msg_id, message, streamed=role == "ai")
             return None
-        msg_id, role = self._open.get(namespace) or (fallback_id, "ai")
+        # Only message-start names its message. Two messages streaming at once in one namespace
+        # (parallel nodes) can't be told apart: what follows goes to the latest one started.
+        if kind == "message-finish" and self._open.get(namespace):
+            self._last_open[namespace] = self._open[namespace].pop()
         if kind not in ("content-block-start", "content-block-delta", "content-block-finish"):
-            if kind == "message-finish":
-                self._open.pop(namespace, None)
             return None
+        msg_id, role = self._streaming(namespace, fallback_id)
         block = data.get("delta") or data.get("content")
         if not isinstance(block, dict):
             return None
@@ -210,6 +214,20 @@ class TokenReducer:
         elif btype in ("tool_call_chunk", "tool-call-delta", "tool_call"):
             self._tool_call_block(msg_id, data.get("index"), block)
         return None
+
+    def _streaming(self, namespace: tuple[str, ...], fallback_id: str) -> tuple[str, str]:
+        """The message a thread-protocol event without an id belongs to: the latest open one in its
+        namespace, else the last one that namespace streamed, else a new one."""
+        open_ = self._open.get(namespace)
+        if open_:
+            return open_[-1]
+        last = self._last_open.get(namespace)
+        if last is not None:
+            return last
+        self._remember_meta(fallback_id, {}, namespace)
+        self._merge(fallback_id, {"type": "ai"}, streamed=True)
+        self._last_open[namespace] = (fallback_id, "ai")
+        return fallback_id, "ai"
 
     def _tool_call_block(self, msg_id: str, index: Any, block: dict) -> None:
         """A tool call's block: its start (id, name), its argument text growing, its parsed end."""
