@@ -141,7 +141,8 @@ class Recording:
 def read_recording(path: str | os.PathLike) -> Recording:
     """A recording written by ``write_recording`` (``StreamView.save``)."""
     with open(path, encoding="utf-8") as source:
-        lines = [line for line in source.read().splitlines() if line.strip()]
+        # JSON Lines: only "\n" ends a line (str.splitlines also splits at U+2028, which JSON keeps raw).
+        lines = [line for line in source.read().split("\n") if line.strip()]
     try:
         header = json.loads(lines[0]) if lines else {}
         records = [json.loads(line) for line in lines[1:]]

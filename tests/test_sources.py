@@ -143,3 +143,21 @@ def test_integers_beyond_64_bits_stream_and_publish(tmp_path, comms):
     assert view.steps[0]["input"]["big"] == huge
     steps_sent = [s for m in comms.instances[-1].custom_messages() if m["type"] == "delta" for s in m.get("steps", [])]
     assert steps_sent and steps_sent[0]["input"]["bytes"] > 5000, "the big input travelled as a preview"
+
+
+def test_a_recording_keeps_line_and_paragraph_separators_in_its_text(comms, tmp_path):
+    """JSON keeps U+2028, U+2029 and U+0085 raw; they are not line ends of the recording."""
+    from typing import TypedDict
+
+    from langgraph.graph import START, StateGraph
+
+    class State(TypedDict):
+        s: str
+
+    text = "line\u2028separator\u2029paragraph\x85next"
+    graph = StateGraph(State).add_node("write", lambda state: {"s": text}).add_edge(START, "write").compile()
+    live = StreamView.from_graph(graph, {"s": ""}, stream_mode=["values", "updates"]).run()
+    live.save(tmp_path / "separators.jsonl")
+    replayed = StreamView.replay(tmp_path / "separators.jsonl", speed=0).run()
+    assert live.state == replayed.state == {"s": text}
+    assert comparable(replayed) == comparable(live)
