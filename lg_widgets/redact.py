@@ -68,11 +68,15 @@ def redact_string(text: str, secrets: list[str]) -> str:
 _BOOKKEEPING = ("config", "parent_config", "metadata", "configurable")
 
 
-def redact_event_data(value: Any) -> Any:
+def redact_event_data(value: Any, mode: str | None = None) -> Any:
     """An event's data with the server's bookkeeping (config / metadata) redacted, anywhere inside it.
+    ``mode``: the event's stream mode (a ``messages`` token is ``[chunk, metadata]``: its second
+    element is the run's metadata, with what the run was started with).
 
     The graph's own values are left alone: a state key named ``token`` is data, not a secret.
     """
+    if mode == "messages" and isinstance(value, list) and len(value) == 2 and isinstance(value[1], dict):
+        return [redact_event_data(value[0]), redact(value[1])]
     if isinstance(value, dict):
         return {
             key: redact(item) if key in _BOOKKEEPING else redact_event_data(item)

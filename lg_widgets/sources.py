@@ -84,7 +84,7 @@ def write_recording(path: str | os.PathLike, events: Iterable[StreamEvent], assi
             if index in continues:
                 out.write(line({"lifecycle": "continue", "checkpoint_id": continues[index]}))
             for made in before.get(index, ()):
-                out.write(line({"derived": made.mode, "data": redact_event_data(made.data),
+                out.write(line({"derived": made.mode, "data": redact_event_data(made.data, made.mode),
                                 "t": round(max(0.0, made.time - first), 6)}))
             if index < len(events):
                 out.write(line(_event_record(events[index], first)))
@@ -92,7 +92,7 @@ def write_recording(path: str | os.PathLike, events: Iterable[StreamEvent], assi
 
 
 def _event_record(event: StreamEvent, first: float) -> dict[str, Any]:
-    record = {"event": event.event, "data": redact_event_data(event.data), "id": event.id,
+    record = {"event": event.event, "data": redact_event_data(event.data, event.mode), "id": event.id,
               "t": round(event.time - first, 6)}
     if isinstance(event, ThreadEvent):  # the thread protocol names its namespace apart from the method
         record.update(namespace=list(event.namespace), seq=event.seq, event_id=event.event_id,

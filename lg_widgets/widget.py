@@ -732,7 +732,7 @@ class StreamView(anywidget.AnyWidget):
         for i in chosen[offset:offset + limit]:
             e = events[i]
             page.append({"index": i, "event": e.event, "mode": e.mode, "namespace": list(e.namespace), "id": e.id,
-                         "data": preview(redact_event_data(e.data), limit=64 * 1024)})
+                         "data": preview(redact_event_data(e.data, e.mode), limit=64 * 1024)})
         return {"events": page, "total": len(chosen), "offset": offset}
 
 

@@ -48,13 +48,21 @@ def test_replay_keeps_its_pace(server, comms, tmp_path):
     assert replayed.duration == pytest.approx(live.duration, abs=0.05)
 
 
-def test_a_recording_without_secrets(server, comms, tmp_path):
-    key = "lgw-planted-key-1234"
-    view = StreamView("joke", {"topic": "x"}, url=server.url, api_key=key, thread_id="new",
-                      stream_mode=["debug", "checkpoints"]).run()
+@pytest.mark.parametrize("modes", [["debug", "checkpoints"], ["messages-tuple", "updates"], ["events"]])
+def test_a_recording_and_the_raw_events_pane_without_secrets(server, comms, tmp_path, modes):
+    """Neither the key nor the run's secret metadata (echoed in checkpoints, in each token's
+    metadata, in events) reaches a recording or the page's raw events."""
+    key, secret = "lgw-planted-key-1234", "md-planted-secret-5678"
+    view = StreamView("joke", {"topic": "x"}, url=server.url, api_key=key, thread_id="new", stream_mode=modes,
+                      metadata={"my_api_key": secret, "session_token": secret}).run()
+    assert any(secret in json.dumps(e.data) for e in view.events), "the server echoed the metadata"
     path = tmp_path / "run.jsonl"
     view.save(path)
-    assert key not in path.read_text()
+    assert key not in path.read_text() and secret not in path.read_text()
+    comm = comms.instances[-1]
+    comm.receive({"type": "events", "request_id": "r1", "offset": 0, "limit": 500})
+    [reply] = [m for m in comm.custom_messages() if m.get("request_id") == "r1"]
+    assert reply["ok"] and reply["events"] and secret not in json.dumps(reply)
 
 
 def test_not_a_recording(tmp_path):
