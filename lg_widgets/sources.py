@@ -182,10 +182,13 @@ async def graph_events(graph: Any, input: Any, stream_mode: list[str], config: d
     kwargs: dict[str, Any] = {"stream_mode": modes, "subgraphs": subgraphs}
     if context is not None:
         kwargs["context"] = context
-    async for item in graph.astream(input, config, **kwargs):
-        namespace, mode, chunk = item if subgraphs else ((), *item)
-        name = "|".join((mode, *namespace))
-        yield _event(name, json.loads(orjson.dumps(chunk, default=_jsonable)), None, time.monotonic())
+    try:
+        async for item in graph.astream(input, config, **kwargs):
+            namespace, mode, chunk = item if subgraphs else ((), *item)
+            name = "|".join((mode, *namespace))
+            yield _event(name, json.loads(orjson.dumps(chunk, default=_jsonable)), None, time.monotonic())
+    except Exception as exc:  # the graph failed: an `error` event, as the server sends it
+        yield _event("error", {"error": type(exc).__name__, "message": str(exc)}, None, time.monotonic())
 
 
 def graph_drawing(graph: Any) -> dict:

@@ -169,3 +169,32 @@ def test_a_recording_keeps_line_and_paragraph_separators_in_its_text(comms, tmp_
     replayed = StreamView.replay(tmp_path / "separators.jsonl", speed=0).run()
     assert live.state == replayed.state == {"s": text}
     assert comparable(replayed) == comparable(live)
+
+
+def test_a_local_graph_that_raises_fails_like_a_run_on_the_server(comms):
+    """The graph's exception is the run's error (kind "run", a RunError), as the server reports
+    it; what the run streamed before it is kept."""
+    from typing import TypedDict
+
+    from langgraph.config import get_stream_writer
+    from langgraph.graph import START, StateGraph
+
+    from lg_widgets import RunError
+
+    class State(TypedDict, total=False):
+        x: int
+
+    class BoomError(RuntimeError):
+        pass
+
+    def explode(state):
+        get_stream_writer()({"progress": "half way"})
+        raise BoomError("kaput")
+
+    graph = StateGraph(State).add_node("explode", explode).add_edge(START, "explode").compile()
+    view = StreamView.from_graph(graph, {"x": 1}, stream_mode=["custom", "updates"])
+    with pytest.raises(RunError, match="BoomError: kaput"):
+        view.run()
+    assert view.status == "error"
+    assert view.error == {"type": "BoomError", "message": "kaput", "kind": "run"}
+    assert [c["data"] for c in view.custom] == [{"progress": "half way"}]
