@@ -331,3 +331,19 @@ def test_two_messages_streaming_at_once_in_one_namespace_over_the_thread_protoco
     assert [m["id"] for m in data["messages"]] == ["left", "right"], "no message made up for a delta"
     # Which of the two a delta belongs to, the protocol does not say; each goes to one of them.
     assert sorted("".join(m["text"] for m in data["messages"]).split()) == sorted(data["text"].split())
+
+
+def test_the_current_node_is_the_one_speaking_again_after_a_parallel_branch_ran():
+    """`left` streams, `right` (a parallel branch) finishes, `left` goes on streaming: the node
+    that ran or spoke last is `left` again, not the finished `right`."""
+    def token(text):
+        return parse_event("messages", json.dumps([{"type": "AIMessageChunk", "id": "m1", "content": text},
+                                                   {"langgraph_node": "left", "langgraph_checkpoint_ns": "left:1"}]))
+
+    state = RunState(["messages-tuple", "updates"])
+    state.apply(token("a"))
+    assert state.current_node == "left"
+    state.apply(parse_event("updates", json.dumps({"right": {"x": 1}})))
+    assert state.current_node == "right"
+    state.apply(token("b"))
+    assert state.current_node == "left" and state.text == "ab" and len(state.segments) == 1

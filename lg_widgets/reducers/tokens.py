@@ -48,8 +48,8 @@ def message_texts(text: str, segments: Iterable[Mapping[str, Any]], ids: Iterabl
 class TokenReducer:
     """Folds the token-carrying events.
 
-    Each event method returns the node of a new root-graph segment of text (the node
-    that is speaking now), else None.
+    Each event method returns the root-graph node whose text it appended (the node that is
+    speaking now), else None.
     """
 
     def __init__(self) -> None:
@@ -298,9 +298,10 @@ class TokenReducer:
         segments = self.segments
         if meta is self._last_segment_meta and segments[-1]["end"] == start:
             segments[-1]["end"] = end  # the same node, tags and message: the segment grows
-            return None
-        segments.append({"start": start, "end": end, **meta})  # type: ignore[typeddict-item]
-        self._last_segment_meta = meta
+        else:
+            segments.append({"start": start, "end": end, **meta})  # type: ignore[typeddict-item]
+            self._last_segment_meta = meta
+        # Every token: another node may have finished in between (parallel branches).
         return meta["node"] if not meta["namespace"] else None
 
     def _merge(self, msg_id: str, message: dict, streamed: bool) -> None:
