@@ -195,6 +195,12 @@ class RunState:
             self.apply(event)
         return self
 
+    @property
+    def stopped_on_interrupt(self) -> bool:
+        """The events so far say the run stops on an interrupt (one waits for an answer, or
+        ``interrupt_before``/``after`` stopped it)."""
+        return self._static_interrupt or self.interrupt_list.pending
+
     def finish(self) -> "RunState":
         """Shorthand for ``apply(Lifecycle("end"))``: the stream closed without an error."""
         self.apply(Lifecycle("end"))
@@ -228,8 +234,7 @@ class RunState:
         elif kind == "end":
             if self.status in ("error", "cancelled"):
                 return
-            interrupted = self._static_interrupt or self.interrupt_list.pending
-            self.status = "interrupted" if interrupted else "done"
+            self.status = "interrupted" if self.stopped_on_interrupt else "done"
             self.step_cards.end(self.status)
         elif kind in ("fail", "cancel"):
             self.error = event.error

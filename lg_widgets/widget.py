@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import pathlib
+import time
 import types
 from typing import Any, AsyncIterable, Callable, Literal
 
@@ -501,6 +502,8 @@ class StreamView(anywidget.AnyWidget):
             elif fold.status == "error" and fold.error is not None:
                 self._exception = RunError(fold.error["type"], fold.error["message"])
             else:
+                if client is not None and isinstance(request, RunRequest) and not fold.stopped_on_interrupt:
+                    await self._interrupt_the_stream_left_out(client, fold)
                 fold.apply(lifecycle.END)
         except asyncio.CancelledError:
             self._mark_cancelled(fold)
@@ -542,6 +545,25 @@ class StreamView(anywidget.AnyWidget):
             self.assistant_id = graph_of(thread or {}, run) or self.assistant_id
             return client, client.join(str(request.thread_id), request.join_run_id, self._join_modes)
         return client, client.stream(request)
+
+    async def _interrupt_the_stream_left_out(self, client: LangGraphClient, fold: RunState) -> None:
+        """A run on a thread may stop on an interrupt its stream modes do not carry (``interrupt()``
+        under messages-tuple or custom alone; ``interrupt_before``/``after`` without ``updates``): the
+        thread says so once the stream has ended. Its interrupts are folded as the ``updates`` mode
+        would have brought them (kept as a derived event: a recording replays it)."""
+        if not fold.thread_id:
+            return
+        try:
+            thread = await client.request_json("GET", f"/threads/{fold.thread_id}")
+        except LGWidgetsError:
+            return  # the view shows what the stream said
+        if not isinstance(thread, dict) or thread.get("status") != "interrupted":
+            return
+        waiting = thread.get("interrupts") if isinstance(thread.get("interrupts"), dict) else {}
+        interrupts = [i for items in waiting.values() if isinstance(items, list) for i in items if isinstance(i, dict)]
+        event = DerivedEvent("updates", "updates", (), {"__interrupt__": interrupts}, None, time.monotonic())
+        self._derived.append((len(self.events), event))
+        fold.apply(event)
 
     def _attached(self, request: "RunRequest | ThreadRequest") -> None:
         """A view that did not start its run learns which assistant it shows."""

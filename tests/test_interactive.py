@@ -121,3 +121,29 @@ def test_the_view_knows_its_graph(server, comms):
     view = StreamView("subgraph", {"topic": "x"}, url=server.url).run()
     ids = {n["id"] for n in view.graph["nodes"]}
     assert {"prepare", "finish", "child:research", "child:write"} <= ids
+
+
+@pytest.mark.parametrize("modes", [["values"], ["messages-tuple"], ["custom"], ["checkpoints"]])
+def test_interrupt_before_a_node_whatever_the_modes(server, comms, modes):
+    """Only `updates` carries interrupt_before's stop; the thread says it for the other modes."""
+    view = StreamView("joke", {"topic": "x"}, url=server.url, thread_id="new", stream_mode=modes,
+                      interrupt_before=["generate_joke"]).run()
+    assert view.status == "interrupted" and view.interrupts == []
+    view.resume(None, wait=True)
+    assert view.status == "done" and view.run_starts == [0, view.run_starts[1]]
+
+
+def test_an_interrupt_its_stream_modes_do_not_carry(server, comms, tmp_path):
+    """interrupt() under messages-tuple alone: the run ends interrupted, with the interrupt the
+    thread holds, and the answer resumes it; a saved recording replays the same."""
+    view = StreamView("human", {"topic": "otters"}, url=server.url, thread_id="new",
+                      stream_mode=["messages-tuple"]).run()
+    thread = get_sync_client(url=server.url).threads.get(view.thread_id)
+    [waiting] = [i for items in thread["interrupts"].values() for i in items]
+    assert view.status == "interrupted"
+    assert [(i["id"], i["value"], i["resolved"]) for i in view.interrupts] == [(waiting["id"], waiting["value"], False)]
+    view.save(tmp_path / "run.jsonl")
+    replayed = StreamView.replay(tmp_path / "run.jsonl", speed=0).run()
+    assert replayed.status == "interrupted" and replayed.interrupts == view.interrupts
+    view.resume("yes", wait=True)
+    assert view.status == "done" and all(i["resolved"] for i in view.interrupts)
