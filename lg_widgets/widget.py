@@ -559,8 +559,9 @@ class StreamView(anywidget.AnyWidget):
             return  # the view shows what the stream said
         if not isinstance(thread, dict) or thread.get("status") != "interrupted":
             return
-        waiting = thread.get("interrupts") if isinstance(thread.get("interrupts"), dict) else {}
-        interrupts = [i for items in waiting.values() if isinstance(items, list) for i in items if isinstance(i, dict)]
+        waiting = thread.get("interrupts")
+        interrupts = [i for items in (waiting.values() if isinstance(waiting, dict) else ())
+                      if isinstance(items, list) for i in items if isinstance(i, dict)]
         event = DerivedEvent("updates", "updates", (), {"__interrupt__": interrupts}, None, time.monotonic())
         self._derived.append((len(self.events), event))
         fold.apply(event)
