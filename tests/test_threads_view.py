@@ -110,6 +110,10 @@ def test_an_interrupt_then_resume_over_the_protocol(server, comms, transport):
     assert view.status == "done" and view.state["published"] == "Hello, world"
     assert [i["resolved"] for i in view.interrupts] == [True]
     assert len(view.steps) > steps_before and len(view.run_starts) == 2
+    # The resumed run ends the task that asked: its card is done, with its result (as on the runs stream).
+    assert [(s["name"], s["status"]) for s in view.steps] == [("write_draft", "done"), ("review", "done"),
+                                                               ("publish", "done")]
+    assert next(s for s in view.steps if s["name"] == "review")["result"] is not None
     with pytest.raises(InvalidArgument, match="Nothing to resume"):
         view.resume("again")
 

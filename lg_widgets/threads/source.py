@@ -53,7 +53,8 @@ class HistoryReader:
         self.thread = thread
         self._checkpoints: set[str] = set()
         self._started: set[str] = set()
-        self._finished: set[str] = set()
+        #: task id → whether it ended waiting on interrupts (a resumed run may end it again, with a result)
+        self._finished: dict[str, bool] = {}
 
     async def read(self, end: str | None = None) -> list[DerivedEvent]:
         """What is new in the history. ``end``: how the run just ended (``completed``,
@@ -89,11 +90,14 @@ class HistoryReader:
             if task_id not in self._started:
                 self._started.add(task_id)
                 found.append(_derived("tasks", {"id": task_id, "name": name, "input": None, "triggers": []}))
-            ended = superseded or task.get("result") is not None or task.get("error") or task.get("interrupts")
-            if ended and task_id not in self._finished:
-                self._finished.add(task_id)
-                found.append(_derived("tasks", {"id": task_id, "name": name, "result": task.get("result"),
-                                                "error": task.get("error"), "interrupts": task.get("interrupts") or []}))
+            result, error, interrupts = task.get("result"), task.get("error"), task.get("interrupts") or []
+            ended = superseded or result is not None or error or interrupts
+            # A task that waited on interrupts ends again when a resumed run gives it a result.
+            answered = self._finished.get(task_id) and (result is not None or error)
+            if ended and (task_id not in self._finished or answered):
+                self._finished[task_id] = bool(interrupts) and result is None and not error
+                found.append(_derived("tasks", {"id": task_id, "name": name, "result": result, "error": error,
+                                                "interrupts": [] if answered else interrupts}))
         return found
 
 
