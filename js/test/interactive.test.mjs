@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mount } from "./helpers.mjs";
+import { mount, tick } from "./helpers.mjs";
 import { nodeIdOf, nodeStates } from "../src/panes/graph-pane.js";
 import { parseResumeValue } from "../src/panes/resume-control.js";
 
@@ -70,6 +70,27 @@ test("resume: invalid JSON gets a message and sends nothing; valid JSON is sent"
   click($(".lgw-resume"));
   assert.deepEqual(model.sent.filter((m) => m.type === "resume").map((m) => m.value), ["yes"]);
   cleanup(); // the unanswered request's timer goes with the view
+});
+
+test("resume: Enter twice sends one resume; a refusal is cleared by the next status", async () => {
+  const { $, model, document, cleanup } = mount({ status: "interrupted", thread_id: "t1", interrupts: [{ id: "i", value: "ok?" }] });
+  const enter = () => {
+    const ev = new document.defaultView.Event("keydown");
+    ev.key = "Enter";
+    $(".lgw-resume-input").dispatchEvent(ev);
+  };
+  $(".lgw-resume-input").value = '"yes"';
+  enter();
+  enter(); // in the same task: the first is still on its way
+  const sent = model.sent.filter((m) => m.type === "resume");
+  assert.equal(sent.length, 1);
+  model.custom({ type: "reply", request_id: sent[0].request_id, ok: false, error: "The run is still live" });
+  await tick();
+  assert.equal($(".lgw-resume-message").textContent, "The run is still live");
+  model.set("status", "running");
+  model.set("status", "interrupted"); // a new stop (a fork in place stopped again)
+  assert.equal($(".lgw-resume-message").textContent, "", "the refusal of an earlier stop is gone");
+  cleanup();
 });
 
 test("resume control is hidden unless a threaded run is interrupted", () => {

@@ -18,13 +18,18 @@ export function createResumeControl(doc, { onResume } = {}) {
   const message = h(doc, "div.lgw-resume-message", { role: "status" });
   const el = h(doc, "div.lgw-resume-control", { hidden: true }, input, button, message);
 
+  let sending = false;
+  let shownFor = null; // the status the control was last shown for
+
   async function resume() {
+    if (sending) return; // Enter pressed again, or the button clicked, while a resume is on its way
     const parsed = parseResumeValue(input.value);
     if (!parsed.ok) {
       setText(message, parsed.error);
       return;
     }
     setText(message, "");
+    sending = true;
     button.disabled = true;
     try {
       const reply = await onResume(parsed.value);
@@ -32,6 +37,7 @@ export function createResumeControl(doc, { onResume } = {}) {
     } catch (e) {
       setText(message, String(e && e.message ? e.message : e));
     } finally {
+      sending = false;
       button.disabled = false;
     }
   }
@@ -46,6 +52,9 @@ export function createResumeControl(doc, { onResume } = {}) {
     button,
     message,
     set({ status, thread_id: threadId }) {
+      // A refusal belongs to the stop it answered: a new status (the next run) clears it.
+      if (status !== shownFor) setText(message, "");
+      shownFor = status;
       show(el, status === "interrupted" && !!threadId);
     },
   };
