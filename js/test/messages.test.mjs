@@ -94,6 +94,29 @@ test("elapsed clock ticks while running", () => {
   w.cleanup();
 });
 
+test("elapsed clock: still while connecting, then never back while running", () => {
+  let now = 1000;
+  const w = mountView({ status: "connecting" }, { now: () => now });
+  const shown = () => w.$(".lgw-status-elapsed").textContent;
+  const status = w.view.panes.status;
+  now = 1900;
+  status.tick();
+  assert.equal(shown(), "", "no clock before the first event");
+  status.set({ status: "running", duration: 0.02 });
+  now = 3000;
+  status.tick();
+  assert.match(shown(), /1\.12 s/);
+  status.set({ duration: 1.0 }); // a delta that left the kernel a moment ago says less
+  status.tick();
+  assert.match(shown(), /1\.12 s/);
+  status.set({ duration: 1.5 }); // one that says more moves it on
+  status.tick();
+  assert.match(shown(), /1\.50 s/);
+  status.set({ status: "done", duration: 1.52 });
+  assert.match(shown(), /1\.52 s/, "the run's own duration once it ended");
+  w.cleanup();
+});
+
 test("cancel button: visible while connecting/running, sends cancel with request_id", async () => {
   const w = mount({ status: "idle" });
   const btn = w.$(".lgw-cancel");

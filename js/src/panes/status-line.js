@@ -40,21 +40,25 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
     }
   });
 
+  // The clock is `duration`, the time from the run's first event, ticking on between deltas.
+  // It runs once events flow (not while connecting: it would jump back at the first event) and
+  // only forward: a delta that says less than the page counted does not turn it back.
+  const ticking = () => data.status === "running";
+
   function elapsedSeconds() {
-    if (clockStart !== null && LIVE_STATUSES.has(data.status)) {
+    if (clockStart !== null && ticking()) {
       return Math.max(data.duration || 0, (now() - clockStart) / 1000);
     }
     return data.duration || 0;
   }
 
   function renderClock() {
-    const live = LIVE_STATUSES.has(data.status);
     const secs = elapsedSeconds();
-    setText(elapsed, secs > 0 || live ? formatDuration(secs) : "");
+    setText(elapsed, secs > 0 || ticking() ? formatDuration(secs) : "");
   }
 
   function syncClock() {
-    const live = LIVE_STATUSES.has(data.status);
+    const live = ticking();
     if (live && timer === null) {
       if (clockStart === null) clockStart = now() - (data.duration || 0) * 1000;
       timer = setInterval(renderClock, 250);
@@ -102,8 +106,8 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
       for (const [k, v] of Object.entries(fields)) {
         if (!(k in data) || v === undefined) continue;
         const nv = v === null ? (typeof data[k] === "number" ? 0 : "") : v;
-        if (k === "duration" && LIVE_STATUSES.has(data.status) && clockStart !== null) {
-          clockStart = now() - nv * 1000;
+        if (k === "duration" && ticking() && clockStart !== null) {
+          clockStart = Math.min(clockStart, now() - nv * 1000);
         }
         if (data[k] !== nv) {
           data[k] = nv;
