@@ -16,6 +16,8 @@ from typing import Any, Callable
 from .state import RunState
 from .sync import PART_BYTES, json_bytes, json_parts, shape_live, shape_snapshot
 
+#: A run that is still going; the others (its end) reach the page with the final traits.
+LIVE_STATUSES = ("connecting", "running")
 #: Fields a delta carries whole when they changed.
 SCALARS = ("status", "run_id", "thread_id", "error", "current_node", "event_count", "duration")
 #: The run's content: final traits that go as parts together once any final trait is big.
@@ -79,6 +81,8 @@ class _Cursor:
                 sent.update(changed)
         for name, sent in self.scalars.items():
             value = getattr(fold, name)
+            if name == "status" and value not in LIVE_STATUSES:
+                continue  # a run's end comes with the final traits, after what they bring
             if value != sent:
                 delta[name] = self.scalars[name] = value
         return delta

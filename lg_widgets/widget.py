@@ -31,7 +31,7 @@ from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
 from .eventlog import EventLog
 from .lifecycle import Lifecycle
 from .protocol import DerivedEvent, StreamEvent
-from .publisher import Publisher
+from .publisher import LIVE_STATUSES, Publisher
 from .redact import redact_event_data
 from .server import server_url
 from .state import RunState
@@ -55,8 +55,6 @@ REQUEST_TIMEOUT = 30.0
 
 #: Traits kept current while a run streams, for Python readers (the page has the deltas).
 _LIVE_TRAITS = ("status", "run_id", "thread_id")
-#: The statuses of a run that is still going.
-_LIVE_STATUSES = ("connecting", "running")
 
 Source = AsyncIterable["StreamEvent | Lifecycle"]
 
@@ -587,10 +585,10 @@ class StreamView(anywidget.AnyWidget):
     def _watched_run_moved(self, was: str) -> None:
         """An attachment outlives the runs it shows. At each run's end the traits take what it showed
         (copies: the fold goes on with the thread's next run); a next run starts a run of the view."""
-        if was in _LIVE_STATUSES and self._fold.status not in _LIVE_STATUSES:
+        if was in LIVE_STATUSES and self._fold.status not in LIVE_STATUSES:
             self._frame()
             self._set_traits(orjson.loads(json_bytes(self._fold.to_dict())))
-        elif was not in _LIVE_STATUSES and self._fold.status == "running" and was != "idle":
+        elif was not in LIVE_STATUSES and self._fold.status == "running" and was != "idle":
             self.run_starts.append(len(self.events) - 1)
 
     async def _load_graph(self, client: LangGraphClient, assistant_id: str) -> None:
@@ -620,7 +618,7 @@ class StreamView(anywidget.AnyWidget):
         traits Python reads while a run streams (status, ids) catch up."""
         self._publisher.flush()
         live = {name: getattr(self._fold, name) for name in _LIVE_TRAITS}
-        if live["status"] not in _LIVE_STATUSES:
+        if live["status"] not in LIVE_STATUSES:
             del live["status"]  # a run's end shows in Python with its final traits, not before them
         self._set_traits(live)
         self._say_where_it_starts()

@@ -174,3 +174,13 @@ def test_a_page_that_appears_mid_run_shows_what_the_others_show(server, comms):
     report = check_pages([{"name": "late", "messages": messages, "join_at": join_at}])["late"]
     assert report["violations"] == []
     assert len(report["final"]["text"]) == len(view.text) > 1000
+
+
+def test_a_runs_end_reaches_the_page_with_the_final_traits_not_before(reports):
+    """No delta says a run is over: a page that showed `done` before the final traits came
+    showed previews under it (the full values arrive with those traits)."""
+    _, cases = reports
+    for name, case in cases.items():
+        statuses = {m["custom"]["status"] for m in case["messages"]
+                    if m.get("custom", {}).get("type") == "delta" and "status" in m["custom"]}
+        assert statuses <= {"connecting", "running"}, (name, statuses)

@@ -316,6 +316,7 @@ export function createView({ model, el, options = {} }) {
     if (msg.type === "reset") {
       gate.reset(msg);
       resetRun();
+      setStatus("connecting"); // a new run of the view: not the last one's end over empty panes
     } else if (msg.type === "delta") {
       if (gate.acceptDelta(msg)) applyDelta(msg);
     } else if (msg.type === "snapshot") {

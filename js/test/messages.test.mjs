@@ -45,6 +45,7 @@ test("a reset clears the page; a continued run (no reset) keeps what it shows", 
   assert.equal(w.$$(".lgw-interrupt").length, 1, "one interrupt is one row, upserted by id");
   w.model.custom({ type: "reset", epoch: 2, seq: 7 });
   assert.equal(w.$(".lgw-text").textContent, "");
+  assert.equal(w.$(".lgw-root").getAttribute("data-status"), "connecting", "the new run's, not the last one's end");
   assert.equal(w.$$(".lgw-step").length, 0);
   assert.equal(w.$$(".lgw-interrupt").length, 0);
   w.model.custom({ type: "delta", epoch: 1, seq: 8, text: "stale epoch" });
