@@ -643,7 +643,11 @@ class StreamView(anywidget.AnyWidget):
         fold.apply(lifecycle.cancelled(error.to_dict()))  # type: ignore[arg-type]
 
     def _finish_blocking(self) -> "StreamView":
-        self._future.result()  # type: ignore[union-attr]
+        try:
+            self._future.result()  # type: ignore[union-attr]
+        except KeyboardInterrupt:  # the kernel was interrupted: the cell's run stops with it
+            self.cancel()
+            raise
         self._raise_if_failed()
         return self
 

@@ -272,3 +272,27 @@ def test_front_end_pages_through_raw_events(server, comms):
     comm.receive({"type": "bogus", "request_id": "r2"})
     assert comm.custom_messages()[-1] == {"type": "reply", "request_id": "r2", "ok": False,
                                           "error": "unknown request 'bogus'"}
+
+
+def test_interrupting_the_kernel_during_run_cancels_the_run(server, comms):
+    """Interrupt the kernel while `run()` blocks (KeyboardInterrupt in the main thread): the run
+    stops with the cell, on the server too; what arrived before is kept."""
+    import os
+    import signal
+    import threading
+
+    from langgraph_sdk import get_sync_client
+
+    view = StreamView(SLOW_GRAPH, SLOW_INPUT, url=server.url, thread_id="new", stream_mode="messages-tuple")
+
+    def interrupt_once_tokens_flow():
+        wait_until(lambda: len(view.run_state.text) > 100, what="the first tokens")
+        os.kill(os.getpid(), signal.SIGINT)  # what Jupyter's "interrupt the kernel" sends
+
+    threading.Thread(target=interrupt_once_tokens_flow, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        view.run()
+    assert view.status == "cancelled" and not view.running and view.text
+    sdk = get_sync_client(url=server.url)
+    wait_until(lambda: sdk.runs.get(view.thread_id, view.run_id)["status"] == "interrupted", timeout=10,
+               what="the server to cancel the run")
