@@ -369,6 +369,16 @@ export function createView({ model, el, options = {} }) {
   };
   model.on("msg:custom", msgHandler);
   cleanups.push(() => model.off("msg:custom", msgHandler));
+  // JupyterLab cuts every widget model from its kernel when the kernel restarts or dies
+  // (ipywidgets' `comm_live_update`): a live run's page would wait for the rest forever.
+  const onCommLost = () => {
+    if (!LIVE_STATUSES.has(cur.status)) return;
+    setStatus("disconnected");
+    error.set({ type: "Disconnected", kind: "kernel", message: "The kernel restarted or stopped while the run "
+      + "was live. What arrived before is shown; the run may go on on the server." });
+  };
+  model.on("comm_live_update", onCommLost);
+  cleanups.push(() => model.off("comm_live_update", onCommLost));
   model.send({ type: "hello", request_id: newRequestId() });
 
   return {

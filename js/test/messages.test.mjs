@@ -231,3 +231,18 @@ test("stable selectors exist", () => {
   }
   w.cleanup();
 });
+
+test("a kernel that restarts mid-run: the page says so and stops its clock and Cancel", () => {
+  const w = mount({ status: "running", text: "partial " });
+  w.model.emit("comm_live_update"); // what JupyterLab's widget manager does on a restart
+  assert.equal(w.$(".lgw-root").getAttribute("data-status"), "disconnected");
+  assert.ok(w.$(".lgw-cancel").hasAttribute("hidden"), "nothing to cancel from here");
+  assert.match(w.$(".lgw-error").textContent, /kernel restarted or stopped/);
+  assert.equal(w.$(".lgw-text").textContent, "partial ");
+  const done = mount({ status: "done", text: "all" });
+  done.model.emit("comm_live_update");
+  assert.equal(done.$(".lgw-root").getAttribute("data-status"), "done", "a finished view stays as it is");
+  assert.ok(done.$(".lgw-error").hasAttribute("hidden"));
+  w.cleanup();
+  done.cleanup();
+});

@@ -58,3 +58,18 @@ def test_graph_drawing_lights_up_nodes_and_filters_cards(lab):
     view.locator('.lgw-node[data-node="prepare"]').click()
     expect(view.locator('.lgw-step[data-name="prepare"]')).to_be_visible()
     expect(view.locator('.lgw-step[data-name="finish"]')).to_be_hidden()
+
+
+def test_a_kernel_restart_mid_run_says_so_and_stops_the_page(lab):
+    """JupyterLab cuts the widget models from a restarted kernel: the live page says so and stops
+    its clock and Cancel, keeping what arrived, instead of showing `running` forever."""
+    nb = lab([f'{IMPORT}\nview = StreamView("ticker", {{"words": 400, "pause": 0.01}}).start()\nview'])
+    nb.run_cell(0)
+    nb.wait_status(0, ("running",), timeout=60)
+    expect(nb.view(0).locator(".lgw-text")).not_to_be_empty()
+    nb.js("await panel.sessionContext.session.kernel.restart(); return true;")
+    view = nb.view(0)
+    expect(view).to_have_attribute("data-status", "disconnected", timeout=30_000)
+    expect(view.locator(".lgw-error")).to_contain_text("kernel restarted or stopped")
+    expect(view.locator(".lgw-cancel")).to_be_hidden()
+    expect(view.locator(".lgw-text")).not_to_be_empty()
