@@ -275,8 +275,8 @@ def test_front_end_pages_through_raw_events(server, comms):
 
 
 def test_interrupting_the_kernel_during_run_cancels_the_run(server, comms):
-    """Interrupt the kernel while `run()` blocks (KeyboardInterrupt in the main thread): the run
-    stops with the cell, on the server too; what arrived before is kept."""
+    """Interrupt the kernel while `run()` blocks (SIGINT: a KeyboardInterrupt in the main thread):
+    the run stops with the cell, on the server too; what arrived before is kept."""
     import os
     import signal
     import threading
@@ -284,14 +284,26 @@ def test_interrupting_the_kernel_during_run_cancels_the_run(server, comms):
     from langgraph_sdk import get_sync_client
 
     view = StreamView(SLOW_GRAPH, SLOW_INPUT, url=server.url, thread_id="new", stream_mode="messages-tuple")
+    in_run = threading.Event()
+
+    def on_sigint(signum, frame):  # Python's own handler, but only while run() blocks below
+        if in_run.is_set():
+            raise KeyboardInterrupt
 
     def interrupt_once_tokens_flow():
-        wait_until(lambda: len(view.run_state.text) > 100, what="the first tokens")
+        # The dev server has one worker: an earlier test's run may go first.
+        wait_until(lambda: len(view.run_state.text) > 100, timeout=120, what="the first tokens")
         os.kill(os.getpid(), signal.SIGINT)  # what Jupyter's "interrupt the kernel" sends
 
-    threading.Thread(target=interrupt_once_tokens_flow, daemon=True).start()
-    with pytest.raises(KeyboardInterrupt):
-        view.run()
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        threading.Thread(target=interrupt_once_tokens_flow, daemon=True).start()
+        in_run.set()
+        with pytest.raises(KeyboardInterrupt):
+            view.run()
+    finally:
+        in_run.clear()
+        signal.signal(signal.SIGINT, previous)
     assert view.status == "cancelled" and not view.running and view.text
     sdk = get_sync_client(url=server.url)
     wait_until(lambda: sdk.runs.get(view.thread_id, view.run_id)["status"] == "interrupted", timeout=10,
