@@ -62,6 +62,14 @@ LIVE_RUN_STATUSES = ("pending", "running")
 RUN_NAMED_TIMEOUT = 5.0
 
 
+async def wait_for_name(named: asyncio.Event) -> None:
+    """Wait, up to ``RUN_NAMED_TIMEOUT``, until a run asked for is named (or never will be)."""
+    try:
+        await asyncio.wait_for(named.wait(), RUN_NAMED_TIMEOUT)
+    except asyncio.TimeoutError:
+        pass
+
+
 def resume_delay(first_backoff: float, failures: int) -> float:
     """Seconds to wait before the next rejoin after ``failures`` fruitless ones (doubling, capped)."""
     return min(MAX_BACKOFF, first_backoff * 2 ** failures)
@@ -329,6 +337,10 @@ class LangGraphClient:
 
     async def get_run(self, thread_id: str, run_id: str) -> dict:
         return await self.request_json("GET", f"/threads/{thread_id}/runs/{run_id}")
+
+    async def get_thread(self, thread_id: str) -> Any:
+        """The thread as the server keeps it (``GET /threads/{id}``): status, values, interrupts, error."""
+        return await self.request_json("GET", f"/threads/{thread_id}")
 
     async def thread_history(self, thread_id: str, limit: int = 100) -> list[dict]:
         """The thread's checkpoints, newest first."""
@@ -609,10 +621,7 @@ class RunStream:
         A cancel right after the start, before the server has named the run, waits for its name:
         a threaded run goes on without its client (``on_disconnect="continue"``)."""
         if self.thread_id and not self.run_id and self._asked:
-            try:
-                await asyncio.wait_for(self._named.wait(), RUN_NAMED_TIMEOUT)
-            except asyncio.TimeoutError:
-                pass
+            await wait_for_name(self._named)
         if not (self.thread_id and self.run_id):
             return False
         await self.client.cancel_run(self.thread_id, self.run_id)

@@ -158,14 +158,14 @@ class Publisher:
         if not big:
             return set()
         names = sorted((name for name in encoded if name in big or name in CONTENT), key=lambda name: name != "state")
-        batch = []
         for name in names:
             self._parts_id += 1
             parts = list(json_parts(wire[name], self.part_bytes, encoded=encoded[name]))
-            batch += [({"type": "part", "name": name, "id": self._parts_id, "index": index,
-                        "last": index == len(parts) - 1, "path": path, "op": op}, data)
-                      for index, (path, op, data) in enumerate(parts)]
-        batch[-1][0]["end"] = True
-        for message, data in batch:
-            self._send(message, [data])
+            for index, (path, op, data) in enumerate(parts):
+                last = index == len(parts) - 1
+                message = {"type": "part", "name": name, "id": self._parts_id, "index": index, "last": last,
+                           "path": path, "op": op}
+                if last and name == names[-1]:
+                    message["end"] = True
+                self._send(message, [data])
         return set(names)

@@ -539,7 +539,7 @@ class StreamView(anywidget.AnyWidget):
         client = await self._server.client()
         if request.join_run_id:
             run = await client.get_run(str(request.thread_id), request.join_run_id)
-            thread = await client.request_json("GET", f"/threads/{request.thread_id}")
+            thread = await client.get_thread(str(request.thread_id))
             self.assistant_id = graph_of(thread or {}, run) or self.assistant_id
             return client, client.join(str(request.thread_id), request.join_run_id, self._join_modes)
         return client, client.stream(request)
@@ -552,7 +552,7 @@ class StreamView(anywidget.AnyWidget):
         if not fold.thread_id:
             return
         try:
-            thread = await client.request_json("GET", f"/threads/{fold.thread_id}")
+            thread = await client.get_thread(fold.thread_id)
         except LGWidgetsError:
             return  # the view shows what the stream said
         if not isinstance(thread, dict) or thread.get("status") != "interrupted":

@@ -225,7 +225,7 @@ class TokenReducer:
         if last is not None:
             return last
         self._remember_meta(fallback_id, {}, namespace)
-        self._merge(fallback_id, {"type": "ai"}, streamed=True)
+        self._entry(fallback_id)
         self._last_open[namespace] = (fallback_id, "ai")
         return fallback_id, "ai"
 

@@ -82,7 +82,7 @@ class ThreadClient:
         if not isinstance(thread_id, str) or not thread_id.strip():
             raise InvalidArgument(f"thread_id must be a non-empty string, got {thread_id!r}.")
         try:
-            await self.http.request_json("GET", f"/threads/{thread_id}")
+            await self.http.get_thread(thread_id)
         except HTTPStatusError as error:
             if error.status_code != 404:
                 raise
@@ -230,7 +230,7 @@ class Thread:
         """The thread as the server keeps it (``GET /threads/{id}``): status, values, interrupts,
         and a failed run's ``error`` as ``{"error": type, "message"}`` (the ``failed`` lifecycle
         event carries the message only, and only to a reader that was there when it failed)."""
-        return await self.client.http.request_json("GET", f"/threads/{self.thread_id}")
+        return await self.client.http.get_thread(self.thread_id)
 
     async def get_state(self) -> dict:
         """The thread's current state (``GET /threads/{id}/state``): values, next, tasks, checkpoint."""

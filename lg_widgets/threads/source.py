@@ -17,7 +17,7 @@ import json
 import time
 from typing import Any, AsyncIterator, Callable
 
-from ..client import RUN_NAMED_TIMEOUT
+from ..client import wait_for_name
 from ..errors import InvalidArgument, LGWidgetsError
 from ..protocol import DerivedEvent, StreamEvent
 from .client import Thread, ThreadClient, ThreadRun, _filter, _with_lifecycle
@@ -282,10 +282,7 @@ class ThreadStream:
     async def cancel(self) -> bool:
         run = self.run
         if run is not None and run.window is None:  # asked to start: wait for the run's id
-            try:
-                await asyncio.wait_for(run.started.wait(), RUN_NAMED_TIMEOUT)
-            except asyncio.TimeoutError:
-                pass
+            await wait_for_name(run.started)
         # Before its first event the run is known by the id run.start answered.
         run_id = self.run_id or (run.window.target if run is not None and run.window is not None else None)
         if not (self.thread_id and run_id):
