@@ -94,11 +94,13 @@ def test_marimo_quickstart_streams_live_and_finishes(marimo_app, page):
     expect(long_run.locator(".lgw-text")).to_have_text(_long_text())
     expect(long_run.locator(".lgw-text")).to_be_visible()
 
-    # The long run's text grew while it was running: several different lengths, in order.
+    # The long run's text grew while it was running: several different lengths, in order. The
+    # page says `done` only with the final traits, so the last delta's whole text may show while
+    # it still says `running` (as in JupyterLab, tests/browser/test_lab.py).
     samples = page.evaluate("() => window.__lgwSamples")
     running = [s[1][1] for s in samples if len(s) == 2 and s[1][0] == "running" and s[1][1] > 0]
     assert len(set(running)) >= 3, running
-    assert running == sorted(running) and running[-1] < len(_long_text())
+    assert running == sorted(running) and running[0] < running[-1] <= len(_long_text())
 
     # A request from the page reaches the kernel and its reply comes back (raw events, paged on demand).
     joke.locator(".lgw-raw > .lgw-section-header").click()
