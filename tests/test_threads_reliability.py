@@ -18,6 +18,8 @@ from lg_widgets.demo import long as long_graph
 from lg_widgets.errors import CommandError, ProtocolUnsupported
 from lg_widgets.server import LocalServer, free_port
 from lg_widgets.threads import Thread, ThreadClient, run_end_status, run_start_id
+from lg_widgets.threads.subscription import Subscription
+from lg_widgets.threads.websocket import ThreadSocket
 
 TRANSPORTS = ["sse", "websocket"]
 #: Where each of five successive connections is cut, as a fraction of the bytes an uncut read
@@ -32,10 +34,10 @@ def text_of(events) -> str:
                    and e.data["delta"].get("type") == "text-delta")
 
 
-async def read_run(thread: Thread) -> tuple[list, int]:
+async def read_run(thread: Thread, subscription: Subscription | None = None) -> tuple[list, int]:
     """The thread's events up to the end of its first run, and how often the reader reconnected."""
     events = []
-    async with thread.events() as subscription:
+    async with subscription or thread.events() as subscription:
         async for event in subscription:
             events.append(event)
             if run_end_status(event):
@@ -89,16 +91,30 @@ async def test_a_websocket_never_silently_misses_the_start_of_a_long_run(server)
     for bind_first in (False, False, True):
         async with ThreadClient(server.url, transport="websocket") as client:
             watched = Thread(client, thread.thread_id)
+            subscription = watched.events()
             if bind_first:
-                await watched.get_tree()  # answers once the socket is bound to the run
+                await bound(subscription.socket)
             try:
-                events, _ = await read_run(watched)
+                events, _ = await read_run(watched, subscription)
                 outcomes.append("whole" if [e.seq for e in events] == list(range(1, total + 1)) else "late start")
             except CommandError as error:
                 assert "transport='sse'" in str(error)
                 outcomes.append(error.code)
     print(f"\nwebsocket reads of a {total:,}-event run: {outcomes}")
     assert total > 10_000 and set(outcomes) <= {"whole", "resume_gap"} and outcomes[-1] == "resume_gap"
+
+
+async def bound(socket: ThreadSocket) -> None:
+    """Wait until the server side of ``socket`` follows a run (its replay of the thread reached one)."""
+    for _ in range(200):
+        try:
+            await socket.command("agent.getTree", {})
+            return
+        except CommandError as error:
+            if error.code != "no_such_run":
+                raise
+        await asyncio.sleep(0.05)
+    raise AssertionError("the socket never followed a run")
 
 
 async def start_slow_run_elsewhere(url: str) -> tuple[str, str]:

@@ -14,7 +14,7 @@ import json
 import pytest
 from langgraph_sdk import get_client, get_sync_client
 
-from fault_proxy import Cut, FaultProxy
+from fault_proxy import Cut, FaultProxy, Pass
 from lg_widgets import InvalidArgument, ProtocolUnsupported, StreamView, ThreadNotFound
 from lg_widgets.demo import long as long_graph
 from lg_widgets.protocol import message_text
@@ -165,6 +165,8 @@ def test_five_cuts_of_the_connection_lose_and_repeat_nothing(server, comms, tran
     text is exact."""
     words = [f"{long_graph.WORDS[i % len(long_graph.WORDS)]}{i}" for i in range(WORDS)]
     plan = [Cut(100_000 if transport == "sse" else 12_000)] * 5
+    if transport == "websocket":
+        plan = [Pass(), *plan]  # the thread's command socket, which carries no events
     with FaultProxy(server.url, plan, only=b"/stream/events") as proxy:
         view = StreamView("long", {"tokens": 2 * WORDS}, url=proxy.url, protocol="threads", transport=transport)
         view.run()

@@ -1,4 +1,4 @@
-"""The WebSocket transport: one socket to ``/threads/{id}/stream/events`` carries
+"""The WebSocket transport: a socket to ``/threads/{id}/stream/events`` carries
 commands, their replies and one subscription's events.
 
 Every frame is JSON. A command ``{"id": n, "method", "params"}`` is answered by
@@ -7,20 +7,28 @@ in between, in order, and carry no subscription id, so a socket serves one
 subscription. A reader task sorts the frames: replies to the command waiting
 for them, events to the subscription's queue.
 
-A new socket's server side replays the thread's stored events as soon as it
-opens, binding itself to each run in turn, and sends a subscription only what
-arrives after it: a subscription it gets before binding the socket to a run is
-held, then fed every event of every run live; one it gets later is replayed the
-bound run's buffer first, at most that run's last 10,000 events
+A thread's commands go over one socket; each subscription opens its own when it
+is first read, after the command that starts its run. A socket's server side
+replays the thread's stored events as soon as it opens, then follows the thread
+live, and that live reader can miss a run that starts and publishes between two
+of its 20 ms polls (langgraph-runtime-inmem 0.36): a socket opened after the run
+started replays it from storage instead. (Measured: a resume read on the
+thread's command socket missed the whole resumed run in 4 of 40 tries.)
+
+The server side binds the socket to each run in turn as it replays, and sends a
+subscription only what arrives after it: a subscription it gets before binding
+the socket to a run is held, then fed every event of every run; one it gets later
+is replayed the bound run's buffer first, at most that run's last 10,000 events
 (``LSD_PROTOCOL_V2_BUFFER_SIZE``). So:
 
-- a new subscription (``since`` None) is a plain ``subscription.subscribe``: the
-  whole thread, or the latest run from its start; a replay that doesn't begin
-  with the run's start (its head fell out of the buffer) is a ``resume_gap`` error;
-- a resumed one is ``subscription.reconnect`` with ``since``: exact, or the server's
-  ``resume_gap`` error; ``no_such_run`` means the socket isn't bound yet, and it
-  asks again. Live events are not filtered by ``since``: those at or below it are
-  dropped here.
+- a subscription's first connection is a plain ``subscription.subscribe``: the
+  whole thread, or the bound run from its start; events at or below ``since``
+  are dropped here. Without ``since``, a replay that doesn't begin with the run's
+  start (its head fell out of the buffer) is a ``resume_gap`` error;
+- a reconnect after a drop is ``subscription.reconnect`` with ``since``: exact,
+  or the server's ``resume_gap`` error; ``no_such_run`` means the socket isn't
+  bound yet, and it asks again. Live events are not filtered by ``since``: those
+  at or below it are dropped here.
 """
 
 from __future__ import annotations
@@ -65,8 +73,6 @@ class ThreadSocket:
         #: what the reader found for the subscription: events, then a _Dropped or an error
         self.events: asyncio.Queue = asyncio.Queue()
         self._connecting = asyncio.Lock()
-        self.subscribed = False
-        self._subscription_id: str | None = None
 
     @property
     def url(self) -> str:
@@ -99,14 +105,14 @@ class ThreadSocket:
 
     # the subscription ------------------------------------------------------------
 
-    async def subscribe(self, filter: dict, since: int | None) -> tuple[asyncio.Queue, int]:
+    async def subscribe(self, filter: dict, since: int | None, *, reconnect: bool) -> tuple[asyncio.Queue, int]:
         """Subscribe on the current socket (a new one after a drop): the queue of its events, and
-        how many of them the server replayed from the run's buffer (0: it gets them all live)."""
+        how many of them the server replayed from the run's buffer (0: it gets them all live).
+        ``reconnect``: resume exactly after ``since`` (after a drop)."""
         await self._connected()
-        result = await self._reconnect(filter, since) if since is not None else None
+        result = await self._reconnect(filter, since) if reconnect and since is not None else None
         if result is None:
             result = await self.command("subscription.subscribe", filter)
-        self._subscription_id = result.get("subscription_id")
         return self.events, int(result.get("replayed_events") or 0)
 
     async def _reconnect(self, filter: dict, since: int) -> dict | None:
@@ -120,15 +126,6 @@ class ThreadSocket:
                     raise
             await asyncio.sleep(delay)  # the server side hasn't bound this new socket to the run yet
         return None
-
-    async def unsubscribe(self) -> None:
-        """End the subscription and drop what it still had queued; the socket stays for commands."""
-        subscription_id, self._subscription_id = self._subscription_id, None
-        if subscription_id and self._ws is not None and self._reader is not None and not self._reader.done():
-            with contextlib.suppress(LGWidgetsError):
-                await self.command("subscription.unsubscribe", {"subscription_id": subscription_id})
-        # The server sends no event for a subscription after answering its unsubscribe.
-        self.events = asyncio.Queue()
 
     # the connection --------------------------------------------------------------
 
@@ -206,19 +203,17 @@ class ThreadSocket:
 
 
 class WebSocketSubscription(Subscription):
-    """The thread's one subscription over its WebSocket."""
+    """A subscription on a WebSocket of its own, opened when it is first read."""
 
-    _mine = False  # does the socket's subscription belong to this object
     _subscribed_once = False  # has a subscribe succeeded (else a failure is no drop to retry)
 
+    def __init__(self, thread: "Thread", filter: dict, since: int | None = None):
+        super().__init__(thread, filter, since)
+        self.socket = ThreadSocket(thread)
+
     async def _connection(self, since: int | None) -> AsyncGenerator[ThreadEvent, None]:
-        socket = self.thread.socket
-        if socket.subscribed and not self._mine:
-            raise InvalidArgument("A thread's WebSocket carries one subscription at a time: close the other "
-                                  "one first, or use transport='sse' (one connection per subscription).")
-        self._mine = socket.subscribed = True
         try:
-            events, replayed = await socket.subscribe(self.filter, since)
+            events, replayed = await self.socket.subscribe(self.filter, since, reconnect=self._subscribed_once)
         except ServerUnreachable as exc:  # StreamDisconnected too
             if not self._subscribed_once:
                 raise
@@ -246,9 +241,7 @@ class WebSocketSubscription(Subscription):
         return command_error({"error": "resume_gap", "message": message}, "subscription.subscribe")
 
     async def _disconnect(self) -> None:
-        if self._mine:
-            self._mine = self.thread.socket.subscribed = False
-            await self.thread.socket.unsubscribe()
+        await self.socket.aclose()
 
 
 def _websocket_tls(tls: ssl.SSLContext | bool) -> ssl.SSLContext:
