@@ -8,8 +8,9 @@
 
 Over SSE, commands are ``POST /threads/{id}/commands`` and each subscription is
 its own ``POST /threads/{id}/stream/events``; over a WebSocket, one socket per
-thread carries the commands and each subscription opens its own. HTTP goes through a ``LangGraphClient`` (same timeouts,
-retry settings, API key and error messages as the runs stream).
+thread carries the commands and each subscription opens its own. HTTP goes
+through a ``LangGraphClient`` (same timeouts, retry settings, API key and error
+messages as the runs stream).
 """
 
 from __future__ import annotations
