@@ -168,8 +168,9 @@ async def test_an_unknown_thread_is_a_typed_error(server):
 async def test_websocket_subscriptions_each_read_on_a_socket_of_their_own(server):
     async with ThreadClient(server.url, transport="websocket") as client:
         thread = await client.create_thread()
+        # Started first, so both sockets replay the run from storage (a live socket can miss a short run).
+        run_id = await thread.start_run("custom", {"items": 1})
         async with thread.events(["values", "lifecycle"]) as first, thread.events(["values"]) as second:
-            run_id = await thread.start_run("custom", {"items": 1})
             started, values = await first.__anext__(), await second.__anext__()
             assert first.socket is not second.socket and thread.socket not in (first.socket, second.socket)
     assert run_start_id(started) == run_id and values.mode == "values"
