@@ -12,12 +12,18 @@ import pathlib
 
 import pytest
 from langgraph_sdk import get_client
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse, StreamingResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from fault_proxy import Cut, FaultProxy
+from replay_server import serve
 from lg_widgets.demo import long as long_graph
 from lg_widgets.errors import CommandError, ProtocolUnsupported
 from lg_widgets.server import LocalServer, free_port
 from lg_widgets.threads import Thread, ThreadClient, run_end_status, run_start_id
+from lg_widgets.threads import client as thread_client
 from lg_widgets.threads.subscription import Subscription
 from lg_widgets.threads.websocket import ThreadSocket
 
@@ -182,3 +188,68 @@ async def test_a_server_without_the_protocol_says_so_and_suggests_the_runs_strea
             async for _ in thread.events():
                 pass
     assert command.value.kind == subscription.value.kind == "protocol"
+
+
+def forgetful_server(connections: list) -> Starlette:
+    """A thread-protocol server whose first event connection misses run r1 whole, as a real one's
+    live reader does when a run starts and ends between two of its polls; later connections replay
+    it from storage. ``connections`` gets each event connection's transport."""
+    frames = [
+        {"type": "event", "event_id": f"synth:r1:lc||{status}", "seq": seq, "method": "lifecycle",
+         "params": {"namespace": [], "timestamp": seq, "data": {"event": status, "graph_name": "g"}}}
+        for seq, status in ((1, "running"), (3, "completed"))]
+    frames.insert(1, {"type": "event", "event_id": "e2", "seq": 2, "method": "values",
+                      "params": {"namespace": [], "timestamp": 2, "data": {"answer": 42}}})
+    started = {"type": "success", "result": {"run_id": "r1"}}
+
+    def replay(since: int | None) -> list[dict]:
+        return [f for f in frames if since is None or f["seq"] > since] if len(connections) > 1 else []
+
+    async def sse(request) -> StreamingResponse:
+        since = (await request.json()).get("since")
+        connections.append("sse")
+
+        async def body():
+            for f in replay(since):
+                yield f"event: {f['method']}\nid: {f['seq']}\ndata: {json.dumps(f)}\n\n"
+            while True:  # the server keeps a thread's stream open between runs
+                yield ": heartbeat\n\n"
+                await asyncio.sleep(0.5)
+        return StreamingResponse(body(), media_type="text/event-stream")
+
+    async def socket(websocket: WebSocket) -> None:
+        await websocket.accept()
+        try:
+            while True:
+                command = json.loads(await websocket.receive_text())
+                if command["method"].startswith("subscription."):
+                    connections.append("websocket")
+                    for f in replay(command["params"].get("since")):
+                        await websocket.send_text(json.dumps(f))
+                await websocket.send_text(json.dumps({**started, "id": command["id"]}))
+        except WebSocketDisconnect:
+            pass
+
+    async def command(request) -> JSONResponse:
+        return JSONResponse({**started, "id": (await request.json())["id"]})
+
+    async def runs(request) -> JSONResponse:
+        return JSONResponse([{"run_id": "r1", "status": "success"}])
+
+    return Starlette(routes=[Route("/threads/{tid}/stream/events", sse, methods=["POST"]),
+                             WebSocketRoute("/threads/{tid}/stream/events", socket),
+                             Route("/threads/{tid}/commands", command, methods=["POST"]),
+                             Route("/threads/{tid}/runs", runs)])
+
+
+@pytest.mark.parametrize("transport", ["sse", "websocket"])
+async def test_a_run_the_connection_missed_whole_is_read_again_from_storage(monkeypatch, transport):
+    monkeypatch.setattr(thread_client, "STALL_CHECK", 0.2)
+    connections: list = []
+    with serve(forgetful_server(connections)) as served:
+        async with ThreadClient(served.url, transport=transport) as client:
+            run = Thread(client, "t1").run("g", {})
+            async with asyncio.timeout(20):  # before, the read waited for the run's end forever
+                events = [event async for event in run]
+    assert [(e.seq, e.mode) for e in events] == [(1, "lifecycle"), (2, "values"), (3, "lifecycle")]
+    assert run.status == "completed" and run.subscription.resumes == 1 and connections == [transport] * 2

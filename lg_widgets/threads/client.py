@@ -22,8 +22,8 @@ import httpx
 import orjson
 
 from ..client import LangGraphClient
-from ..errors import (CommandError, HTTPStatusError, InvalidArgument, MalformedStream, ProtocolUnsupported,
-                      ThreadNotFound)
+from ..errors import (CommandError, HTTPStatusError, InvalidArgument, LGWidgetsError, MalformedStream,
+                      ProtocolUnsupported, ThreadNotFound)
 from .events import CHANNELS, RunStatus, ThreadEvent, check_reply
 from .sse import SseSubscription
 from .subscription import Subscription
@@ -33,6 +33,12 @@ from .window import RunWindow
 Transport = Literal["sse", "websocket"]
 #: How many of a thread's runs ``attach`` looks up to know which ended before it attached.
 ATTACH_RUNS_LIMIT = 10_000
+#: Seconds without an event after which a reader asks the REST API whether it missed a run's end;
+#: the pause doubles while nothing changes (an attachment to an idle thread), up to the second.
+STALL_CHECK = 2.0
+STALL_CHECK_MAX = 30.0
+#: A run's REST statuses while it is still to end.
+LIVE_RUN_STATUSES = ("pending", "running")
 
 
 class ThreadClient:
@@ -321,11 +327,44 @@ class ThreadRun:
                 self.window = window = await self._start()
             finally:
                 self.started.set()
-            async for event in self.subscription:
-                if window.take(event):
-                    yield event
-                    if window.done:
-                        return
+            watchdog = asyncio.ensure_future(self._watch(window))
+            try:
+                async for event in self.subscription:
+                    if window.take(event):
+                        yield event
+                        if window.done:
+                            return
+            finally:
+                watchdog.cancel()
+
+    async def _watch(self, window: RunWindow) -> None:
+        """Reconnect when the server ended a run this connection never saw end.
+
+        A connection's server side follows the thread live, and misses a run that starts and ends
+        between two of its polls (docs/threads-protocol.md); the read would wait forever. After
+        ``STALL_CHECK`` s without an event, the thread's latest run (REST) tells: ended, and not
+        the run this reader is done with, means missed. A new connection replays it from storage.
+        """
+        subscription = self.subscription
+        seen = subscription.events_received
+        pause = STALL_CHECK
+        while True:
+            await asyncio.sleep(pause)
+            if subscription.events_received != seen:
+                seen, pause = subscription.events_received, STALL_CHECK
+                continue
+            pause = min(2 * pause, STALL_CHECK_MAX)
+            try:
+                runs = await subscription.thread.runs(limit=1)
+            except LGWidgetsError:
+                continue  # the reader's own errors say what is wrong with the server
+            latest = runs[0] if runs else None
+            if latest is None or latest.get("status") in LIVE_RUN_STATUSES:
+                continue
+            if window.run_id == str(latest.get("run_id")) and window.status is not None:
+                continue
+            await subscription.reconnect(f"run {latest.get('run_id')} ended ({latest.get('status')}) and this "
+                                         "connection never got there")
 
 
 def _filter(channels: Any, namespaces: Any, depth: Any) -> dict[str, Any]:

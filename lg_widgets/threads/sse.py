@@ -20,6 +20,7 @@ from .subscription import Subscription
 
 class SseSubscription(Subscription):
     _answered = False  # has any connection been answered (else a failure means "unreachable")
+    _response: httpx.Response | None = None  # the open connection's, for _drop
 
     async def _connection(self, since: int | None) -> AsyncGenerator[ThreadEvent, None]:
         http = self.thread.client.http
@@ -30,12 +31,16 @@ class SseSubscription(Subscription):
             async with http._http.stream("POST", path, json=body, headers={"accept": "text/event-stream"}) as response:
                 await self._check(response, path)
                 self._answered = True
+                self._response = response
                 reader = _SSEReader(what)
-                async for text in response.aiter_text():
-                    for sse in reader.feed(text):
-                        if sse.event == "error":  # the server's stream failed (langgraph_api/sse.py)
-                            raise command_error({"error": "unknown_error", "message": sse.data}, None)
-                        yield event_from_frame(loads(sse.data, what), time.monotonic(), len(sse.data))
+                try:
+                    async for text in response.aiter_text():
+                        for sse in reader.feed(text):
+                            if sse.event == "error":  # the server's stream failed (langgraph_api/sse.py)
+                                raise command_error({"error": "unknown_error", "message": sse.data}, None)
+                            yield event_from_frame(loads(sse.data, what), time.monotonic(), len(sse.data))
+                finally:
+                    self._response = None
                 reader.finish()
         except httpx.ReadTimeout:
             raise StreamStalled(
@@ -45,6 +50,10 @@ class SseSubscription(Subscription):
             if not self._answered:
                 raise http.unreachable(exc) from None
             raise _Dropped(_describe(exc)) from None
+
+    async def _drop(self, cause: str) -> None:
+        if self._response is not None:
+            await self._response.aclose()  # the pending read raises httpx.ReadError: a drop
 
     async def _check(self, response: httpx.Response, path: str) -> None:
         if response.status_code >= 400:

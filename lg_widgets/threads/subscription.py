@@ -54,6 +54,11 @@ class Subscription:
     async def __aexit__(self, *exc: Any) -> None:
         await self.aclose()
 
+    async def reconnect(self, cause: str) -> None:
+        """Drop the current connection (from another task): the reader goes on after ``last_seq``
+        on a new one, whose server side replays the thread from storage."""
+        await self._drop(cause)
+
     async def aclose(self) -> None:
         if self._events is not None:
             await self._events.aclose()
@@ -90,6 +95,10 @@ class Subscription:
 
     def _connection(self, since: int | None) -> AsyncGenerator[ThreadEvent, None]:
         """One connection's events, resuming after ``since``; raises ``_Dropped`` when it breaks."""
+        raise NotImplementedError
+
+    async def _drop(self, cause: str) -> None:
+        """Make the pending read of the current connection end as ``_Dropped(cause)``."""
         raise NotImplementedError
 
     async def _disconnect(self) -> None:

@@ -206,6 +206,7 @@ class WebSocketSubscription(Subscription):
     """A subscription on a WebSocket of its own, opened when it is first read."""
 
     _subscribed_once = False  # has a subscribe succeeded (else a failure is no drop to retry)
+    _dropped_on_purpose = False  # the next connection subscribes afresh (see _drop)
 
     def __init__(self, thread: "Thread", filter: dict, since: int | None = None):
         super().__init__(thread, filter, since)
@@ -213,7 +214,11 @@ class WebSocketSubscription(Subscription):
 
     async def _connection(self, since: int | None) -> AsyncGenerator[ThreadEvent, None]:
         try:
-            events, replayed = await self.socket.subscribe(self.filter, since, reconnect=self._subscribed_once)
+            # After _drop, `since` may lie in a run the new socket has already replayed past, which
+            # subscription.reconnect refuses (resume_gap): subscribe, and drop what was read here.
+            exact = self._subscribed_once and not self._dropped_on_purpose
+            self._dropped_on_purpose = False
+            events, replayed = await self.socket.subscribe(self.filter, since, reconnect=exact)
         except ServerUnreachable as exc:  # StreamDisconnected too
             if not self._subscribed_once:
                 raise
@@ -239,6 +244,12 @@ class WebSocketSubscription(Subscription):
     def _late_start(self, first: ThreadEvent) -> CommandError:
         message = f"the replay began at seq {first.seq}, past the start of the run"
         return command_error({"error": "resume_gap", "message": message}, "subscription.subscribe")
+
+    async def _drop(self, cause: str) -> None:
+        events = self.socket.events
+        await self.socket.aclose()
+        self._dropped_on_purpose = True
+        events.put_nowait(_Dropped(cause))
 
     async def _disconnect(self) -> None:
         await self.socket.aclose()
