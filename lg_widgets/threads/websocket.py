@@ -246,6 +246,8 @@ class WebSocketSubscription(Subscription):
         return command_error({"error": "resume_gap", "message": message}, "subscription.subscribe")
 
     async def _drop(self, cause: str) -> None:
+        if not self._subscribed_once:  # still subscribing: a failure there would be final
+            return
         events = self.socket.events
         await self.socket.aclose()
         self._dropped_on_purpose = True
