@@ -212,19 +212,31 @@ class Thread:
 
         Only a WebSocket can ask: the server answers from the run its connection follows, and
         an HTTP command has none. A new socket follows one once the server's replay of the
-        thread reaches a run, so ``no_such_run`` is retried for a moment.
+        thread reaches a run, so ``no_such_run`` is retried for a moment, and so is a tree still
+        running when the REST API says the run has ended (the socket is a poll behind).
         """
         if self.client.transport != "websocket":
             raise InvalidArgument("agent.getTree answers only over a WebSocket (the server answers from the run "
                                   "the connection follows): use ThreadClient(transport='websocket').")
         for delay in (*BIND_RETRY_DELAYS, None):
             try:
-                return (await self.command("agent.getTree"))["tree"]
+                tree = (await self.command("agent.getTree"))["tree"]
             except CommandError as error:
                 if error.code != "no_such_run" or delay is None:
                     raise
+            else:
+                if delay is None or not await self._tree_lags(tree):
+                    return tree
             await asyncio.sleep(delay)
-        raise AssertionError("unreachable: the last try raises")
+        raise AssertionError("unreachable: the last try returns or raises")
+
+    async def _tree_lags(self, tree: dict) -> bool:
+        """The socket follows the thread live, a poll behind: a tree still running after the
+        latest run ended (REST) is asked again."""
+        if tree.get("status") not in LIVE_RUN_STATUSES:
+            return False
+        runs = await self.runs(limit=1)
+        return bool(runs) and runs[0].get("status") not in LIVE_RUN_STATUSES
 
     async def fork(self, assistant_id: str, checkpoint_id: str, input: Any = None, **options: Any) -> str:
         """Run again from a checkpoint (time travel): ``run.start`` with that checkpoint."""
