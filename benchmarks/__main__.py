@@ -26,7 +26,9 @@ import httpx
 from httpx_sse import aconnect_sse
 
 from lg_widgets import EventLog, RunState, parse_event
-from lg_widgets.client import LangGraphClient, RunRequest, _SSEReader, _tls_context
+from lg_widgets.client import LangGraphClient, RunRequest
+from lg_widgets.transport import EventStreamReader
+from lg_widgets.transport.settings import tls_context
 
 from .canned import CannedServer, canned_events, encode
 
@@ -40,7 +42,7 @@ async def baseline_ingest(url: str) -> int:
     """Raw httpx-sse iteration + json.loads: the floor any SSE client pays."""
     count = 0
     # The same shared TLS context as the client, so the ratio measures parsing and folding only.
-    async with httpx.AsyncClient(timeout=None, verify=_tls_context()) as http:
+    async with httpx.AsyncClient(timeout=None, verify=tls_context()) as http:
         async with aconnect_sse(http, "POST", f"{url}/runs/stream", json={}) as source:
             async for sse in source.aiter_sse():
                 json.loads(sse.data)
@@ -150,7 +152,7 @@ def memory_figure(events: int) -> dict:
     before = tracemalloc.get_traced_memory()[0]
     # What a view keeps: every event (view.events) plus the fold, from the bytes as they arrive.
     kept_events, state = EventLog(), RunState(E2E_MODES)
-    reader = _SSEReader("canned")
+    reader = EventStreamReader("canned")
     for start in range(0, payload_bytes, 64 * 1024):
         for sse in reader.feed(payload[start:start + 64 * 1024].decode()):
             event = parse_event(sse.event, sse.data, sse.id, time.monotonic())

@@ -31,7 +31,7 @@ from httpx_sse import aconnect_sse
 from websockets.asyncio.client import connect
 
 from lg_widgets import local_server
-from lg_widgets.client import _tls_context
+from lg_widgets.transport.settings import tls_context
 from lg_widgets.threads import CHANNELS, Thread, ThreadClient, run_end_status
 
 from .__main__ import alternate
@@ -49,7 +49,7 @@ def ends_run(frame: dict) -> bool:
 async def raw_sse(url: str, thread_id: str) -> int:
     """The floor: httpx-sse + json.loads, to the run's last event."""
     count = 0
-    async with httpx.AsyncClient(timeout=None, verify=_tls_context()) as http:
+    async with httpx.AsyncClient(timeout=None, verify=tls_context()) as http:
         async with aconnect_sse(http, "POST", f"{url}/threads/{thread_id}/stream/events", json=BODY) as source:
             async for sse in source.aiter_sse():
                 if not sse.data:

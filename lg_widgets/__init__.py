@@ -49,7 +49,7 @@ def __getattr__(name):
 
         return RunRequest
     if name == "stream_run":
-        from .sources import stream_run
+        from .client import stream_run
 
         return stream_run
     raise AttributeError(f"module 'lg_widgets' has no attribute {name!r}")

@@ -55,15 +55,6 @@ class StreamEvent:
     #: the thread protocol's per-thread sequence number (``None`` on the runs stream)
     seq: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The event as JSON-compatible data, e.g. for recording to a file."""
-        return {
-            "event": self.event,
-            "data": self.data,
-            "id": self.id,
-            "time": self.time,
-        }
-
 
 @dataclass(slots=True)
 class DerivedEvent(StreamEvent):
@@ -78,6 +69,12 @@ def split_event_name(name: str) -> tuple[str, tuple[str, ...]]:
         return name, ()
     mode, *namespace = name.split("|")
     return mode, tuple(namespace)
+
+
+def event_of(name: str, data: Any, event_id: str | None, at: float) -> StreamEvent:
+    """A server-shaped event from a name and Python data (a recording's, a local graph's, an SDK stream's)."""
+    mode, namespace = split_event_name(name or "message")
+    return StreamEvent(name, mode, namespace, data, event_id, at, 0)
 
 
 def parse_event(name: str | None, data: str, id: str | None = None, time: float = 0.0) -> StreamEvent:
@@ -105,6 +102,12 @@ def _loads(data: str) -> Any:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
         return json.loads(data)
+
+
+def lifecycle_run_id(event_id: str | None) -> str | None:
+    """The run a thread-protocol lifecycle event belongs to: the server names the lifecycle events it
+    makes ``synth:<run id>:lc|<namespace>|<status>`` (no other event says which run it belongs to)."""
+    return event_id.split(":", 2)[1] if event_id and event_id.startswith("synth:") else None
 
 
 def parent_task_id(namespace: tuple[str, ...] | list[str]) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Literal
 
 from .lifecycle import Lifecycle
-from .protocol import DerivedEvent, StreamEvent
+from .protocol import DerivedEvent, StreamEvent, lifecycle_run_id
 from .reducers.interrupts import InterruptReducer
 from .reducers.steps import StepReducer
 from .reducers.tokens import TokenReducer
@@ -375,7 +375,7 @@ class RunState:
             if self.status in ("done", "interrupted", "error", "cancelled"):
                 self._lifecycle(Lifecycle("continue"))
             self.status = "running"
-            run_id = _synthetic_run_id(event)
+            run_id = lifecycle_run_id(getattr(event, "event_id", None))
             if run_id:
                 self.run_id = run_id
         elif status == "completed":
@@ -407,12 +407,6 @@ class RunState:
 
     def _on_tools(self, event: StreamEvent) -> None:
         self.tools.event(event.data, event.namespace, getattr(event, "node", None), self._t(event))
-
-
-def _synthetic_run_id(event: StreamEvent) -> str | None:
-    """A root ``running`` event's id is ``synth:<run id>:lc|...``: the only place an event names its run."""
-    event_id = getattr(event, "event_id", None) or ""
-    return event_id.split(":", 2)[1] if event_id.startswith("synth:") else None
 
 
 def _namespace_matches(segment_ns: list[str], wanted: str | Iterable[str]) -> bool:

@@ -105,7 +105,7 @@ def test_a_dropped_stream_rejoins_with_the_headers(auth_server, comms):
         view = StreamView("long", {"tokens": 3000}, url=proxy.url, headers=AS_ALICE, thread_id="new",
                           stream_mode="messages-tuple").run()
     assert view.status == "done"
-    assert view._stream.resumes >= 1 and len(proxy.log) >= 2, "the stream was cut and rejoined"
+    assert view._source.stream.resumes >= 1 and len(proxy.log) >= 2, "the stream was cut and rejoined"
 
 
 def test_the_token_never_shows(auth_server, comms, tmp_path):

@@ -16,14 +16,13 @@ import json
 
 import pytest
 
-import lg_widgets.widget as widget_module
+import lg_widgets.live_run as live_run_module
 from lg_widgets import StreamView
-from lg_widgets.client import RunRequest
-from lg_widgets.threads.source import ThreadRequest
 from lg_widgets.lifecycle import Lifecycle
 from lg_widgets.publisher import CONTENT
 from lg_widgets.sources import read_recording
 from recordings import FIXTURES, RECORDINGS
+from scripted_source import ScriptedSource
 from waiting import wait_until
 from wire_check import check_pages, page_messages
 
@@ -56,15 +55,16 @@ def kernel_messages(name: str, every: int, comms, parts: bool = False) -> tuple[
     """What the comm carried, and the final traits as a page that asks for them gets them.
     ``parts``: a page said hello first (big final traits then go as parts; here, every one)."""
     recording = read_recording(FIXTURES / f"{name}.jsonl")
-    request = (ThreadRequest if recording.protocol == "threads" else RunRequest)(
-        recording.assistant_id, None, stream_mode=recording.stream_mode)
-    view = StreamView._create(request)
+    view = StreamView._create(ScriptedSource(None, assistant_id=recording.assistant_id,
+                                             modes=recording.stream_mode, protocol=recording.protocol))
     comm = comms.instances[-1]
     if parts:
         comm.receive({"type": "hello"})
         view._publisher.part_bytes = TINY_PARTS
     for index, (fork_from, events) in enumerate(runs_of(name)):
-        view._launch(view._request, in_frames(view, events, every), continue_view=index > 0, fork_from=fork_from)
+        script = ScriptedSource(lambda: in_frames(view, events, every), assistant_id=recording.assistant_id,
+                                modes=recording.stream_mode, protocol=recording.protocol)
+        view._launch(script, continue_view=index > 0, fork_from=fork_from)
         view._future.result(30)
     final = {k: v for k, v in view.get_state().items() if not k.startswith("_")}
     return page_messages(comm), final
@@ -76,7 +76,7 @@ def reports():
     import recording_comm
 
     undo = recording_comm.install()
-    old_frame, widget_module.FRAME = widget_module.FRAME, 3600.0  # frames only where in_frames puts them
+    old_frame, live_run_module.FRAME = live_run_module.FRAME, 3600.0  # frames only where in_frames puts them
     try:
         cases = []
         for name, every in CASES:
@@ -88,7 +88,7 @@ def reports():
             messages, final = kernel_messages(name, 3, recording_comm.RecordingComm, parts=True)
             cases.append({"name": f"{name}@parts", "messages": messages, "final": final})
     finally:
-        widget_module.FRAME = old_frame
+        live_run_module.FRAME = old_frame
         undo()
     return check_pages(cases), {c["name"]: c for c in cases}
 

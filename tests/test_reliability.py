@@ -13,10 +13,11 @@ from collections import Counter
 
 import pytest
 
-import lg_widgets.client as client_module
+import lg_widgets.transport.resuming as resuming_module
 from fault_proxy import Cut, FaultProxy, Garbage, Pass, Stall
 from lg_widgets import RunState, StreamDisconnected, StreamStalled
-from lg_widgets.client import LangGraphClient, RunRequest, _same_origin_path
+from lg_widgets.client import LangGraphClient, RunRequest
+from lg_widgets.transport.settings import same_origin_path
 from replay_server import ReplayServer, canned, recording, serve
 
 MODES = ["messages-tuple", "updates", "values", "debug"]
@@ -89,12 +90,12 @@ def test_stream_view_survives_cuts(reference, comms, monkeypatch):
     from lg_widgets.widget import StreamView
 
     ref_events, ref_state, total = reference
-    monkeypatch.setattr(client_module, "FIRST_BACKOFF", 0.01)
+    monkeypatch.setattr(resuming_module, "FIRST_BACKOFF", 0.01)
     with ReplayServer(2000) as server, FaultProxy(server.url) as proxy:
         proxy.set_actions(cut_offsets(total))
         view = StreamView("replay", {}, url=proxy.url, thread_id="new", stream_mode=MODES).run()
     assert view.status == "done", view.error
-    assert view._stream.resumes == 10
+    assert view._source.stream.resumes == 10
     assert [e.id for e in view.events] == [e.id for e in ref_events]
     assert view.text == ref_state.text
     assert view.state == ref_state.state
@@ -186,7 +187,7 @@ async def test_foreign_location_is_never_followed(reference):
     ("http://127.0.0.1:8000", "//evil.example/x", None),
 ])
 def test_same_origin_location(base, location, expected):
-    assert _same_origin_path(base, location) == expected
+    assert same_origin_path(base, location) == expected
 
 
 async def test_rejoins_are_bounded_with_backoff(reference):

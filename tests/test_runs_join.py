@@ -7,7 +7,8 @@ import asyncio
 import pytest
 
 from lg_widgets import HTTPStatusError
-from lg_widgets.client import LangGraphClient, RunRequest, _SSEReader
+from lg_widgets.client import LangGraphClient, RunRequest
+from lg_widgets.transport import EventStreamReader
 from replay_server import ReplayServer
 
 MODES = ["messages-tuple", "values", "updates"]
@@ -20,7 +21,7 @@ def seen(events) -> list[tuple]:
 def test_the_servers_heartbeat_is_no_event():
     # langgraph_api sends ": heartbeat" every 5 s; after an event with an id, httpx-sse made it an
     # empty "message" event carrying that id again.
-    reader = _SSEReader("test")
+    reader = EventStreamReader("test")
     found = reader.feed('event: values\r\ndata: {"a": 1}\r\nid: 17-0\r\n\r\n: heartbeat\r\n\r\n'
                         'event: values\r\ndata: {"a": 2}\r\nid: 18-0\r\n\r\n')
     assert [(sse.event, sse.data, sse.id) for sse in found] == [("values", '{"a": 1}', "17-0"),

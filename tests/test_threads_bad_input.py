@@ -22,7 +22,7 @@ from lg_widgets.errors import (
     ServerUnreachable,
 )
 from lg_widgets.threads import Thread, ThreadClient, event_from_frame
-from lg_widgets.threads.source import _error_type
+from lg_widgets.threads.history import _error_type
 from replay_server import canned, serve
 
 SECRETS = ("sk-secret-1", "tok-secret-2", "pw-secret-3")

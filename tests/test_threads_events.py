@@ -14,7 +14,7 @@ from lg_widgets.threads import (
     run_end_status,
     run_start_id,
 )
-from lg_widgets.threads.client import _filter
+from lg_widgets.threads.client import channel_filter
 from lg_widgets.threads.events import check_reply, loads
 from thread_recordings import THREAD_RECORDINGS, load_thread_recording, thread_frames
 
@@ -151,18 +151,18 @@ def test_a_refusal_becomes_a_typed_error_with_the_servers_code():
 ])
 def test_a_bad_filter_is_refused_before_anything_is_sent(channels, namespaces, depth, message):
     with pytest.raises(InvalidArgument, match=message):
-        _filter(channels, namespaces, depth)
+        channel_filter(channels, namespaces, depth)
 
 
 def test_a_filter_keeps_the_channels_the_server_knows():
-    assert _filter(["values", "custom:progress", "values"], [["child"]], 1) == {
+    assert channel_filter(["values", "custom:progress", "values"], [["child"]], 1) == {
         "channels": ["values", "custom:progress"], "namespaces": [["child"]], "depth": 1}
     assert set(CHANNELS) == {"values", "updates", "messages", "tools", "lifecycle", "input", "checkpoints",
                              "tasks", "custom"}
 
 
 def test_the_history_is_read_again_until_it_shows_how_the_run_ended():
-    from lg_widgets.threads.source import _settled
+    from lg_widgets.threads.history import _settled
     asked = {"next": ["review"], "tasks": [{"id": "t", "name": "review", "interrupts": []}]}
     stored = {"next": ["review"], "tasks": [{"id": "t", "name": "review", "interrupts": [{"id": "i", "value": 1}]}]}
     assert not _settled([asked], "interrupted") and _settled([stored, asked], "interrupted")
@@ -175,7 +175,7 @@ def test_a_pending_task_of_the_newest_checkpoint_is_not_taken_for_finished():
     the node that interrupts must reach its card when the interrupt is stored, not before."""
     import asyncio
 
-    from lg_widgets.threads.source import HistoryReader
+    from lg_widgets.threads.history import HistoryReader
 
     def snapshot(checkpoint_id: str, task: dict) -> dict:
         return {"checkpoint": {"checkpoint_id": checkpoint_id}, "next": [task["name"]], "tasks": [task]}
@@ -186,7 +186,7 @@ def test_a_pending_task_of_the_newest_checkpoint_is_not_taken_for_finished():
     history: list[dict] = []
 
     class Thread:
-        async def list_checkpoints(self, limit: int) -> list[dict]:
+        async def list_checkpoints(self, limit: int, before: str | None = None) -> list[dict]:
             return history
 
     reader = HistoryReader(Thread())  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ import warnings
 import pytest
 import trustme
 
-import lg_widgets.client as client_module
+import lg_widgets.transport.settings as settings_module
 from fault_proxy import FaultProxy
 from lg_widgets import InsecureTLSWarning, InvalidArgument, RunState, StreamView, TLSCertificateError
 from lg_widgets.client import LangGraphClient, RunRequest, tls_verify
@@ -84,7 +84,7 @@ async def test_a_certificate_for_another_host_is_refused(ca, ca_file):
 
 
 async def test_verify_false_connects_and_warns_once(https_replay, monkeypatch):
-    monkeypatch.setattr(client_module, "_insecure_warned", False)
+    monkeypatch.setattr(settings_module, "_insecure_warned", False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         first = await collect(https_replay, verify=False)

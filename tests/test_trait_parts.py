@@ -11,7 +11,6 @@ import random
 import pytest
 
 from lg_widgets import StreamView
-from lg_widgets.client import RunRequest
 from lg_widgets.sources import read_recording
 from lg_widgets.sync import PART_BYTES, json_parts
 from recordings import FIXTURES
@@ -74,9 +73,7 @@ def test_a_five_megabyte_state_goes_in_pieces_of_a_quarter_megabyte():
 
 def replayed_view(comms, hello: bool) -> tuple[StreamView, list[dict]]:
     """A real view plays a recording (a page said hello first, or none did); parts as small as 300 bytes."""
-    recording = read_recording(FIXTURES / "joke_all_modes_threaded.jsonl")
-    view = StreamView._create(RunRequest(recording.assistant_id, None, stream_mode=recording.stream_mode),
-                              source=lambda: recording.play(0))
+    view = StreamView.replay(FIXTURES / "joke_all_modes_threaded.jsonl", speed=0)
     comm = comms.instances[-1]
     if hello:
         comm.receive({"type": "hello"})

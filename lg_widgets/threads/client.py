@@ -9,8 +9,8 @@
 Over SSE, commands are ``POST /threads/{id}/commands`` and each subscription is
 its own ``POST /threads/{id}/stream/events``; over a WebSocket, one socket per
 thread carries the commands and each subscription opens its own. HTTP goes
-through a ``LangGraphClient`` (same timeouts, retry settings, API key and error
-messages as the runs stream).
+through the runs stream's ``ApiClient`` (same timeouts, retry settings, API key
+and error messages).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any, AsyncIterator, Awaitable, Callable, Literal
 
-import httpx
 import orjson
 
-from ..client import LangGraphClient
-from ..errors import (CommandError, HTTPStatusError, InvalidArgument, LGWidgetsError, MalformedStream,
-                      ProtocolUnsupported, ThreadNotFound)
+from ..errors import CommandError, HTTPStatusError, InvalidArgument, LGWidgetsError, ThreadNotFound
+from ..transport import LIVE_RUN_STATUSES, ApiClient
+from ..transport.settings import Verify
+from .errors import route_error
 from .events import CHANNELS, RunStatus, ThreadEvent, check_reply
 from .sse import SseSubscription
 from .subscription import Subscription
@@ -37,8 +37,6 @@ ATTACH_RUNS_LIMIT = 10_000
 #: the pause doubles while nothing changes (an attachment to an idle thread), up to the second.
 STALL_CHECK = 2.0
 STALL_CHECK_MAX = 30.0
-#: A run's REST statuses while it is still to end.
-LIVE_RUN_STATUSES = ("pending", "running")
 
 
 class ThreadClient:
@@ -46,20 +44,22 @@ class ThreadClient:
 
     ``url`` / ``api_key`` default like the runs stream's client (``$LANGGRAPH_API_URL``;
     ``$LANGGRAPH_API_KEY``); ``headers`` go with every request and handshake; ``verify`` says
-    which TLS certificates to trust (as ``LangGraphClient``'s).
-    ``read_timeout``, ``max_resume_attempts`` and ``resume_backoff`` work as in ``LangGraphClient``.
+    which TLS certificates to trust. ``read_timeout``, ``max_resume_attempts`` and
+    ``resume_backoff`` work as in ``LangGraphClient``: both speak HTTP through one ``ApiClient``
+    (``http``).
     """
 
     def __init__(self, url: str | None = None, api_key: str | None = None, *, transport: Transport = "sse",
-                 headers: dict[str, str] | None = None, verify: Any = None, read_timeout: float | None = None,
+                 headers: dict[str, str] | None = None, verify: Verify = None, read_timeout: float | None = None,
                  connect_timeout: float = 10.0, max_resume_attempts: int | None = None,
-                 resume_backoff: float | None = None):
+                 resume_backoff: float | None = None, http: ApiClient | None = None):
         if transport not in ("sse", "websocket"):
             raise InvalidArgument(f"transport must be 'sse' or 'websocket', got {transport!r}.")
         self.transport: Transport = transport
-        self.http = LangGraphClient(url, api_key, read_timeout=read_timeout, connect_timeout=connect_timeout,
-                                    max_resume_attempts=max_resume_attempts, resume_backoff=resume_backoff,
-                                    headers=headers, verify=verify)
+        #: the HTTP layer (the same settings, checks and errors as the runs stream's)
+        self.http = http or ApiClient(url, api_key, read_timeout=read_timeout, connect_timeout=connect_timeout,
+                                      max_resume_attempts=max_resume_attempts, resume_backoff=resume_backoff,
+                                      headers=headers, verify=verify)
         self._threads: list[Thread] = []
 
     def __repr__(self) -> str:
@@ -68,7 +68,7 @@ class ThreadClient:
     async def __aenter__(self) -> "ThreadClient":
         return self
 
-    async def __aexit__(self, *exc: Any) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -76,12 +76,8 @@ class ThreadClient:
             await thread.aclose()
         await self.http.aclose()
 
-    async def create_thread(self, metadata: dict | None = None) -> "Thread":
-        thread = await self.http.request_json("POST", "/threads", {"metadata": metadata or {}})
-        if not isinstance(thread, dict) or not thread.get("thread_id"):
-            raise MalformedStream(f"POST {self.http.display_url}/threads answered without a thread_id: "
-                                  f"{thread!r:.200}. Is the URL a LangGraph API server?")
-        return self._thread(str(thread["thread_id"]))
+    async def create_thread(self, metadata: dict[str, Any] | None = None) -> "Thread":
+        return self._thread(await self.http.create_thread(metadata))
 
     async def thread(self, thread_id: str) -> "Thread":
         """An existing thread; ``ThreadNotFound`` when the server doesn't know it (its event
@@ -103,35 +99,6 @@ class ThreadClient:
         self._threads.append(thread)
         return thread
 
-    # errors of the protocol's routes ---------------------------------------------
-
-    def route_error(self, method: str, path: str, response: httpx.Response) -> Exception:
-        """An error status from a protocol route → ``ProtocolUnsupported`` when the route
-        doesn't exist (Starlette's 404 "Not Found", or 405), else ``HTTPStatusError``."""
-        if _route_missing(response):
-            return self.unsupported(f"{method} {path}", response.status_code)
-        return self.http.status_error(method, path, response.status_code, response.text)
-
-    def unsupported(self, what: str, status: int) -> ProtocolUnsupported:
-        return ProtocolUnsupported(self.http.redact(
-            f"{self.http.display_url} doesn't speak the thread-centric streaming protocol ({what} answered "
-            f"HTTP {status}): it needs langgraph-api 0.16 or later with the protocol switched on "
-            "(FF_V2_EVENT_STREAMING). Use protocol=\"runs\" (the runs stream) with this server."))
-
-    async def websocket_refused(self, thread_id: str, status: int) -> Exception:
-        """A refused WebSocket handshake: without the protocol's routes Starlette answers 403
-        (no such WebSocket route), so ask the HTTP commands route to tell that from a real 403."""
-        path = f"/threads/{thread_id}/commands"
-        probe = {"id": 0, "method": "agent.getTree", "params": {}}
-        try:
-            response = await self.http._http.post(path, content=orjson.dumps(probe),
-                                                  headers={"content-type": "application/json"})
-        except httpx.TransportError as exc:
-            return self.http.unreachable(exc)
-        if _route_missing(response):
-            return self.unsupported(f"the WebSocket to /threads/{thread_id}/stream/events", status)
-        return self.http.status_error("GET", f"/threads/{thread_id}/stream/events (WebSocket)", status, "")
-
 
 class Thread:
     """One thread: its commands, and subscriptions to its events."""
@@ -148,7 +115,7 @@ class Thread:
     def socket(self) -> ThreadSocket:
         """The thread's WebSocket (``transport="websocket"``), opened on first use."""
         if self._socket is None:
-            self._socket = ThreadSocket(self)
+            self._socket = ThreadSocket(self.client.http, self.thread_id)
         return self._socket
 
     async def aclose(self) -> None:
@@ -168,19 +135,14 @@ class Thread:
             return await self.socket.command(method, params)
         http = self.client.http
         path = f"/threads/{self.thread_id}/commands"
-        try:
-            response = await http._http.post(path, content=body, headers={"content-type": "application/json",
-                                                                          "accept": "application/json"})
-        except httpx.TransportError as exc:
-            raise http.unreachable(exc) from None
+        response = await http.send("POST", path, content=body)
         # A refused command is a 200 with an error envelope; a malformed one is a 400 with one.
         if response.status_code > 400:
-            raise self.client.route_error("POST", path, response)
+            raise route_error(http, "POST", path, response)
         try:
             reply = response.json()
         except ValueError:
-            raise MalformedStream(http.redact(f"POST {http.display_url}{path} answered with something that is "
-                                              f"not JSON: {response.text[:200]!r}.")) from None
+            raise http.not_json("POST", path, response.text) from None
         return check_reply(reply, method, f"POST {http.display_url}{path}")
 
     async def start_run(self, assistant_id: str, input: Any = None, *, config: dict | None = None,
@@ -245,23 +207,24 @@ class Thread:
     # the protocol's state.* commands are not served by langgraph-api 0.16 (unknown_command):
     # these read the same facts from the REST routes.
 
-    async def get(self) -> dict:
+    async def get(self) -> dict[str, Any]:
         """The thread as the server keeps it (``GET /threads/{id}``): status, values, interrupts,
         and a failed run's ``error`` as ``{"error": type, "message"}`` (the ``failed`` lifecycle
         event carries the message only, and only to a reader that was there when it failed)."""
         return await self.client.http.get_thread(self.thread_id)
 
-    async def get_state(self) -> dict:
+    async def get_state(self) -> dict[str, Any]:
         """The thread's current state (``GET /threads/{id}/state``): values, next, tasks, checkpoint."""
-        return await self.client.http.request_json("GET", f"/threads/{self.thread_id}/state")
+        return await self.client.http.thread_state(self.thread_id)
 
-    async def list_checkpoints(self, limit: int = 10) -> list[dict]:
-        """The thread's checkpoints, newest first (``POST /threads/{id}/history``)."""
-        return await self.client.http.request_json("POST", f"/threads/{self.thread_id}/history", {"limit": limit})
+    async def list_checkpoints(self, limit: int | None = 10, before: str | None = None) -> list[dict[str, Any]]:
+        """The thread's checkpoints, newest first (``POST /threads/{id}/history``; ``limit=None``: all),
+        older than checkpoint ``before`` when given."""
+        return await self.client.http.history(self.thread_id, limit, before)
 
-    async def runs(self, limit: int = 10) -> list[dict]:
+    async def runs(self, limit: int = 10) -> list[dict[str, Any]]:
         """The thread's runs, newest first (``GET /threads/{id}/runs``)."""
-        return await self.client.http.request_json("GET", f"/threads/{self.thread_id}/runs?limit={limit}")
+        return await self.client.http.list_runs(self.thread_id, limit)
 
     # events ----------------------------------------------------------------------------
 
@@ -270,18 +233,18 @@ class Thread:
         """Subscribe to the thread's events: the stored ones after ``since`` (all when ``None``,
         from the thread's first run), then live ones. ``namespaces`` keeps events under those
         prefixes, ``depth`` levels deep at most."""
-        filter = _filter(channels, namespaces, depth)
+        filter = channel_filter(channels, namespaces, depth)
         if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
             raise InvalidArgument(f"since must be a seq (an int >= 0) or None, got {since!r}.")
         kind = WebSocketSubscription if self.client.transport == "websocket" else SseSubscription
-        return kind(self, filter, since)
+        return kind(self.client.http, self.thread_id, filter, since)
 
     def run(self, assistant_id: str, input: Any = None, *, channels: list[str] | tuple[str, ...] = CHANNELS,
             **options: Any) -> "ThreadRun":
         """Start a run and read its events, from its start to the root lifecycle that ends it."""
         async def start() -> RunWindow:
             return RunWindow(await self.start_run(assistant_id, input, **options))
-        return ThreadRun(self.events(_with_lifecycle(channels)), start)
+        return ThreadRun(self.events(with_lifecycle(channels)), start)
 
     def resume(self, response: Any, interrupt_id: str, *, since: int, namespace: list[str] | tuple = (),
                channels: list[str] | tuple[str, ...] = CHANNELS, **options: Any) -> "ThreadRun":
@@ -290,7 +253,7 @@ class Thread:
         async def start() -> RunWindow:
             await self.respond(response, interrupt_id, namespace=namespace, **options)
             return RunWindow()
-        return ThreadRun(self.events(_with_lifecycle(channels), since=since), start)
+        return ThreadRun(self.events(with_lifecycle(channels), since=since), start)
 
     def attach(self, channels: list[str] | tuple[str, ...] = CHANNELS) -> "ThreadRun":
         """Watch the thread: its latest run from its start when the server still holds that run's
@@ -300,7 +263,7 @@ class Thread:
             runs = await self.runs(limit=ATTACH_RUNS_LIMIT)
             latest = str(runs[0]["run_id"]) if runs else None
             return RunWindow(latest, skip_runs={str(run["run_id"]) for run in runs[1:]}, until_end=False)
-        return ThreadRun(self.events(_with_lifecycle(channels)), start)
+        return ThreadRun(self.events(with_lifecycle(channels)), start)
 
 
 class ThreadRun:
@@ -367,7 +330,7 @@ class ThreadRun:
                 continue
             pause = min(2 * pause, STALL_CHECK_MAX)
             try:
-                runs = await subscription.thread.runs(limit=1)
+                runs = await subscription.api.list_runs(subscription.thread_id, limit=1)
             except LGWidgetsError:
                 continue  # the reader's own errors say what is wrong with the server
             latest = runs[0] if runs else None
@@ -379,7 +342,7 @@ class ThreadRun:
                                          "connection never got there")
 
 
-def _filter(channels: Any, namespaces: Any, depth: Any) -> dict[str, Any]:
+def channel_filter(channels: Any, namespaces: Any, depth: Any) -> dict[str, Any]:
     if isinstance(channels, str) or not isinstance(channels, (list, tuple)) or not channels:
         raise InvalidArgument(f"channels must be a non-empty list of channel names, got {channels!r}. "
                               f"Channels: {', '.join(CHANNELS)}, or custom:<name>.")
@@ -400,19 +363,8 @@ def _filter(channels: Any, namespaces: Any, depth: Any) -> dict[str, Any]:
     return filter
 
 
-def _with_lifecycle(channels: Any) -> Any:
+def with_lifecycle(channels: Any) -> Any:
     # Runs begin and end with root lifecycle events: a run's reader needs them whatever else it reads.
     if isinstance(channels, (list, tuple)) and "lifecycle" not in channels:
         return [*channels, "lifecycle"]
     return channels
-
-
-def _route_missing(response: httpx.Response) -> bool:
-    if response.status_code == 405:
-        return True
-    if response.status_code != 404:
-        return False
-    try:
-        return response.json() == {"detail": "Not Found"}
-    except ValueError:
-        return False

@@ -19,7 +19,7 @@ import orjson
 from langchain_protocol import Channel, Event
 
 from ..errors import CommandError, MalformedStream
-from ..protocol import StreamEvent
+from ..protocol import StreamEvent, lifecycle_run_id
 
 #: Every channel a subscription can name (besides ``custom:<name>``), in the server's spelling.
 CHANNELS: tuple[Channel, ...] = (
@@ -90,14 +90,12 @@ def run_end_status(event: StreamEvent) -> RunStatus | None:
 def run_start_id(event: ThreadEvent) -> str | None:
     """The run id when ``event`` is a run's root ``lifecycle: running`` event, else ``None``.
 
-    The server names the lifecycle events it makes ``synth:<run id>:lc|<namespace>|<status>``
-    (langgraph_api/event_streaming/session.py); no other event says which run it belongs to.
     """
     if event.mode != "lifecycle" or event.namespace or not isinstance(event.data, dict):
         return None
-    if event.data.get("event") != "running" or not (event.event_id or "").startswith("synth:"):
+    if event.data.get("event") != "running":
         return None
-    return (event.event_id or "").split(":", 2)[1]
+    return lifecycle_run_id(event.event_id)
 
 
 def check_reply(reply: Any, method: str, what: str) -> dict:

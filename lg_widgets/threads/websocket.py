@@ -38,21 +38,20 @@ import ssl
 import contextlib
 import itertools
 import time
-from typing import TYPE_CHECKING, AsyncGenerator
+from typing import Any, AsyncGenerator
 from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI, WebSocketException
 
-from ..client import _connection_hint, _describe, _Dropped
 from ..errors import (CommandError, HTTPStatusError, InvalidArgument, LGWidgetsError, ServerUnreachable,
                       StreamDisconnected)
+from ..transport import ApiClient, Dropped
+from ..transport.errors import connection_hint, describe
+from .errors import websocket_refused
 from .events import ThreadEvent, check_reply, command_error, event_from_frame, loads
 from .subscription import Subscription
-
-if TYPE_CHECKING:
-    from .client import Thread
 
 #: Seconds between the client's pings (and to wait for each pong) on an idle socket.
 PING_INTERVAL = 20.0
@@ -64,21 +63,22 @@ BIND_RETRY_DELAYS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8, 1.0, 1.0, 1.0)
 class ThreadSocket:
     """The thread's WebSocket: ``command()`` from any task; ``events`` for its one subscription."""
 
-    def __init__(self, thread: "Thread"):
-        self.thread = thread
+    def __init__(self, api: ApiClient, thread_id: str):
+        self.api = api
+        self.thread_id = thread_id
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task | None = None
         self._ids = itertools.count(1)
         self._replies: dict[int, asyncio.Future] = {}
-        #: what the reader found for the subscription: events, then a _Dropped or an error
+        #: what the reader found for the subscription: events, then a Dropped or an error
         self.events: asyncio.Queue = asyncio.Queue()
         self._connecting = asyncio.Lock()
 
     @property
     def url(self) -> str:
-        parts = urlsplit(self.thread.client.http.url)
+        parts = urlsplit(self.api.url)
         scheme = "wss" if parts.scheme == "https" else "ws"
-        path = f"{parts.path.rstrip('/')}/threads/{self.thread.thread_id}/stream/events"
+        path = f"{parts.path.rstrip('/')}/threads/{self.thread_id}/stream/events"
         return urlunsplit((scheme, parts.netloc, path, "", ""))
 
     # commands --------------------------------------------------------------------
@@ -92,13 +92,13 @@ class ThreadSocket:
             await ws.send(orjson.dumps({"id": command_id, "method": method, "params": params}).decode())
             answer = await reply
         except ConnectionClosed as exc:
-            raise self._lost(method, _describe(exc)) from None
+            raise self._lost(method, describe(exc)) from None
         finally:
             self._replies.pop(command_id, None)
-        return check_reply(answer, method, self.thread.client.http.display_url)
+        return check_reply(answer, method, self.api.display_url)
 
     def _lost(self, method: str, cause: str) -> StreamDisconnected:
-        http = self.thread.client.http
+        http = self.api
         return StreamDisconnected(http.redact(
             f"The WebSocket to {http.display_url} closed before the server answered {method} ({cause}); "
             "the command may or may not have been applied: check the thread's runs and state."))
@@ -139,24 +139,23 @@ class ThreadSocket:
             return self._ws
 
     async def _open(self) -> ClientConnection:
-        client = self.thread.client
-        http = client.http
+        http = self.api
         try:
             return await connect(
-                self.url, additional_headers=http.auth_headers, open_timeout=http._http.timeout.connect,
+                self.url, additional_headers=http.auth_headers, open_timeout=http.connect_timeout,
                 ping_interval=PING_INTERVAL, ping_timeout=PING_INTERVAL, max_size=None,
                 ssl=_websocket_tls(http.tls) if self.url.startswith("wss:") else None)
         except InvalidStatus as exc:
-            raise await client.websocket_refused(self.thread.thread_id, exc.response.status_code) from None
+            raise await websocket_refused(http, self.thread_id, exc.response.status_code) from None
         except InvalidURI:
             raise InvalidArgument(f"{http.display_url} can't be turned into a WebSocket URL.") from None
         except (OSError, asyncio.TimeoutError, WebSocketException) as exc:
             raise ServerUnreachable(http.redact(
-                f"Could not open a WebSocket to {http.display_url} ({_describe(exc)}). "
-                + _connection_hint(exc))) from None
+                f"Could not open a WebSocket to {http.display_url} ({describe(exc)}). "
+                + connection_hint(exc))) from None
 
     async def _read(self, ws: ClientConnection) -> None:
-        what = f"The WebSocket to {self.thread.client.http.display_url}"
+        what = f"The WebSocket to {self.api.display_url}"
         try:
             async for raw in ws:
                 frame = loads(raw, what)
@@ -171,13 +170,13 @@ class ThreadSocket:
                     self.events.put_nowait(command_error(frame, None))
             cause = f"the server closed the socket ({ws.close_code} {ws.close_reason})".rstrip()
         except ConnectionClosed as exc:
-            cause = _describe(exc)
+            cause = describe(exc)
         except LGWidgetsError as error:  # a frame that isn't JSON, or not an event: no server to resume
             self.events.put_nowait(error)
             self._fail_replies(error)
             await ws.close()
             return
-        self.events.put_nowait(_Dropped(cause))
+        self.events.put_nowait(Dropped(cause))
         self._fail_replies(ConnectionClosed(None, None))
 
     def _fail_replies(self, error: Exception) -> None:
@@ -208,9 +207,9 @@ class WebSocketSubscription(Subscription):
     _subscribed_once = False  # has a subscribe succeeded (else a failure is no drop to retry)
     _dropped_on_purpose = False  # the next connection subscribes afresh (see _drop)
 
-    def __init__(self, thread: "Thread", filter: dict, since: int | None = None):
-        super().__init__(thread, filter, since)
-        self.socket = ThreadSocket(thread)
+    def __init__(self, api: ApiClient, thread_id: str, filter: dict[str, Any], since: int | None = None):
+        super().__init__(api, thread_id, filter, since)
+        self.socket = ThreadSocket(api, thread_id)
 
     async def _connection(self, since: int | None) -> AsyncGenerator[ThreadEvent, None]:
         try:
@@ -222,11 +221,11 @@ class WebSocketSubscription(Subscription):
         except ServerUnreachable as exc:  # StreamDisconnected too
             if not self._subscribed_once:
                 raise
-            raise _Dropped(str(exc)) from None
+            raise Dropped(str(exc)) from None
         except HTTPStatusError as exc:
             if not (self._subscribed_once and exc.status_code >= 500):
                 raise
-            raise _Dropped(f"reconnecting answered HTTP {exc.status_code}") from None
+            raise Dropped(f"reconnecting answered HTTP {exc.status_code}") from None
         self._subscribed_once = True
         # Replayed from the run's buffer (the server had bound the socket to the run already): the
         # replay must begin with the run's start, unless the buffer lost it (a run of over 10,000 events).
@@ -251,7 +250,7 @@ class WebSocketSubscription(Subscription):
         events = self.socket.events
         await self.socket.aclose()
         self._dropped_on_purpose = True
-        events.put_nowait(_Dropped(cause))
+        events.put_nowait(Dropped(cause))
 
     async def _disconnect(self) -> None:
         await self.socket.aclose()

@@ -69,10 +69,10 @@ def test_the_view_rejoins_through_the_other_replica_and_loses_nothing(deployment
     received = [event.id for event in view.events]
     lost = len(set(sent) - set(received))
     duplicated = len(received) - len(set(received))
-    print(f"\nreplica that streamed the run killed after {at_kill} of {len(sent)} events: {view._stream.resumes} "
+    print(f"\nreplica that streamed the run killed after {at_kill} of {len(sent)} events: {view._source.stream.resumes} "
           f"rejoin(s), {lost} events lost, {duplicated} duplicated, longest silence {longest_silence(view) * 1000:.0f} ms "
           f"(the same run without a kill: {longest_silence(baseline) * 1000:.0f} ms)")
-    assert view.status == "done" and view._stream.resumes >= 1
+    assert view.status == "done" and view._source.stream.resumes >= 1
     assert received == sent, "every event once, in order"
     assert view.text == baseline.text and replies(view) == replies(baseline)
 
@@ -95,7 +95,7 @@ def test_a_crashed_replica_that_ran_the_run_is_retried_and_the_view_sees_it_thro
     attempts = [e.data.get("attempt") for e in view.events if e.mode == "metadata"]
     rerun = len(view.text) > len(baseline.text)
     print(f"\nreplica that ran the run killed after {at_kill} events, back after {restarted:.1f} s: "
-          f"{view._stream.resumes} rejoin(s), attempts {attempts}, "
+          f"{view._source.stream.resumes} rejoin(s), attempts {attempts}, "
           f"{len(set(sent) - set(received))} events lost, {len(received) - len(set(received))} duplicated, "
           f"longest silence {longest_silence(view):.1f} s; "
           + (f"the node ran again: {len(view.text) - len(baseline.text)} characters of tokens streamed twice"

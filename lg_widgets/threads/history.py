@@ -1,4 +1,4 @@
-"""The thread protocol as a view's source: a run's events, and step cards from the thread's history.
+"""A thread-protocol run's events, with step cards read from the thread's history.
 
 The protocol streams no task events (and ``updates`` only for graphs that opt in), so the
 step cards come from the thread's checkpoints (``POST /threads/{id}/history``): each
@@ -12,20 +12,15 @@ run's error type is read from the thread too (the ``failed`` event carries the m
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import json
 import time
 from typing import Any, AsyncIterator, Callable
 
-from ..client import wait_for_name
-from ..errors import InvalidArgument, LGWidgetsError
+from ..errors import LGWidgetsError
 from ..protocol import DerivedEvent, StreamEvent
-from .client import Thread, ThreadClient, ThreadRun, _filter, _with_lifecycle
-from .events import CHANNELS, run_end_status
-from .window import RunWindow
+from ..transport.api import HISTORY_PAGE
+from .client import Thread, ThreadRun
+from .events import run_end_status
 
-#: How many checkpoints one read of the history asks for (newest first).
-HISTORY_LIMIT = 100
 #: Pauses between reads of an ended run's history until the server has stored how it ended.
 FINAL_READ_DELAYS = (0.02, 0.05, 0.1, 0.2, None)
 
@@ -60,8 +55,7 @@ class HistoryReader:
         """What is new in the history. ``end``: how the run just ended (``completed``,
         ``interrupted``); the server may store that a moment after saying so: read again."""
         for delay in FINAL_READ_DELAYS if end else (None,):
-            history = await self.thread.list_checkpoints(limit=HISTORY_LIMIT)
-            history = history if isinstance(history, list) else []
+            history = await self._unseen()
             if delay is None or _settled(history, end):
                 break
             await asyncio.sleep(delay)
@@ -69,6 +63,20 @@ class HistoryReader:
         for age, snapshot in reversed(list(enumerate(history))):
             found.extend(self._new(snapshot, superseded=age > 0))
         return found
+
+    async def _unseen(self) -> list[dict[str, Any]]:
+        """The newest checkpoints, page by page back to one read before (a fast run makes more
+        than a page of checkpoints between two reads: a 600-step run lost cards when only the
+        newest page was read), or to the thread's first."""
+        found: list[dict[str, Any]] = []
+        before: str | None = None
+        while True:
+            page = await self.thread.list_checkpoints(HISTORY_PAGE, before)
+            found.extend(page)
+            ids = [str((c.get("checkpoint") or {}).get("checkpoint_id") or "") for c in page]
+            if len(page) < HISTORY_PAGE or not ids[-1] or any(i in self._checkpoints for i in ids):
+                return found
+            before = ids[-1]
 
     def _new(self, snapshot: dict, superseded: bool) -> list[DerivedEvent]:
         """``superseded``: a newer checkpoint follows, so every task of this one has ended. A task of
@@ -183,130 +191,3 @@ async def _kept_error(thread: Thread, message: str | None, wait: float = 10.0) -
         await asyncio.sleep(0.05)
 
 
-@dataclasses.dataclass
-class ThreadRequest:
-    """What a view runs on the thread protocol: ``channels`` instead of stream modes, and how the
-    run begins: a new run, an answer to interrupts (``respond``: interrupt id → (namespace,
-    response), read on after ``since``), a fork from ``checkpoint_id``, or an attachment."""
-
-    assistant_id: str
-    input: Any = None
-    stream_mode: list[str] = dataclasses.field(default_factory=lambda: list(CHANNELS))
-    config: dict | None = None
-    metadata: dict | None = None
-    #: None or "new": a new thread; else an existing thread's id
-    thread_id: str | None = None
-    transport: str = "sse"
-    checkpoint_id: str | None = None
-    respond: dict[str, tuple[list[str], Any]] | None = None
-    since: int | None = None
-    attach: bool = False
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.assistant_id, str) or not (self.assistant_id.strip() or self.attach):
-            raise InvalidArgument(f"assistant_id must be a non-empty string (a graph id from langgraph.json or an "
-                                  f"assistant's id), got {self.assistant_id!r}.")
-        if self.transport not in ("sse", "websocket"):
-            raise InvalidArgument(f"transport must be 'sse' or 'websocket', got {self.transport!r}.")
-        self.stream_mode = _filter(self.stream_mode, None, None)["channels"]
-        for name in ("config", "metadata"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, dict):
-                raise InvalidArgument(f"{name} must be a dict or None, got {type(value).__name__}.")
-        try:
-            json.dumps(self.input)
-        except (TypeError, ValueError) as exc:
-            raise InvalidArgument(f"input must be JSON-serialisable (dicts, lists, strings, numbers): {exc}.") from None
-
-    @property
-    def modes(self) -> list[str]:
-        return list(self.stream_mode)
-
-
-class ThreadStream:
-    """A view's run on the thread protocol: ``async for`` its events (step cards from the history
-    folded in); ``thread_id``, ``run_id``, ``last_seq``; ``cancel()``; ``aclose()``."""
-
-    def __init__(self, client: ThreadClient, request: ThreadRequest):
-        self.client = client
-        self.request = request
-        self.thread: Thread | None = None
-        self.run: ThreadRun | None = None
-        #: the assistant of the thread's latest run, for an attachment (which names none)
-        self.assistant_id: str | None = request.assistant_id or None
-
-    @property
-    def thread_id(self) -> str | None:
-        return self.thread.thread_id if self.thread else None
-
-    @property
-    def run_id(self) -> str | None:
-        return self.run.run_id if self.run else None
-
-    @property
-    def last_seq(self) -> int | None:
-        return self.run.last_seq if self.run else None
-
-    @property
-    def from_start(self) -> bool | None:
-        return self.run.from_start if self.run else None
-
-    async def start_thread(self) -> str:
-        wanted = self.request.thread_id
-        self.thread = (await self.client.thread(wanted) if wanted and wanted != "new"
-                       else await self.client.create_thread())
-        if self.request.attach and not self.assistant_id:
-            self.assistant_id = graph_of((await self.thread.get()) or {}, None)
-        return self.thread.thread_id
-
-    def _open(self, thread: Thread) -> ThreadRun:
-        request = self.request
-        channels = request.stream_mode
-        if request.attach:
-            return thread.attach(channels)
-        if request.respond:
-            async def answer() -> RunWindow:
-                await answer_interrupts(thread, request.respond or {})
-                return RunWindow()
-            return ThreadRun(thread.events(_with_lifecycle(channels), since=request.since), answer)
-        return thread.run(request.assistant_id, request.input, channels=channels, config=request.config,
-                          metadata=request.metadata, checkpoint_id=request.checkpoint_id)
-
-    async def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        if self.thread is None:
-            await self.start_thread()
-        assert self.thread is not None
-        async for event in view_events(self.thread, self._open, lambda run: setattr(self, "run", run)):
-            yield event
-
-    async def cancel(self) -> bool:
-        run = self.run
-        if run is not None and run.window is None:  # asked to start: wait for the run's id
-            await wait_for_name(run.started)
-        # Before its first event the run is known by the id run.start answered.
-        run_id = self.run_id or (run.window.target if run is not None and run.window is not None else None)
-        if not (self.thread_id and run_id):
-            return False
-        await self.client.http.cancel_run(self.thread_id, run_id)
-        return True
-
-    async def aclose(self) -> None:
-        await self.client.aclose()
-
-
-async def answer_interrupts(thread: Thread, respond: dict[str, tuple[list[str], Any]]) -> None:
-    """``input.respond``: one interrupt, or several in one command."""
-    if len(respond) == 1:
-        [(interrupt_id, (namespace, response))] = respond.items()
-        await thread.respond(response, interrupt_id, namespace=namespace)
-        return
-    await thread.command("input.respond", {"responses": [
-        {"interrupt_id": interrupt_id, "namespace": namespace, "response": response}
-        for interrupt_id, (namespace, response) in respond.items()]})
-
-
-def graph_of(thread: dict, run: dict | None) -> str | None:
-    """Which graph a thread's runs run: its metadata's ``graph_id`` (a run names only an assistant's uuid)."""
-    metadata = thread.get("metadata")
-    found = (metadata.get("graph_id") if isinstance(metadata, dict) else None) or (run or {}).get("assistant_id")
-    return str(found) if found else None

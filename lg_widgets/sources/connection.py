@@ -1,0 +1,91 @@
+"""``Server``: where a view's runs go, and with which credentials (never a trait, never shown)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+from typing import Any, Mapping
+
+from ..errors import LGWidgetsError
+from ..server import server_url
+from ..transport import ApiClient
+from ..transport.settings import Verify, check_headers, tls_verify
+
+#: Drawings already fetched: (server URL, assistant, credentials) → graph. A graph does not change
+#: while a kernel runs views of it, and many views of one graph (compare_modes) need one fetch.
+_GRAPHS: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+
+@dataclasses.dataclass(frozen=True)
+class Server:
+    """No ``url`` (and no ``$LANGGRAPH_API_URL``) means the embedded server. The credentials stay out
+    of every repr."""
+
+    url: str | None = None
+    api_key: str | None = dataclasses.field(default=None, repr=False)
+    headers: dict[str, str] | None = dataclasses.field(default=None, repr=False)
+    verify: Verify = dataclasses.field(default=None, repr=False)
+
+    @classmethod
+    def checked(cls, url: str | None, api_key: str | None, headers: Mapping[str, str] | None,
+                verify: Verify) -> "Server":
+        """Bad headers or a bad CA path fail here, before a view exists; verify=False warns here."""
+        tls_verify(verify)
+        return cls(url, api_key, check_headers(headers), verify)
+
+    async def resolved_url(self) -> str:
+        # No URL: $LANGGRAPH_API_URL or the embedded server, which may have to start: off the loop.
+        if self.url:
+            return self.url
+        return await asyncio.to_thread(server_url, None)
+
+    async def api(self) -> ApiClient:
+        """A client of the server (close it with ``aclose()`` or ``async with``)."""
+        return ApiClient(await self.resolved_url(), self.api_key, headers=self.headers, verify=self.verify)
+
+    def fingerprint(self) -> str:
+        """Tells apart the credentials without holding them (the graph cache's key)."""
+        secret = repr((self.api_key, sorted((self.headers or {}).items())))
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def assistant_graph(api: ApiClient, server: Server, assistant_id: str) -> dict[str, Any] | None:
+    """The assistant's drawing, fetched once per server, assistant and credentials; None when the
+    server can't say (a view works without it)."""
+    key = (api.url, assistant_id, server.fingerprint())
+    graph = _GRAPHS.get(key)
+    if graph is None:
+        try:
+            graph = await api.assistant_graph(assistant_id)
+        except LGWidgetsError:
+            return None
+        if not graph:
+            return None
+        _GRAPHS[key] = graph
+    return graph
+
+
+async def thread_stop(api: ApiClient, thread_id: str) -> list[dict[str, Any]] | None:
+    """What a thread waits for once a run has ended: the interrupts it waits on (``[]``: a
+    breakpoint, ``interrupt_before``/``after``), or None when it waits for nothing.
+
+    The thread's ``status`` alone can't say: after a fork the embedded server marks it
+    ``interrupted`` from the checkpoint the fork started at (it had a ``next``), with no interrupt
+    and nothing left to run. A stop has interrupts, or a next node in the thread's state."""
+    thread = await api.get_thread(thread_id)
+    if thread.get("status") != "interrupted":
+        return None
+    waiting = thread.get("interrupts")
+    interrupts = [i for items in (waiting.values() if isinstance(waiting, dict) else ())
+                  if isinstance(items, list) for i in items if isinstance(i, dict)]
+    if interrupts or (await api.thread_state(thread_id)).get("next"):
+        return interrupts
+    return None
+
+
+def graph_of(thread: dict[str, Any], run: dict[str, Any] | None) -> str | None:
+    """Which graph a thread's runs run: its metadata's ``graph_id`` (a run names only an assistant's uuid)."""
+    metadata = thread.get("metadata")
+    found = (metadata.get("graph_id") if isinstance(metadata, dict) else None) or (run or {}).get("assistant_id")
+    return str(found) if found else None
