@@ -5,97 +5,115 @@ starts a new epoch with a ``reset`` (the page clears); a run that continues the
 view (resume, fork in place) stays in its epoch, and the page keeps all it
 shows. Between, every frame sends what the fold added since the last one: the
 publisher reads the fold's growing lists and change logs with a cursor of its
-own (the fold knows nothing of it). ``docs/architecture.md`` has the contract:
-which field appends, which upserts by key, which replaces.
+own (the fold knows nothing of it), each field by its rule in ``fields.py`` (which appends,
+which upserts by key, which replaces). ``docs/architecture.md`` has the contract.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
+from .fields import CONTENT, DELTA_FIELDS, PREVIEWS, ROWS
 from .state import RunState
-from .sync import PART_BYTES, json_bytes, json_parts, shape_live, shape_snapshot
+from .sync import PART_BYTES, json_bytes, json_parts
+from .types import LIVE_STATUSES
 
-#: A run that is still going; the others (its end) reach the page with the final traits.
-LIVE_STATUSES = ("connecting", "running")
-#: Fields a delta carries whole when they changed.
-SCALARS = ("status", "run_id", "thread_id", "error", "current_node", "event_count", "duration")
-#: The run's content: final traits that go as parts together once any final trait is big.
-CONTENT = ("state", "text", "segments", "messages", "steps", "checkpoints", "diffs", "custom", "interrupts",
-           "tool_calls", "branches")
+__all__ = ["CONTENT", "LIVE_STATUSES", "Publisher"]
+
+
+# How a cursor follows a field, by the field's rule (fields.py): ``mark`` says where the page
+# is now, ``take`` puts what the fold holds beyond the mark in the delta and returns the new mark.
+
+def _mark_length(fold: RunState, name: str) -> int:
+    return len(getattr(fold, name))
+
+
+def _take_appended(fold: RunState, name: str, sent: int, delta: dict[str, Any]) -> int:
+    """``append``: the new text, or the new items. (Segments only grow at the end: they tile
+    the text, so one that only grew needs no resending.)"""
+    value = getattr(fold, name)
+    if len(value) > sent:
+        delta[name] = value[sent:]
+    return len(value)
+
+
+def _mark_logs(fold: RunState, name: str) -> tuple[int, int]:
+    log = fold.keyed_log(name)
+    return len(log.log), len(log.removed)
+
+
+def _take_upserted(fold: RunState, name: str, sent: tuple[int, int], delta: dict[str, Any]) -> tuple[int, int]:
+    """``upsert``: the items whose keys the reducer logged since, each once, as they are now;
+    then the keys taken away, if any, under the row's ``removed`` name."""
+    log = fold.keyed_log(name)
+    keys = _new_keys(log.log, sent[0])
+    if keys:
+        delta[name] = [item for key in keys if (item := log.get(key)) is not None]
+    removed = _new_keys(log.removed, sent[1])
+    if removed:
+        delta[ROWS[name].metadata["removed"]] = removed
+    return len(log.log), len(log.removed)
+
+
+def _mark_entries(fold: RunState, name: str) -> dict:
+    return dict(getattr(fold, name))
+
+
+def _take_merged(fold: RunState, name: str, sent: dict, delta: dict[str, Any]) -> dict:
+    """``merge``: only the entries that changed (the page merges them by key)."""
+    changed = {key: value for key, value in getattr(fold, name).items() if sent.get(key) != value}
+    if changed:
+        delta[name] = changed
+        sent.update(changed)
+    return sent
+
+
+def _mark_value(fold: RunState, name: str) -> Any:
+    return getattr(fold, name)
+
+
+def _take_replaced(fold: RunState, name: str, sent: Any, delta: dict[str, Any]) -> Any:
+    """``replace``: the value, when it changed."""
+    value = getattr(fold, name)
+    if ROWS[name].metadata.get("end_with_final") and value not in LIVE_STATUSES:
+        return sent  # a run's end comes with the final traits, after what they bring
+    if value != sent:
+        delta[name] = value
+    return value
+
+
+def _new_keys(log: list[str] | Any, sent: int) -> list[str]:
+    return list(dict.fromkeys(log[sent:]))
+
+
+_RULES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
+    "append": (_mark_length, _take_appended),
+    "upsert": (_mark_logs, _take_upserted),
+    "merge": (_mark_entries, _take_merged),
+    "replace": (_mark_value, _take_replaced),
+}
+_FOLLOW = [(name, *_RULES[ROWS[name].metadata["live"]]) for name in DELTA_FIELDS]
 
 
 class _Cursor:
-    """How much of a fold the page already has."""
+    """How much of a fold the page already has: a mark per delta field."""
 
     def __init__(self, fold: RunState):
-        self.text = fold.tokens.length
-        self.segments = len(fold.segments)
-        self.messages = len(fold.tokens.message_log)
-        self.steps = len(fold.step_cards.step_log)
-        self.removed = len(fold.step_cards.removed_log)
-        self.interrupts = len(fold.interrupt_list.interrupt_log)
-        self.tool_calls = len(fold.tools.tool_log)
-        self.diffs = len(fold.diffs)
-        self.custom = len(fold.custom)
-        self.checkpoints = len(fold.checkpoints)
-        self.branches = len(fold.branches)
-        self.counts = dict(fold.counts)
-        self.event_kinds = dict(fold.event_kinds)
-        self.scalars = {name: getattr(fold, name) for name in SCALARS}
+        self.marks = {name: mark(fold, name) for name, mark, _ in _FOLLOW}
 
     def advance(self, fold: RunState) -> dict[str, Any]:
         """What ``fold`` holds beyond the cursor, as delta fields; the cursor moves to the end."""
         delta: dict[str, Any] = {}
-        tokens = fold.tokens
-        if tokens.length > self.text:
-            delta["text"] = tokens.text_since(self.text)
-            self.text = tokens.length
-        # Only new segments: they tile the text, so one that only grew needs no resending.
-        self.segments = _take_new(fold.segments, self.segments, delta, "segments")
-        self.diffs = _take_new(fold.diffs, self.diffs, delta, "diffs")
-        self.custom = _take_new(fold.custom, self.custom, delta, "custom")
-        self.checkpoints = _take_new(fold.checkpoints, self.checkpoints, delta, "checkpoints")
-        self.branches = _take_new(fold.branches, self.branches, delta, "branches")
-        cards = fold.step_cards
-        keys, self.steps = _new_keys(cards.step_log, self.steps)
-        if keys:
-            delta["steps"] = [cards.step(k) for k in keys if cards.has(k)]
-        removed, self.removed = _new_keys(cards.removed_log, self.removed)
-        if removed:
-            delta["steps_removed"] = removed
-        keys, self.interrupts = _new_keys(fold.interrupt_list.interrupt_log, self.interrupts)
-        if keys:
-            delta["interrupts"] = [fold.interrupt_list.get(k) for k in keys]
-        keys, self.tool_calls = _new_keys(fold.tools.tool_log, self.tool_calls)
-        if keys:
-            delta["tool_calls"] = [fold.tools.get(k) for k in keys]
-        keys, self.messages = _new_keys(tokens.message_log, self.messages)
-        if keys:
-            delta["messages"] = [tokens.message(k) for k in keys]
-        for name in ("counts", "event_kinds"):  # merged by key on the page: only what changed
-            sent, now = getattr(self, name), getattr(fold, name)
-            changed = {key: n for key, n in now.items() if sent.get(key) != n}
-            if changed:
-                delta[name] = changed
-                sent.update(changed)
-        for name, sent in self.scalars.items():
-            value = getattr(fold, name)
-            if name == "status" and value not in LIVE_STATUSES:
-                continue  # a run's end comes with the final traits, after what they bring
-            if value != sent:
-                delta[name] = self.scalars[name] = value
+        marks = self.marks
+        for name, _, take in _FOLLOW:
+            marks[name] = take(fold, name, marks[name], delta)
         return delta
 
 
-def _take_new(items: list, sent: int, delta: dict, name: str) -> int:
-    if len(items) > sent:
-        delta[name] = items[sent:]
-    return len(items)
-
-
-def _new_keys(log: list[str], sent: int) -> tuple[list[str], int]:
-    return list(dict.fromkeys(log[sent:])), len(log)
+def live_shape(fields: dict[str, Any], run: RunState) -> dict[str, Any]:
+    """Run data as it travels live (deltas, snapshots): each field in its row's ``preview`` shape
+    (big payloads previewed, streamed messages without their text)."""
+    return {name: PREVIEWS[name](value, run) if name in PREVIEWS else value for name, value in fields.items()}
 
 
 class Publisher:
@@ -131,7 +149,7 @@ class Publisher:
         if fields:
             self.seq += 1
             self._send({"type": "delta", "epoch": self.epoch, "seq": self.seq,
-                        **shape_live(fields, self._fold.text, self._fold.segments)})
+                        **live_shape(fields, self._fold)})
 
     def snapshot(self) -> None:
         """Everything so far, for a page that appears mid-run. The pending changes go out first
@@ -141,7 +159,7 @@ class Publisher:
             return
         self.flush()
         self._send({"type": "snapshot", "epoch": self.epoch, "seq": self.seq,
-                    "data": shape_snapshot(self._fold.to_dict())})
+                    "data": live_shape(self._fold.to_dict(), self._fold)})
 
     def send_parts(self, wire: dict[str, Any]) -> set[str]:
         """Send final traits (``wire``: as they travel) as parts when any of them is bigger than
