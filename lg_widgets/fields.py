@@ -22,14 +22,13 @@ goes as one batch when final traits travel in parts. The page never writes a fie
 ``read_only`` here (the view sets them with ``set_trait``) except those Python code may point a
 view at (``thread_id``) and those the view sets as plain attributes.
 
-``python -m lg_widgets.fields`` prints the table as the page reads it (``js/src/fields.json``,
-made by ``make js``).
+``export_json()`` is the table as the page reads it: ``js/src/fields.json``, written by
+``scripts/export_fields.py`` (``make js``), committed, and checked by tests/test_fields.py.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any, Callable, Literal, get_args
 
 import traitlets as t
@@ -168,7 +167,3 @@ def export_json() -> str:
     rows = ",\n".join(f"    {json.dumps(row)}" for row in table.pop("fields"))
     rest = "".join(f',\n  {json.dumps(key)}: {json.dumps(value)}' for key, value in table.items())
     return f'{{\n  "fields": [\n{rows}\n  ]{rest}\n}}\n'
-
-
-if __name__ == "__main__":
-    sys.stdout.write(export_json())
