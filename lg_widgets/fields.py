@@ -39,9 +39,8 @@ from .sync import (PREVIEW, STATE_REF, TEXT_IN_SEGMENTS, checkpoints_to_json, di
 from .types import (LIVE_STATUSES, STATUSES, Branch, Checkpoint, CustomEvent, Diff, ErrorKind, Interrupt, Message,
                     Segment, Status, Step, ToolCall)
 
+#: The live rules (the ``live`` tag).
 Live = Literal["replace", "append", "upsert", "merge", "final", "trait"]
-#: The rules whose fields are the run's content.
-CONTENT_RULES = ("append", "upsert", "final")
 
 
 class Fields(t.HasTraits):
@@ -130,7 +129,7 @@ RUN_FIELDS = names(lambda tags: tags["live"] != "trait")
 #: The fields a delta carries, each by its rule.
 DELTA_FIELDS = tagged("live", ("replace", "append", "upsert", "merge"))
 #: The run's content: final traits that go as parts together once any final trait is big.
-CONTENT = tagged("live", CONTENT_RULES)
+CONTENT = tagged("live", ("append", "upsert", "final"))
 #: Kept current on the view every frame, for Python readers (the page has the deltas).
 EACH_FRAME = tagged("each_frame")
 #: field → its live shape (deltas, snapshots), where it has one.

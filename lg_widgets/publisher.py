@@ -21,92 +21,97 @@ from .types import LIVE_STATUSES
 __all__ = ["CONTENT", "LIVE_STATUSES", "Publisher"]
 
 
-# How a cursor follows a field, by the field's rule (fields.py): ``mark`` says where the page
-# is now, ``take`` puts what the fold holds beyond the mark in the delta and returns the new mark.
+# How a cursor follows a field, by the field's rule (fields.py): a ``mark`` of where the page is,
+# and a ``take`` that puts what the fold holds beyond the mark in the delta and returns the new
+# mark. Made once per field (a frame runs every one of them).
 
-def _mark_length(fold: RunState, name: str) -> int:
-    return len(getattr(fold, name))
-
-
-def _take_appended(fold: RunState, name: str, sent: int, delta: dict[str, Any]) -> int:
-    """``append``: the new text, or the new items. (Segments only grow at the end: they tile
-    the text, so one that only grew needs no resending.)"""
-    value = getattr(fold, name)
-    if len(value) > sent:
-        delta[name] = value[sent:]
-    return len(value)
+Mark = Callable[[RunState], Any]
+Take = Callable[[RunState, Any, dict[str, Any]], Any]
 
 
-def _mark_logs(fold: RunState, name: str) -> tuple[int, int]:
-    log = fold.keyed_log(name)
-    return len(log.log), len(log.removed)
+def _appended(name: str, tags: dict[str, Any]) -> tuple[Mark, Take]:
+    """``append``: the new text, or the new items. (Segments only grow at the end: they tile the
+    text, so one that only grew needs no resending.)"""
+    def mark(fold: RunState) -> int:
+        return len(getattr(fold, name))
+
+    def take(fold: RunState, sent: int, delta: dict[str, Any]) -> int:
+        value = getattr(fold, name)
+        if len(value) > sent:
+            delta[name] = value[sent:]
+        return len(value)
+    return mark, take
 
 
-def _take_upserted(fold: RunState, name: str, sent: tuple[int, int], delta: dict[str, Any]) -> tuple[int, int]:
-    """``upsert``: the items whose keys the reducer logged since, each once, as they are now;
-    then the keys taken away, if any, under the row's ``removed`` name."""
-    log = fold.keyed_log(name)
-    keys = _new_keys(log.log, sent[0])
-    if keys:
-        delta[name] = [item for key in keys if (item := log.get(key)) is not None]
-    removed = _new_keys(log.removed, sent[1])
-    if removed:
-        delta[ROWS[name].metadata["removed"]] = removed
-    return len(log.log), len(log.removed)
+def _upserted(name: str, tags: dict[str, Any]) -> tuple[Mark, Take]:
+    """``upsert``: the items whose keys the reducer logged since, each once, as they are now; then
+    the keys taken away, if any, under the row's ``removed`` name."""
+    removed_name = tags.get("removed")
+
+    def mark(fold: RunState) -> tuple[int, int]:
+        log = fold.keyed_log(name)
+        return len(log.log), len(log.removed)
+
+    def take(fold: RunState, sent: tuple[int, int], delta: dict[str, Any]) -> tuple[int, int]:
+        log = fold.keyed_log(name)
+        now = len(log.log), len(log.removed)
+        if now[0] > sent[0]:
+            delta[name] = [item for key in dict.fromkeys(log.log[sent[0]:]) if (item := log.get(key)) is not None]
+        if now[1] > sent[1] and removed_name:
+            delta[removed_name] = list(dict.fromkeys(log.removed[sent[1]:]))
+        return now
+    return mark, take
 
 
-def _mark_entries(fold: RunState, name: str) -> dict:
-    return dict(getattr(fold, name))
-
-
-def _take_merged(fold: RunState, name: str, sent: dict, delta: dict[str, Any]) -> dict:
+def _merged(name: str, tags: dict[str, Any]) -> tuple[Mark, Take]:
     """``merge``: only the entries that changed (the page merges them by key)."""
-    changed = {key: value for key, value in getattr(fold, name).items() if sent.get(key) != value}
-    if changed:
-        delta[name] = changed
-        sent.update(changed)
-    return sent
+    def mark(fold: RunState) -> dict:
+        return dict(getattr(fold, name))
+
+    def take(fold: RunState, sent: dict, delta: dict[str, Any]) -> dict:
+        changed = {key: value for key, value in getattr(fold, name).items() if sent.get(key) != value}
+        if changed:
+            delta[name] = changed
+            sent.update(changed)
+        return sent
+    return mark, take
 
 
-def _mark_value(fold: RunState, name: str) -> Any:
-    return getattr(fold, name)
+def _replaced(name: str, tags: dict[str, Any]) -> tuple[Mark, Take]:
+    """``replace``: the value, when it changed; with ``end_with_final``, only a live one (a run's
+    end comes with the final traits, after what they bring)."""
+    live_only = bool(tags.get("end_with_final"))
+
+    def mark(fold: RunState) -> Any:
+        return getattr(fold, name)
+
+    def take(fold: RunState, sent: Any, delta: dict[str, Any]) -> Any:
+        value = getattr(fold, name)
+        if live_only and value not in LIVE_STATUSES:
+            return sent
+        if value != sent:
+            delta[name] = value
+        return value
+    return mark, take
 
 
-def _take_replaced(fold: RunState, name: str, sent: Any, delta: dict[str, Any]) -> Any:
-    """``replace``: the value, when it changed."""
-    value = getattr(fold, name)
-    if ROWS[name].metadata.get("end_with_final") and value not in LIVE_STATUSES:
-        return sent  # a run's end comes with the final traits, after what they bring
-    if value != sent:
-        delta[name] = value
-    return value
-
-
-def _new_keys(log: list[str] | Any, sent: int) -> list[str]:
-    return list(dict.fromkeys(log[sent:]))
-
-
-_RULES: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
-    "append": (_mark_length, _take_appended),
-    "upsert": (_mark_logs, _take_upserted),
-    "merge": (_mark_entries, _take_merged),
-    "replace": (_mark_value, _take_replaced),
-}
-_FOLLOW = [(name, *_RULES[ROWS[name].metadata["live"]]) for name in DELTA_FIELDS]
+_RULES = {"append": _appended, "upsert": _upserted, "merge": _merged, "replace": _replaced}
+#: Each delta field, with how its rule follows it.
+_FOLLOW = [(name, *_RULES[ROWS[name].metadata["live"]](name, ROWS[name].metadata)) for name in DELTA_FIELDS]
 
 
 class _Cursor:
     """How much of a fold the page already has: a mark per delta field."""
 
     def __init__(self, fold: RunState):
-        self.marks = {name: mark(fold, name) for name, mark, _ in _FOLLOW}
+        self.marks = [mark(fold) for _, mark, _ in _FOLLOW]
 
     def advance(self, fold: RunState) -> dict[str, Any]:
         """What ``fold`` holds beyond the cursor, as delta fields; the cursor moves to the end."""
         delta: dict[str, Any] = {}
         marks = self.marks
-        for name, _, take in _FOLLOW:
-            marks[name] = take(fold, name, marks[name], delta)
+        for i, (_, _, take) in enumerate(_FOLLOW):
+            marks[i] = take(fold, marks[i], delta)
         return delta
 
 

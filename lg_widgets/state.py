@@ -148,14 +148,16 @@ class RunState:
 
     def keyed_log(self, name: str) -> KeyedLog:
         """The change log of an ``upsert`` field (fields.py), for a reader with a cursor of its own."""
-        cards = self.step_cards
         if name == "steps":
+            cards = self.step_cards
             return KeyedLog(cards.step_log, lambda key: cards.step(key) if cards.has(key) else None, cards.removed_log)
-        logs = {"messages": (self.tokens.message_log, self.tokens.message),
-                "interrupts": (self.interrupt_list.interrupt_log, self.interrupt_list.get),
-                "tool_calls": (self.tools.tool_log, self.tools.get)}
-        log, get = logs[name]
-        return KeyedLog(log, get)
+        if name == "messages":
+            return KeyedLog(self.tokens.message_log, self.tokens.message)
+        if name == "interrupts":
+            return KeyedLog(self.interrupt_list.interrupt_log, self.interrupt_list.get)
+        if name == "tool_calls":
+            return KeyedLog(self.tools.tool_log, self.tools.get)
+        raise KeyError(f"{name!r} is not an upserted field of the fold")
 
     # ----------------------------------------------------------------- the fold
 

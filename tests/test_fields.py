@@ -12,7 +12,7 @@ import traitlets
 
 from lg_widgets import StreamView
 from lg_widgets.client import RunRequest
-from lg_widgets.fields import CONTENT, DELTA_FIELDS, ROWS, RUN_FIELDS, export_json, tagged
+from lg_widgets.fields import CONTENT, DELTA_FIELDS, ROWS, RUN_FIELDS, Live, export_json, tagged
 from lg_widgets.publisher import Publisher
 from lg_widgets.sources import read_recording
 from lg_widgets.state import RunState
@@ -21,7 +21,6 @@ from lg_widgets.types import STATUSES, ErrorKind, RunStatus, Status
 from recordings import FIXTURES, RECORDINGS
 
 EXPORTED = pathlib.Path(__file__).resolve().parents[1] / "js" / "src" / "fields.json"
-RULES = ("replace", "append", "upsert", "merge", "final", "trait")
 
 
 def test_the_page_reads_the_table_the_kernel_has():
@@ -33,7 +32,7 @@ def test_every_row_says_how_its_field_travels():
     for name, trait in ROWS.items():
         tags = trait.metadata
         assert tags.get("sync") is True, name
-        assert tags.get("live") in RULES, name
+        assert tags.get("live") in get_args(Live), name
         assert ("key" in tags) == (tags["live"] == "upsert"), f"{name}: an upserted field, and only one, has a key"
         for shape in ("preview", "to_json"):
             assert shape not in tags or callable(tags[shape]), name
