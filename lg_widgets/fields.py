@@ -110,7 +110,7 @@ class Fields(t.HasTraits):
 
 
 #: Every row, in the table's order: field name → its trait.
-ROWS: dict[str, t.TraitType] = {name: trait for name, trait in vars(Fields).items() if isinstance(trait, t.TraitType)}
+ROWS: dict[str, t.TraitType[Any, Any]] = {name: trait for name, trait in vars(Fields).items() if isinstance(trait, t.TraitType)}
 
 
 def names(test: Callable[[dict[str, Any]], bool]) -> tuple[str, ...]:

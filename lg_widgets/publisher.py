@@ -65,10 +65,10 @@ def _upserted(name: str, tags: dict[str, Any]) -> tuple[Mark, Take]:
 
 def _merged(name: str, tags: dict[str, Any]) -> tuple[Mark, Take]:
     """``merge``: only the entries that changed (the page merges them by key)."""
-    def mark(fold: RunState) -> dict:
+    def mark(fold: RunState) -> dict[str, Any]:
         return dict(getattr(fold, name))
 
-    def take(fold: RunState, sent: dict, delta: dict[str, Any]) -> dict:
+    def take(fold: RunState, sent: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
         changed = {key: value for key, value in getattr(fold, name).items() if sent.get(key) != value}
         if changed:
             delta[name] = changed
