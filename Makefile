@@ -29,8 +29,9 @@ $(STAMP): pyproject.toml js/package.json js/package-lock.json
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# Build the front end again after editing js/src.
+# Build the front end again after editing js/src, with the field table as lg_widgets/fields.py says.
 js: setup
+	$(PY) scripts/export_fields.py
 	cd js && npm run build
 
 demo: setup

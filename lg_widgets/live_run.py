@@ -22,6 +22,7 @@ import orjson
 from . import _background, lifecycle
 from .errors import InvalidArgument, LGWidgetsError, RunCancelled, RunError
 from .eventlog import EventLog
+from .fields import EACH_FRAME
 from .lifecycle import Lifecycle
 from .protocol import DerivedEvent
 from .publisher import LIVE_STATUSES, Publisher
@@ -39,7 +40,7 @@ FRAME = 0.05
 #: Seconds a blocking call (cancel, history, a state update) waits for the server.
 REQUEST_TIMEOUT = 30.0
 #: Traits kept current while a run streams, for Python readers (the page has the deltas).
-_LIVE_TRAITS = ("status", "run_id", "thread_id")
+_LIVE_TRAITS = EACH_FRAME
 
 
 class LiveRun:

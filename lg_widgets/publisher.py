@@ -5,97 +5,120 @@ starts a new epoch with a ``reset`` (the page clears); a run that continues the
 view (resume, fork in place) stays in its epoch, and the page keeps all it
 shows. Between, every frame sends what the fold added since the last one: the
 publisher reads the fold's growing lists and change logs with a cursor of its
-own (the fold knows nothing of it). ``docs/architecture.md`` has the contract:
-which field appends, which upserts by key, which replaces.
+own (the fold knows nothing of it), each field by its rule in ``fields.py`` (which appends,
+which upserts by key, which replaces). ``docs/architecture.md`` has the contract.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
+from .fields import CONTENT, DELTA_FIELDS, PREVIEWS, ROWS
 from .state import RunState
-from .sync import PART_BYTES, json_bytes, json_parts, shape_live, shape_snapshot
+from .sync import PART_BYTES, json_bytes, json_parts
+from .types import LIVE_STATUSES
 
-#: A run that is still going; the others (its end) reach the page with the final traits.
-LIVE_STATUSES = ("connecting", "running")
-#: Fields a delta carries whole when they changed.
-SCALARS = ("status", "run_id", "thread_id", "error", "current_node", "event_count", "duration")
-#: The run's content: final traits that go as parts together once any final trait is big.
-CONTENT = ("state", "text", "segments", "messages", "steps", "checkpoints", "diffs", "custom", "interrupts",
-           "tool_calls", "branches")
+__all__ = ["CONTENT", "LIVE_STATUSES", "Publisher"]
+
+
+# How a cursor follows a field, by the field's rule (fields.py): a ``mark`` of where the page is,
+# and a ``take`` that puts what the fold holds beyond the mark in the delta and returns the new
+# mark. Made once per field (a frame runs every one of them).
+
+Mark = Callable[[RunState], Any]
+Take = Callable[[RunState, Any, dict[str, Any]], Any]
+
+
+def _appended(name: str, tags: dict[str, Any]) -> tuple[Mark, Take]:
+    """``append``: the new text, or the new items. (Segments only grow at the end: they tile the
+    text, so one that only grew needs no resending.)"""
+    def mark(fold: RunState) -> int:
+        return len(getattr(fold, name))
+
+    def take(fold: RunState, sent: int, delta: dict[str, Any]) -> int:
+        value = getattr(fold, name)
+        if len(value) > sent:
+            delta[name] = value[sent:]
+        return len(value)
+    return mark, take
+
+
+def _upserted(name: str, tags: dict[str, Any]) -> tuple[Mark, Take]:
+    """``upsert``: the items whose keys the reducer logged since, each once, as they are now; then
+    the keys taken away, if any, under the row's ``removed`` name."""
+    removed_name = tags.get("removed")
+
+    def mark(fold: RunState) -> tuple[int, int]:
+        log = fold.keyed_log(name)
+        return len(log.log), len(log.removed)
+
+    def take(fold: RunState, sent: tuple[int, int], delta: dict[str, Any]) -> tuple[int, int]:
+        log = fold.keyed_log(name)
+        now = len(log.log), len(log.removed)
+        if now[0] > sent[0]:
+            delta[name] = [item for key in dict.fromkeys(log.log[sent[0]:]) if (item := log.get(key)) is not None]
+        if now[1] > sent[1] and removed_name:
+            delta[removed_name] = list(dict.fromkeys(log.removed[sent[1]:]))
+        return now
+    return mark, take
+
+
+def _merged(name: str, tags: dict[str, Any]) -> tuple[Mark, Take]:
+    """``merge``: only the entries that changed (the page merges them by key)."""
+    def mark(fold: RunState) -> dict[str, Any]:
+        return dict(getattr(fold, name))
+
+    def take(fold: RunState, sent: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
+        changed = {key: value for key, value in getattr(fold, name).items() if sent.get(key) != value}
+        if changed:
+            delta[name] = changed
+            sent.update(changed)
+        return sent
+    return mark, take
+
+
+def _replaced(name: str, tags: dict[str, Any]) -> tuple[Mark, Take]:
+    """``replace``: the value, when it changed; with ``end_with_final``, only a live one (a run's
+    end comes with the final traits, after what they bring)."""
+    live_only = bool(tags.get("end_with_final"))
+
+    def mark(fold: RunState) -> Any:
+        return getattr(fold, name)
+
+    def take(fold: RunState, sent: Any, delta: dict[str, Any]) -> Any:
+        value = getattr(fold, name)
+        if live_only and value not in LIVE_STATUSES:
+            return sent
+        if value != sent:
+            delta[name] = value
+        return value
+    return mark, take
+
+
+_RULES = {"append": _appended, "upsert": _upserted, "merge": _merged, "replace": _replaced}
+#: Each delta field, with how its rule follows it.
+_FOLLOW = [(name, *_RULES[ROWS[name].metadata["live"]](name, ROWS[name].metadata)) for name in DELTA_FIELDS]
 
 
 class _Cursor:
-    """How much of a fold the page already has."""
+    """How much of a fold the page already has: a mark per delta field."""
 
     def __init__(self, fold: RunState):
-        self.text = fold.tokens.length
-        self.segments = len(fold.segments)
-        self.messages = len(fold.tokens.message_log)
-        self.steps = len(fold.step_cards.step_log)
-        self.removed = len(fold.step_cards.removed_log)
-        self.interrupts = len(fold.interrupt_list.interrupt_log)
-        self.tool_calls = len(fold.tools.tool_log)
-        self.diffs = len(fold.diffs)
-        self.custom = len(fold.custom)
-        self.checkpoints = len(fold.checkpoints)
-        self.branches = len(fold.branches)
-        self.counts = dict(fold.counts)
-        self.event_kinds = dict(fold.event_kinds)
-        self.scalars = {name: getattr(fold, name) for name in SCALARS}
+        self.marks = [mark(fold) for _, mark, _ in _FOLLOW]
 
     def advance(self, fold: RunState) -> dict[str, Any]:
         """What ``fold`` holds beyond the cursor, as delta fields; the cursor moves to the end."""
         delta: dict[str, Any] = {}
-        tokens = fold.tokens
-        if tokens.length > self.text:
-            delta["text"] = tokens.text_since(self.text)
-            self.text = tokens.length
-        # Only new segments: they tile the text, so one that only grew needs no resending.
-        self.segments = _take_new(fold.segments, self.segments, delta, "segments")
-        self.diffs = _take_new(fold.diffs, self.diffs, delta, "diffs")
-        self.custom = _take_new(fold.custom, self.custom, delta, "custom")
-        self.checkpoints = _take_new(fold.checkpoints, self.checkpoints, delta, "checkpoints")
-        self.branches = _take_new(fold.branches, self.branches, delta, "branches")
-        cards = fold.step_cards
-        keys, self.steps = _new_keys(cards.step_log, self.steps)
-        if keys:
-            delta["steps"] = [cards.step(k) for k in keys if cards.has(k)]
-        removed, self.removed = _new_keys(cards.removed_log, self.removed)
-        if removed:
-            delta["steps_removed"] = removed
-        keys, self.interrupts = _new_keys(fold.interrupt_list.interrupt_log, self.interrupts)
-        if keys:
-            delta["interrupts"] = [fold.interrupt_list.get(k) for k in keys]
-        keys, self.tool_calls = _new_keys(fold.tools.tool_log, self.tool_calls)
-        if keys:
-            delta["tool_calls"] = [fold.tools.get(k) for k in keys]
-        keys, self.messages = _new_keys(tokens.message_log, self.messages)
-        if keys:
-            delta["messages"] = [tokens.message(k) for k in keys]
-        for name in ("counts", "event_kinds"):  # merged by key on the page: only what changed
-            sent, now = getattr(self, name), getattr(fold, name)
-            changed = {key: n for key, n in now.items() if sent.get(key) != n}
-            if changed:
-                delta[name] = changed
-                sent.update(changed)
-        for name, sent in self.scalars.items():
-            value = getattr(fold, name)
-            if name == "status" and value not in LIVE_STATUSES:
-                continue  # a run's end comes with the final traits, after what they bring
-            if value != sent:
-                delta[name] = self.scalars[name] = value
+        marks = self.marks
+        for i, (_, _, take) in enumerate(_FOLLOW):
+            marks[i] = take(fold, marks[i], delta)
         return delta
 
 
-def _take_new(items: list, sent: int, delta: dict, name: str) -> int:
-    if len(items) > sent:
-        delta[name] = items[sent:]
-    return len(items)
-
-
-def _new_keys(log: list[str], sent: int) -> tuple[list[str], int]:
-    return list(dict.fromkeys(log[sent:])), len(log)
+def live_shape(fields: dict[str, Any], run: RunState) -> dict[str, Any]:
+    """Run data as it travels live (deltas, snapshots): each field in its row's ``preview`` shape
+    (big payloads previewed, streamed messages without their text)."""
+    return {name: PREVIEWS[name](value, run) if name in PREVIEWS else value for name, value in fields.items()}
 
 
 class Publisher:
@@ -131,7 +154,7 @@ class Publisher:
         if fields:
             self.seq += 1
             self._send({"type": "delta", "epoch": self.epoch, "seq": self.seq,
-                        **shape_live(fields, self._fold.text, self._fold.segments)})
+                        **live_shape(fields, self._fold)})
 
     def snapshot(self) -> None:
         """Everything so far, for a page that appears mid-run. The pending changes go out first
@@ -141,7 +164,7 @@ class Publisher:
             return
         self.flush()
         self._send({"type": "snapshot", "epoch": self.epoch, "seq": self.seq,
-                    "data": shape_snapshot(self._fold.to_dict())})
+                    "data": live_shape(self._fold.to_dict(), self._fold)})
 
     def send_parts(self, wire: dict[str, Any]) -> set[str]:
         """Send final traits (``wire``: as they travel) as parts when any of them is bigger than

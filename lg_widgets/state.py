@@ -16,8 +16,9 @@ widget's publisher) can follow a run with its own cursor. See
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal, NamedTuple, Sequence
 
+from .fields import RUN_FIELDS
 from .lifecycle import Lifecycle
 from .protocol import DerivedEvent, StreamEvent, lifecycle_run_id
 from .reducers.interrupts import InterruptReducer
@@ -25,10 +26,19 @@ from .reducers.steps import StepReducer
 from .reducers.tokens import TokenReducer
 from .reducers.tools import ToolCallReducer
 from .reducers.values import ValuesReducer
-from .types import (Branch, Checkpoint, CustomEvent, Diff, ErrorInfo, Interrupt, Message, Segment, Status, Step,
+from .types import (Branch, Checkpoint, CustomEvent, Diff, ErrorInfo, Interrupt, Message, RunStatus, Segment, Step,
                     ToolCall)
 
 Protocol = Literal["runs", "threads"]
+
+
+class KeyedLog(NamedTuple):
+    """What a reducer logs of a field it upserts: the keys of the items that changed, in order
+    (a key may repeat), the item of a key (None once taken away), the keys taken away."""
+
+    log: list[str]
+    get: Callable[[str], Any]
+    removed: Sequence[str] = ()
 
 
 def _strip_ns(namespace: Iterable[str]) -> tuple[str, ...]:
@@ -59,7 +69,7 @@ class RunState:
         self.interrupt_list = InterruptReducer()
         self.tools = ToolCallReducer()
 
-        self.status: Status = "idle"
+        self.status: RunStatus = "idle"
         self.run_id = ""
         self.thread_id = ""
         self.custom: list[CustomEvent] = []
@@ -133,29 +143,21 @@ class RunState:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Every field, as the widget's traits hold them."""
-        return {
-            "status": self.status,
-            "run_id": self.run_id,
-            "thread_id": self.thread_id,
-            "text": self.text,
-            "segments": self.segments,
-            "messages": self.messages,
-            "steps": self.steps,
-            "checkpoints": self.checkpoints,
-            "state": self.state,
-            "diffs": self.diffs,
-            "custom": self.custom,
-            "interrupts": self.interrupts,
-            "error": self.error,
-            "counts": self.counts,
-            "event_kinds": self.event_kinds,
-            "current_node": self.current_node,
-            "event_count": self.event_count,
-            "duration": self.duration,
-            "branches": self.branches,
-            "tool_calls": self.tool_calls,
-        }
+        """Every field, as the widget's traits hold them (in the order of fields.py's table)."""
+        return {name: getattr(self, name) for name in RUN_FIELDS}
+
+    def keyed_log(self, name: str) -> KeyedLog:
+        """The change log of an ``upsert`` field (fields.py), for a reader with a cursor of its own."""
+        if name == "steps":
+            cards = self.step_cards
+            return KeyedLog(cards.step_log, lambda key: cards.step(key) if cards.has(key) else None, cards.removed_log)
+        if name == "messages":
+            return KeyedLog(self.tokens.message_log, self.tokens.message)
+        if name == "interrupts":
+            return KeyedLog(self.interrupt_list.interrupt_log, self.interrupt_list.get)
+        if name == "tool_calls":
+            return KeyedLog(self.tools.tool_log, self.tools.get)
+        raise KeyError(f"{name!r} is not an upserted field of the fold")
 
     # ----------------------------------------------------------------- the fold
 

@@ -2,7 +2,8 @@
 
 Deltas carry new text and new items; big payloads inside them (a step's input
 or result, a diff op's value, a checkpoint's values) travel as a short preview,
-and the full value arrives once, with the final traits. The final traits keep
+and the full value arrives once, with the final traits. Which field uses which
+shape is said once, by its row in ``fields.py``. The final traits keep
 full values in Python; their ``to_json`` only shapes what travels (and what a
 saved notebook stores), so that no content goes over the comm twice.
 
@@ -12,12 +13,15 @@ The wire markers below are the only ones; ``js/src/wire.js`` reads them.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import orjson
 from jsonpointer import JsonPointerException, resolve_pointer
 
 from .reducers.tokens import message_texts
+
+#: A JSON object: an item of a list field (a step, a diff, a message, ...).
+JSONDict = dict[str, Any]
 
 #: A value too big for a delta: ``{PREVIEW: <start of its JSON>, "bytes": n}``.
 PREVIEW = "__lg_preview__"
@@ -53,62 +57,56 @@ def json_bytes(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, default=str).encode()
 
 
-def _preview_step(step: dict) -> dict:
+# Live shapes: each field's ``preview`` in lg_widgets/fields.py, what deltas and snapshots carry of
+# it. ``run``: the run as the page will have it (its ``text`` and ``segments``).
+
+def each(shape_item: Callable[[JSONDict], JSONDict]) -> Callable[[list[JSONDict], Any], list[JSONDict]]:
+    """A list field's live shape: every item shaped by ``shape_item``."""
+    def shape(items: list[JSONDict], run: Any) -> list[JSONDict]:
+        return [shape_item(item) for item in items]
+    return shape
+
+
+def preview_step(step: JSONDict) -> JSONDict:
     return {**step, "input": preview(step["input"]), "result": preview(step["result"])}
 
 
-def _preview_diff(diff: dict) -> dict:
+def preview_diff(diff: JSONDict) -> JSONDict:
     return {**diff, "ops": [{**op, "value": preview(op["value"])} if "value" in op else op for op in diff["ops"]]}
 
 
-def _preview_checkpoint(checkpoint: dict) -> dict:
+def preview_checkpoint(checkpoint: JSONDict) -> JSONDict:
     return {**checkpoint, "values": preview(checkpoint["values"]), "metadata": preview(checkpoint["metadata"])}
 
 
-def _preview_custom(item: dict) -> dict:
+def preview_custom(item: JSONDict) -> JSONDict:
     return {**item, "data": preview(item["data"])}
 
 
-def _preview_interrupt(item: dict) -> dict:
+def preview_interrupt(item: JSONDict) -> JSONDict:
     return {**item, "value": preview(item["value"])}
 
 
-def _preview_tool_call(item: dict) -> dict:
+def preview_tool_call(item: JSONDict) -> JSONDict:
     return {**item, "input": preview(item["input"]), "output": preview(item["output"])}
 
 
-_PREVIEWS = {
-    "steps": _preview_step,
-    "diffs": _preview_diff,
-    "checkpoints": _preview_checkpoint,
-    "custom": _preview_custom,
-    "interrupts": _preview_interrupt,
-    "tool_calls": _preview_tool_call,
-}
+def live_messages(messages: list[JSONDict], run: Any) -> list[JSONDict]:
+    """Streamed messages without their text (``shape_messages``)."""
+    return shape_messages(messages, run.text, run.segments)
 
 
-def shape_live(fields: dict[str, Any], text: str, segments: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Run data as it travels live (deltas, snapshots): big payloads previewed, streamed messages
-    without their text. ``text`` / ``segments``: the run's, as the page will have them."""
-    shaped = dict(fields)
-    for name, shaper in _PREVIEWS.items():
-        if name in shaped:
-            shaped[name] = [shaper(item) for item in shaped[name]]
-    if "messages" in shaped:
-        shaped["messages"] = shape_messages(shaped["messages"], text, segments)
-    if "duration" in shaped:  # the status line's clock: milliseconds are plenty
-        shaped["duration"] = round(shaped["duration"], 3)
-    return shaped
+def live_state(state: Any, run: Any) -> Any:
+    """The whole state (a snapshot's: a delta never carries it) with a larger preview limit."""
+    return preview(state, limit=PREVIEW_LIMIT * 16)
 
 
-def shape_snapshot(data: dict[str, Any]) -> dict[str, Any]:
-    """A whole ``RunState.to_dict()`` for a page that appears mid-run."""
-    shaped = shape_live(data, data["text"], data["segments"])
-    shaped["state"] = preview(data.get("state"), limit=PREVIEW_LIMIT * 16)
-    return shaped
+def live_duration(duration: float, run: Any) -> float:
+    """The status line's clock: milliseconds are plenty."""
+    return round(duration, 3)
 
 
-def shape_messages(messages: Iterable[dict], text: str, segments: Sequence[Mapping[str, Any]]) -> list[dict]:
+def shape_messages(messages: Iterable[JSONDict], text: str, segments: Sequence[Mapping[str, Any]]) -> list[JSONDict]:
     """A streamed message's text is already in ``text`` (its ``segments`` say where): it travels
     as ``"text_in_segments": true`` instead of twice more (``text`` and ``content``)."""
     messages = list(messages)
@@ -167,7 +165,7 @@ def state_refs(value: Any, state: Any, path: str = "") -> Any:
     return value
 
 
-def diffs_to_json(diffs: list[dict], widget: Any) -> list[dict]:
+def diffs_to_json(diffs: list[JSONDict], widget: Any) -> list[JSONDict]:
     state = widget.state
     shaped = []
     for diff in diffs:
@@ -183,16 +181,16 @@ def diffs_to_json(diffs: list[dict], widget: Any) -> list[dict]:
     return shaped
 
 
-def messages_to_json(messages: list[dict], widget: Any) -> list[dict]:
+def messages_to_json(messages: list[JSONDict], widget: Any) -> list[JSONDict]:
     return shape_messages(messages, widget.text, widget.segments)
 
 
-def steps_to_json(steps: list[dict], widget: Any) -> list[dict]:
+def steps_to_json(steps: list[JSONDict], widget: Any) -> list[JSONDict]:
     state = widget.state
     return [{**s, "input": state_refs(s["input"], state), "result": state_refs(s["result"], state)} for s in steps]
 
 
-def checkpoints_to_json(checkpoints: list[dict], widget: Any) -> list[dict]:
+def checkpoints_to_json(checkpoints: list[JSONDict], widget: Any) -> list[JSONDict]:
     state = widget.state
     return [{**c, "values": state_refs(c["values"], state)} for c in checkpoints]
 
@@ -213,8 +211,8 @@ PART_BYTES = 256 * 1024
 # ``append`` its text to the string at ``path``.
 
 
-def json_parts(value: Any, limit: int = PART_BYTES, path: tuple = (),
-               encoded: bytes | None = None) -> Iterable[tuple[list, str, bytes]]:
+def json_parts(value: Any, limit: int = PART_BYTES, path: tuple[Any, ...] = (),
+               encoded: bytes | None = None) -> Iterable[tuple[list[Any], str, bytes]]:
     """``value`` as ``(path, op, json)`` parts, each ``json`` at most ``limit`` bytes (give or take one
     element's), which build ``value`` again when applied in order from nothing. ``encoded``: the
     JSON of ``value``, when the caller has it."""
@@ -235,7 +233,7 @@ def json_parts(value: Any, limit: int = PART_BYTES, path: tuple = (),
     batch: list[bytes] = []
     size = 0
 
-    def flush() -> Iterable[tuple[list, str, bytes]]:
+    def flush() -> Iterable[tuple[list[Any], str, bytes]]:
         nonlocal batch, size
         if batch:
             body = b",".join(batch)

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict, get_args
 
-Status = Literal["idle", "connecting", "running", "interrupted", "done", "error", "cancelled"]
+#: What a run goes through (the ``status`` trait, ``RunState.status``).
+RunStatus = Literal["idle", "connecting", "running", "interrupted", "done", "error", "cancelled"]
 #: Every status a run can be in, in the order a run goes through them.
-STATUSES: tuple[str, ...] = get_args(Status)
+STATUSES: tuple[str, ...] = get_args(RunStatus)
+#: A run that is still going; the others are its end.
+LIVE_STATUSES: tuple[str, ...] = ("connecting", "running")
+#: Every status the page can show: a run's, or ``disconnected``, which the page alone says
+#: (JupyterLab cut it from its kernel while a run was live; the run may go on on the server).
+Status = Literal[RunStatus, "disconnected"]
 
 StepStatus = Literal["running", "done", "error", "interrupted", "cancelled"]
 
 ErrorKind = Literal["run", "http", "connection", "stream", "cancelled", "argument", "server", "internal",
-                    "protocol", "command"]
+                    "protocol", "command", "kernel"]
 
 
 class ErrorInfo(TypedDict):
@@ -28,7 +34,8 @@ class ErrorInfo(TypedDict):
     #: and could not be rejoined; ``stream``: malformed or stalled stream; ``cancelled``: ``cancel()``;
     #: ``argument``: a bad argument found late; ``server``: the embedded server did not start;
     #: ``protocol``: the server does not speak the thread protocol; ``command``: it refused a
-    #: thread-protocol command; ``internal``: a bug in lg_widgets (the message says what).
+    #: thread-protocol command; ``internal``: a bug in lg_widgets (the message says what);
+    #: ``kernel``: the page alone says it, with ``disconnected`` (see ``Status``).
     kind: ErrorKind
 
 

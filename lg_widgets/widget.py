@@ -19,11 +19,11 @@ import types
 from typing import Any
 
 import anywidget
-import traitlets as t
 
 from . import _background, page_requests, saved_page
 from .errors import InvalidArgument
 from .eventlog import EventLog
+from .fields import Fields
 from .live_run import FRAME, REQUEST_TIMEOUT, LiveRun
 from .protocol import DerivedEvent
 from .publisher import Publisher
@@ -31,57 +31,21 @@ from .sources import (RunSource, Server, attach_source, graph_source, join_sourc
                       sdk_source, write_recording)
 from .sources.factory import DEFAULT_STREAM_MODE
 from .state import RunState
-from .sync import checkpoints_to_json, diffs_to_json, messages_to_json, steps_to_json
 from .transcript import as_html, as_text
-from .types import STATUSES, Branch, Checkpoint, CustomEvent, Diff, Interrupt, Message, Segment, Step, ToolCall
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 __all__ = ["DEFAULT_STREAM_MODE", "FRAME", "REQUEST_TIMEOUT", "StreamView"]
 
 
-class StreamView(LiveRun, anywidget.AnyWidget):
-    """Start a LangGraph run and show it live: tokens, step cards, state diffs, events."""
+class StreamView(Fields, LiveRun, anywidget.AnyWidget):
+    """Start a LangGraph run and show it live: tokens, step cards, state diffs, events.
+
+    Its synced traits are the rows of ``Fields`` (fields.py)."""
 
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
     #: Final traits just sent as parts: the trait update leaves them out.
     _parted: frozenset[str] = frozenset()
-
-    assistant_id = t.Unicode("", help="The graph id (from langgraph.json) or assistant id the view runs.").tag(sync=True)
-    stream_mode = t.List(t.Unicode(), help="The stream modes the run requested.").tag(sync=True)
-    status = t.Enum(STATUSES, "idle", help="idle → connecting → running → done | interrupted | error | cancelled."
-                    ).tag(sync=True)
-    run_id = t.Unicode("", help="The server's id of the latest run ('' until known).").tag(sync=True)
-    thread_id = t.Unicode("", help="The thread the run is on ('' for a stateless run).").tag(sync=True)
-    text = t.Unicode("", help="Every streamed AI token, once, in arrival order.").tag(sync=True)
-    segments: t.List[Segment] = t.List(help="Segment dicts tiling `text`: which node, tags, namespace and message "
-                           "each stretch of text came from.").tag(sync=True)
-    messages: t.List[Message] = t.List(help="Message dicts merged by id.").tag(sync=True, to_json=messages_to_json)
-    steps: t.List[Step] = t.List(help="Step dicts, one per graph task, in the order they started.").tag(
-        sync=True, to_json=steps_to_json)
-    checkpoints: t.List[Checkpoint] = t.List(help="Checkpoint dicts (threaded runs).").tag(
-        sync=True, to_json=checkpoints_to_json)
-    state = t.Any({}, help="The latest root-graph state (without `__interrupt__`).").tag(sync=True)
-    diffs: t.List[Diff] = t.List(help="Diff dicts: the RFC 6902 ops between consecutive states.").tag(
-        sync=True, to_json=diffs_to_json)
-    custom: t.List[CustomEvent] = t.List(help="CustomEvent dicts: what the graph's stream writers sent.").tag(sync=True)
-    interrupts: t.List[Interrupt] = t.List(help="Interrupt dicts, each once.").tag(sync=True)
-    error = t.Dict(allow_none=True, default_value=None,
-                   help="ErrorInfo {type, message, kind} of a run that failed or was cancelled, else None."
-                   ).tag(sync=True)
-    counts = t.Dict(help="Events received per stream mode.").tag(sync=True)
-    event_kinds = t.Dict(help="`events`-mode events per kind (on_chain_start, ...).").tag(sync=True)
-    current_node = t.Unicode("", help="The root-graph node that ran or spoke last.").tag(sync=True)
-    event_count = t.Int(0, help="Events received.").tag(sync=True)
-    duration = t.Float(0.0, help="Seconds from the first event to the last.").tag(sync=True)
-    graph = t.Dict(help="The assistant's graph {nodes, edges} (GET /assistants/{id}/graph?xray=true); "
-                        "{} if unknown.").tag(sync=True)
-    branches: t.List[Branch] = t.List(help="Branch dicts: forks run inside this view.").tag(sync=True)
-    tool_calls: t.List[ToolCall] = t.List(help="ToolCall dicts: the tools the graph ran (thread protocol).").tag(
-        sync=True)
-    protocol = t.Enum(("runs", "threads"), "runs", help="The streaming protocol the view speaks.").tag(sync=True)
-    note = t.Unicode("", help="Where the view's events start, when it did not start the run "
-                              "(an attachment to a thread).").tag(sync=True)
 
     def __init__(self, assistant_id: str, input: Any = None, *, stream_mode: str | list[str] | None = None,
                  url: str | None = None, api_key: str | None = None, headers: dict[str, str] | None = None,
@@ -302,9 +266,9 @@ class StreamView(LiveRun, anywidget.AnyWidget):
         with self.hold_sync():
             for name, value in values.items():
                 if name != "status":
-                    setattr(self, name, value)
+                    self.set_trait(name, value)  # most fields are read_only: only the view sets them
             if "status" in values:
-                self.status = values["status"]
+                self.set_trait("status", values["status"])
 
     def _set_final_traits(self, values: dict[str, Any]) -> None:
         """A run's final traits. When some are big, pages that follow the view get those and the

@@ -1,14 +1,27 @@
-// The page's side of the live contract (docs/architecture.md, "The live contract"): the wire
-// markers the kernel writes (lg_widgets/sync.py), and which kernel messages a page applies.
+// The page's side of the live contract (docs/architecture.md, "The live contract"): the synced
+// fields and the wire markers, as the kernel's table exports them (lg_widgets/fields.py →
+// fields.json, made by `make js`), and which kernel messages a page applies.
+import table from "./fields.json" with { type: "json" };
+
+/**
+ * The synced fields, in the kernel's order: {name, live, default, key?, removed?, status_line?,
+ * end_with_final?}. `live` is how a delta carries the field: replace | append | upsert (by `key`;
+ * `removed` names the delta field of keys taken away) | merge | final (never in a delta) |
+ * trait (not the run's: only trait updates carry it).
+ */
+export const FIELDS = table.fields;
+/** Every status the page can show, and every kind of error. */
+export const STATUSES = table.statuses;
+export const ERROR_KINDS = table.error_kinds;
+/** A run that is still going; the others are its end. */
+export const LIVE_STATUSES = new Set(table.live_statuses);
 
 /** A value too big for a delta: {"__lg_preview__": "<first bytes of its JSON>", "bytes": n}. */
-export const PREVIEW = "__lg_preview__";
+export const PREVIEW = table.markers.preview;
 /** A final diff op value equal to the final state at the op's path: {"__lg_state_ref__": path}. */
-export const STATE_REF = "__lg_state_ref__";
+export const STATE_REF = table.markers.state_ref;
 /** A message whose text is its segments of `text` (it travels without `text` and `content`). */
-export const TEXT_IN_SEGMENTS = "text_in_segments";
-
-export const LIVE_STATUSES = new Set(["connecting", "running"]);
+export const TEXT_IN_SEGMENTS = table.markers.text_in_segments;
 
 /**
  * Which kernel messages to apply. A `reset` starts an epoch (the page clears); deltas apply in

@@ -1,0 +1,153 @@
+// The live wiring of a view: the model's trait changes and the kernel's messages (reset / delta /
+// snapshot, see wire.js) reach the fields' bindings (bindings.js), each field by its rule.
+//
+// Nothing is drawn in the task that brings a change (a 5 MB final trait's message costs the page
+// enough already): trait changes and kernel messages wait in the view's inbox, in arrival order,
+// and a render-queue job applies them a few milliseconds at a time; the panes then draw what
+// changed in slices of their own.
+import { createJob } from "./render-queue.js";
+import { newRequestId } from "./requests.js";
+import { createLiveGate, FIELDS, LIVE_STATUSES } from "./wire.js";
+
+/** What the page says when JupyterLab cuts it from its kernel while a run is live. */
+export const DISCONNECTED = {
+  status: "disconnected",
+  error: { type: "Disconnected", kind: "kernel", message: "The kernel restarted or stopped while the run "
+    + "was live. What arrived before is shown; the run may go on on the server." },
+};
+
+const listOrEmpty = (v) => (Array.isArray(v) ? v : []);
+
+/** How a delta's part of a field reaches its binding, by the field's live rule. */
+export const RULES = {
+  replace: (binding, field, d) => {
+    if (field.name in d) binding.replace(d[field.name], d);
+  },
+  append: (binding, field, d) => {
+    const v = d[field.name];
+    if (typeof v === "string" || Array.isArray(v)) binding.append(v, d);
+  },
+  upsert: (binding, field, d) => {
+    const items = d[field.name];
+    const removed = field.removed ? d[field.removed] : undefined;
+    if (Array.isArray(items) || Array.isArray(removed)) binding.upsert(listOrEmpty(items), listOrEmpty(removed), d);
+  },
+  merge: (binding, field, d) => {
+    const v = d[field.name];
+    if (v && typeof v === "object") binding.merge(v, d);
+  },
+};
+
+/**
+ * Follow `model` into `bindings`: its traits now and as they change, and the kernel's messages
+ * (replies go to `onReply` at once). Returns {gate, onMessage, destroy}.
+ */
+export function followModel(model, bindings, { queue, onReply }) {
+  const fields = FIELDS.filter((f) => bindings[f.name]);
+  const gate = createLiveGate(model.get("status"));
+  const cleanups = [];
+
+  function set(name, value, traits) {
+    if (value === undefined) return;
+    if (name === "status") gate.traitStatus(value); // once the traits say the run is over, they hold everything
+    bindings[name].set(value, traits);
+  }
+
+  /** A new run of the view: every field back to where a run starts. */
+  function reset() {
+    for (const f of fields) if (bindings[f.name].clear) bindings[f.name].clear();
+  }
+
+  /** One delta: each field by its rule (append, upsert by key, merge, replace). */
+  function applyDelta(d) {
+    for (const f of fields) {
+      const apply = RULES[f.live];
+      if (apply) apply(bindings[f.name], f, d);
+    }
+  }
+
+  function applySnapshot(data) {
+    reset();
+    // status first so the clock starts from the snapshot's duration
+    if ("status" in data) bindings.status.replace(data.status);
+    const traits = { get: (name) => data[name] };
+    for (const f of fields) if (f.name !== "status" && f.name in data) set(f.name, data[f.name], traits);
+  }
+
+  function onMessage(msg) {
+    if (!msg || typeof msg !== "object") return;
+    if (msg.type === "reset") {
+      gate.reset(msg);
+      reset();
+      bindings.status.replace("connecting"); // a new run of the view: not the last one's end over empty panes
+    } else if (msg.type === "delta") {
+      if (gate.acceptDelta(msg)) applyDelta(msg);
+    } else if (msg.type === "snapshot") {
+      if (gate.acceptSnapshot(msg)) applySnapshot(msg.data && typeof msg.data === "object" ? msg.data : {});
+    } else if (msg.type === "reply") {
+      onReply(msg);
+    }
+  }
+
+  // The traits a binding reads besides its own (messages read text and segments; steps, checkpoints
+  // and diffs read state), as the model holds them when the change is drawn, not when it came:
+  // final traits set one after the other (a batch of parts) are drawn whole, never half stale.
+  const traits = { get: (name) => model.get(name) };
+
+  // ---- the inbox: every change in arrival order, applied by a render-queue job
+  let inbox = [];
+  let head = 0;
+  const inboxJob = createJob((timeUp) => {
+    while (head < inbox.length && !timeUp()) {
+      const item = inbox[head];
+      inbox[head] = undefined;
+      head += 1;
+      if (item.message) onMessage(item.message);
+      else set(item.name, item.value, traits);
+    }
+    if (head === inbox.length) {
+      inbox = [];
+      head = 0;
+    }
+    return head < inbox.length;
+  }, queue);
+  const post = (item) => {
+    inbox.push(item);
+    inboxJob.request();
+  };
+
+  for (const { name } of fields) {
+    const handler = () => post({ name, value: model.get(name) });
+    model.on(`change:${name}`, handler);
+    cleanups.push(() => model.off(`change:${name}`, handler));
+  }
+  post({ name: "status", value: model.get("status") });
+  for (const { name } of fields) if (name !== "status") post({ name, value: model.get(name) });
+
+  // Replies settle requests at once (a pane waiting for raw events draws them itself).
+  const msgHandler = (msg) => {
+    if (msg && msg.type === "reply") onReply(msg);
+    else if (!msg || msg.type !== "part") post({ message: msg }); // parts: the model's (widget.js)
+  };
+  model.on("msg:custom", msgHandler);
+  cleanups.push(() => model.off("msg:custom", msgHandler));
+  // JupyterLab cuts every widget model from its kernel when the kernel restarts or dies
+  // (ipywidgets' `comm_live_update`): a live run's page would wait for the rest forever.
+  const onCommLost = () => {
+    if (!LIVE_STATUSES.has(bindings.status.shown)) return;
+    bindings.status.replace(DISCONNECTED.status);
+    bindings.error.replace(DISCONNECTED.error);
+  };
+  model.on("comm_live_update", onCommLost);
+  cleanups.push(() => model.off("comm_live_update", onCommLost));
+  model.send({ type: "hello", request_id: newRequestId() });
+
+  return {
+    gate,
+    onMessage,
+    destroy() {
+      for (const fn of cleanups.splice(0)) fn();
+      inboxJob.cancel();
+    },
+  };
+}
