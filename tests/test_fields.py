@@ -11,12 +11,10 @@ import pytest
 import traitlets
 
 from lg_widgets import StreamView
-from lg_widgets.client import RunRequest
 from lg_widgets.fields import CONTENT, DELTA_FIELDS, ROWS, RUN_FIELDS, Live, export_json, tagged
 from lg_widgets.publisher import Publisher
 from lg_widgets.sources import read_recording
 from lg_widgets.state import RunState
-from lg_widgets.threads.source import ThreadRequest
 from lg_widgets.types import STATUSES, ErrorKind, RunStatus, Status
 from recordings import FIXTURES, RECORDINGS
 
@@ -78,10 +76,7 @@ def test_deltas_carry_only_the_tables_fields_and_add_up_to_the_fold(name):
 
 
 def _finished_view(comms) -> StreamView:
-    recording = read_recording(FIXTURES / "joke_all_modes_threaded.jsonl")
-    request = (ThreadRequest if recording.protocol == "threads" else RunRequest)(
-        recording.assistant_id, None, stream_mode=recording.stream_mode)
-    return StreamView._create(request, source=lambda: recording.play(0)).run()
+    return StreamView.replay(FIXTURES / "joke_all_modes_threaded.jsonl", speed=0).run()
 
 
 def test_the_kernel_sets_the_runs_fields_and_nobody_else_does(comms):

@@ -109,8 +109,11 @@ def test_comm_bytes_grow_linearly_on_a_10k_token_run(server, comms):
     sent = comm.bytes_sent - opened
     content = sum(len(json.dumps(v, ensure_ascii=False).encode()) for v in (view.text, view.state, view.steps))
     assert len(view.text) > 40_000
-    assert sent <= 2 * content, f"comm sent {sent} bytes for {content} bytes of content"
     deltas = [m for m in comm.custom_messages() if m["type"] == "delta"]
+    # Each frame's delta repeats a few counters (~0.5 kB): a machine that runs the same tokens slower
+    # sends more frames. What must not happen is content sent over and over (bytes ~ content x events).
+    frames = 1024 * len(deltas)
+    assert sent <= 2 * content + frames, f"comm sent {sent} bytes for {content} bytes of content, {len(deltas)} frames"
     assert len(deltas) > 3, "text streams to the front end while the run is live"
     streamed = "".join(d.get("text", "") for d in deltas)
     # Deltas carry the text as it arrives; the last frame's worth comes with the final traits.
