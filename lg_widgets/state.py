@@ -218,6 +218,7 @@ class RunState:
         kind = event.kind
         if kind == "start":
             self.status = "connecting"
+            self.step_cards.new_run()
         elif kind == "continue":
             # The next run on the thread goes on in this view: what it shows stays; the
             # interrupts it answers count as resolved.
@@ -228,6 +229,7 @@ class RunState:
             self._static_interrupt = False
             self.error = None
             self.status = "connecting"
+            self.step_cards.new_run()
         elif kind == "ids":
             self.run_id = event.run_id or self.run_id
             self.thread_id = event.thread_id or self.thread_id
@@ -240,6 +242,8 @@ class RunState:
             self.error = event.error
             self.status = "cancelled" if kind == "cancel" else "error"
             self.step_cards.end(self.status)
+            if event.error and event.error.get("type") == "GraphRecursionError":
+                self.step_cards.drop_unreported()
 
     # server events -----------------------------------------------------------
 
@@ -319,11 +323,12 @@ class RunState:
     def _task_finished(self, payload: dict, event: StreamEvent, source: str, step: int | None) -> None:
         ns = event.namespace
         card = self.step_cards.task_finished(payload, ns, source, step, self._t(event))
+        live = type(event) is not DerivedEvent  # the thread's history also lists interrupts already answered
         for interrupt in card["interrupts"]:
-            self.interrupt_list.add(interrupt, ns, card["name"])
+            self.interrupt_list.add(interrupt, ns, card["name"], reopen=live)
         self.tools.link(card)
         # A task read from the thread's history after its state arrived names no diff.
-        if not ns and card["name"] and type(event) is not DerivedEvent:
+        if not ns and card["name"] and live:
             self.values.node_finished(card["name"], card["step"], numbered=True)
 
     def _on_updates(self, event: StreamEvent) -> None:
