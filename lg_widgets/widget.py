@@ -102,8 +102,10 @@ _GRAPHS: dict[tuple[str, str, str], dict] = {}
 class StreamView(anywidget.AnyWidget):
     """Start a LangGraph run and show it live: tokens, step cards, state diffs, events."""
 
-    _esm = _STATIC / "widget.js"
-    _css = _STATIC / "widget.css"
+    # The front end as text, read once: given a Path, anywidget wraps it in a class-level FileContents
+    # whose `changed` signal keeps every view ever made alive (its hot reload: a dev server's).
+    _esm = (_STATIC / "widget.js").read_text(encoding="utf-8")
+    _css = (_STATIC / "widget.css").read_text(encoding="utf-8")
     #: Final traits just sent as parts: the trait update leaves them out.
     _parted: frozenset[str] = frozenset()
 
@@ -344,6 +346,7 @@ class StreamView(anywidget.AnyWidget):
             except Exception:  # closing must not fail because the server is gone
                 pass
         super().close()
+        self.layout.close()  # ipywidgets gives each view a Layout widget of its own, and leaves it open
 
     # other sources, same view --------------------------------------------------
 
