@@ -28,8 +28,9 @@ RECURSION_LIMIT = {"config": {"recursion_limit": 4}}
 
 #: name → (assistant, input, stream_mode, thread_id, stream_subgraphs, then[, protocol[, options]]): `then`
 #: continues the view with ("resume", value), ("resume_first", value) (answers only the first of the
-#: interrupts waiting) or ("fork", name of the step whose checkpoint to fork from); `protocol` "threads"
-#: records the thread-centric protocol (stream_mode: its channels); `options`: more StreamView arguments.
+#: interrupts waiting), ("resume_all", value) (answers each of them) or ("fork", name of the step whose
+#: checkpoint to fork from); `protocol` "threads" records the thread-centric protocol (stream_mode: its
+#: channels); `options`: more StreamView arguments.
 RECORDINGS = {
     "joke_all_modes_threaded": ("joke", {"topic": "ice cream"}, ALL_MODES, "new", False, None),
     "joke_messages_partial": ("joke", {"topic": "ice cream"}, ["messages", "updates"], None, False, None),
@@ -57,6 +58,7 @@ RECORDINGS = {
     "three_tools_threads": ("three_tools", ASKED, None, None, False, None, "threads"),
     "two_interrupts_resume_one": ("two_interrupts", {}, ["updates", "values", "debug"], "new", False,
                                   ("resume_first", "L")),
+    "two_interrupts_threads_resume_all": ("two_interrupts", {}, None, None, False, ("resume_all", "A"), "threads"),
     "nested_interrupt_subgraphs": ("nested_interrupt", {}, ["updates", "values", "debug"], "new", True, None),
     "nested_interrupt_threads": ("nested_interrupt", {}, None, None, False, None, "threads"),
     "loop_recursion_debug": ("loop", {}, ["debug", "values"], "new", False, None, "runs", RECURSION_LIMIT),
@@ -79,6 +81,8 @@ def record(url: str, name: str) -> int:
         view.resume(then[1], wait=True)
     elif then and then[0] == "resume_first":
         view.resume({view.interrupts[0]["id"]: then[1]}, wait=True)
+    elif then and then[0] == "resume_all":
+        view.resume({i["id"]: then[1] for i in view.interrupts}, wait=True)
     elif then and then[0] == "fork":
         step = next(s for s in view.steps if s["name"] == then[1])
         view.fork(step["checkpoint_id"], in_place=True, wait=True)

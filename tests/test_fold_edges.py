@@ -63,6 +63,18 @@ def test_the_thread_protocol_also_shows_the_unanswered_interrupt_waiting_again()
     assert state.status == "interrupted" and waiting(state) == ["right?"]
 
 
+def test_the_thread_protocols_replay_before_a_resumed_run_reopens_nothing():
+    """A resumed run's subscription first replays where the thread stood (an ``input.requested`` of an
+    interrupt the same command answers among it), then the run's root ``running``: only what comes
+    after it reports interrupts that wait now."""
+    events = load_recording("two_interrupts_threads_resume_all")
+    first, resumed = split_runs(events)
+    replayed = resumed[1:next(i for i, e in enumerate(resumed) if getattr(e, "mode", None) == "lifecycle")]
+    assert "input.requested" in [e.mode for e in replayed], "the recording holds such a replay"
+    state = RunState(protocol="threads").apply_all(events).finish()
+    assert state.status == "done" and waiting(state) == [] and sorted(state.state["answers"]) == ["left=A", "right=A"]
+
+
 @pytest.mark.parametrize("name, protocol", [("human_resume", "runs"), ("human_threads_resume", "threads")])
 def test_an_answered_interrupt_stays_answered(name, protocol):
     """The thread's history, read again in the resumed run, still lists the answered interrupt:
