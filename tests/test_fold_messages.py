@@ -177,3 +177,22 @@ def test_partial_json_is_parsed_as_langchain_core_parses_it():
     texts += ["".join(rnd.choice('{}[]":,ab1 \\\n') for _ in range(rnd.randint(0, 14))) for _ in range(2000)]
     for text in texts:
         assert outcome(parse_partial_json, text) == outcome(langchain_parse_partial_json, text), text
+
+
+def test_a_page_gets_a_block_messages_text_from_the_segments_and_its_blocks_at_the_end():
+    """Live, a message streamed in content blocks travels when it starts and when a block starts (its
+    text is in ``text``; its blocks grow with every token and come with the final traits), not again
+    with every token."""
+    from lg_widgets.publisher import Publisher
+
+    events = only(load_events("three_tools_tuple_events"), "messages")
+    state, sent = RunState(), []
+    publisher = Publisher(lambda message: sent.append(json.loads(json.dumps(message))))
+    publisher.new_epoch(state)
+    for event in events:
+        state.apply(event)
+        publisher.flush()  # a flush per event: the most a page could be sent
+    answers = [m for d in sent for m in d.get("messages", []) if m["id"] == "answer"]
+    assert answers == [{"id": "answer", "type": "AIMessageChunk", "name": None, "tool_calls": [], "node": "model",
+                        "namespace": [], "text_in_segments": True}] * 2, "at its start and at its second block's"
+    assert state.finish().tokens.message("answer")["content"] == ANSWER_BLOCKS

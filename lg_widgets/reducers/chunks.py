@@ -43,10 +43,12 @@ def _own(value: Any) -> Any:
     return value
 
 
-def _merge_dict_into(left: dict, right: dict) -> None:
-    """langchain-core's ``merge_dicts``, in place. Where it raises on two values it can't merge
-    (different types), the later value wins: a view keeps what arrived."""
+def _merge_dict_into(left: dict, right: dict, skip: str | None = None) -> None:
+    """langchain-core's ``merge_dicts``, in place (less ``right``'s ``skip`` key). Where it raises on
+    two values it can't merge (different types), the later value wins: a view keeps what arrived."""
     for key in right:
+        if key == skip:
+            continue
         value: Any = right[key]
         current: Any = left.get(key)
         if key not in left or (value is not None and current is None):
@@ -85,7 +87,7 @@ def _merge_list_into(merged: list, other: list) -> None:
                 if (isinstance(known, dict) and "index" in known and known["index"] == index
                         and (known.get("id") in (None, "") or item.get("id") in (None, "")
                              or plain(known.get("id")) == item.get("id"))):
-                    _merge_dict_into(known, {k: v for k, v in item.items() if k != "type"})
+                    _merge_dict_into(known, item, skip="type")
                     break
             else:
                 merged.append(_own(item))
@@ -117,14 +119,37 @@ class MessageChunks:
     def __init__(self, prefix: str | None):
         self._content: Any = None if prefix is None else _Pieces([prefix])
         self._calls: list[dict] = []
+        # the common chunk, one text block of an index already there: (its index, the block it grows)
+        self._growing: tuple[int, dict] | None = None
 
-    def add(self, content: Any, calls: list[dict]) -> None:
+    def add(self, content: Any, calls: list[dict]) -> bool:
+        """Add a chunk; whether the message changed more than its text grew (a block or a call)."""
+        blocks = len(self._content) if isinstance(self._content, list) else 0
         self._add_content(content)
         if calls:
             _merge_list_into(self._calls, calls)
+        return bool(calls) or (isinstance(self._content, list) and len(self._content) != blocks)
 
     def _add_content(self, content: Any) -> None:
         """langchain-core's ``merge_content``."""
+        merged = self._content
+        if type(content) is list and len(content) == 1 and self._growing is not None:
+            block = content[0]
+            index, growing = self._growing
+            if (type(block) is dict and len(block) == 3 and block.get("index") == index
+                    and block.get("type") == growing.get("type") and type(block.get("text")) is str
+                    and type(growing.get("text")) is _Pieces):
+                growing["text"].append(block["text"])  # what the general merge below would do, at once
+                return
+        self._add_content_merged(content)
+        if type(content) is list and len(content) == 1 and type(content[0]) is dict:
+            first = content[0]
+            if len(first) == 3 and type(first.get("index")) is int and type(first.get("text")) is str:
+                into = next(b for b in self._content if isinstance(b, dict) and b.get("index") == first["index"])
+                if isinstance(into.get("text"), _Pieces):
+                    self._growing = (first["index"], into)
+
+    def _add_content_merged(self, content: Any) -> None:
         merged = self._content
         if merged is None:
             self._content = _own(content) if isinstance(content, list) else _Pieces([str(content or "")])

@@ -426,9 +426,9 @@ class TokenReducer:
             if not calls and not isinstance(content, list):
                 return
             chunks = self._chunks[msg_id] = MessageChunks(None if first else self._text_before(source, msg_id, content))
-        chunks.add(content, calls)
         self._stale_chunks.add(msg_id)
-        self.message_log.append(msg_id)
+        if chunks.add(content, calls):  # growing text needs no word: the page has it in the segments
+            self.message_log.append(msg_id)
 
     def _text_before(self, source: str, msg_id: str, content: Any) -> str:
         """The text ``source`` gave ``msg_id`` before this chunk (its chunks were plain text so far)."""
