@@ -83,6 +83,10 @@ class RunState:
         self.duration = 0.0
         self._first_time: float | None = None
         self._static_interrupt = False  # interrupt_before/after: stopped with no interrupt value
+        # The run's own events are arriving: an interrupt they report waits now. A resumed run on the
+        # thread protocol is preceded by the thread's replay of where it stood (an interrupt answered
+        # in the same command among it), until the run's root `running`.
+        self._run_live = True
         self._namespaces: set[tuple[str, ...]] = set()
 
     # ------------------------------------------------------------------ reading
@@ -220,6 +224,7 @@ class RunState:
         kind = event.kind
         if kind == "start":
             self.status = "connecting"
+            self.step_cards.new_run()
         elif kind == "continue":
             # The next run on the thread goes on in this view: what it shows stays; the
             # interrupts it answers count as resolved.
@@ -228,8 +233,10 @@ class RunState:
                 self.branches.append({"checkpoint_id": event.checkpoint_id, "steps_before": len(self.steps),
                                       "events_before": self.event_count})
             self._static_interrupt = False
+            self._run_live = self.protocol != "threads"
             self.error = None
             self.status = "connecting"
+            self.step_cards.new_run()
         elif kind == "ids":
             self.run_id = event.run_id or self.run_id
             self.thread_id = event.thread_id or self.thread_id
@@ -242,6 +249,8 @@ class RunState:
             self.error = event.error
             self.status = "cancelled" if kind == "cancel" else "error"
             self.step_cards.end(self.status)
+            if event.error and event.error.get("type") == "GraphRecursionError":
+                self.step_cards.drop_unreported()
 
     # server events -----------------------------------------------------------
 
@@ -321,11 +330,12 @@ class RunState:
     def _task_finished(self, payload: dict, event: StreamEvent, source: str, step: int | None) -> None:
         ns = event.namespace
         card = self.step_cards.task_finished(payload, ns, source, step, self._t(event))
+        live = type(event) is not DerivedEvent  # the thread's history also lists interrupts already answered
         for interrupt in card["interrupts"]:
-            self.interrupt_list.add(interrupt, ns, card["name"])
+            self.interrupt_list.add(interrupt, ns, card["name"], reopen=live and self._run_live)
         self.tools.link(card)
         # A task read from the thread's history after its state arrived names no diff.
-        if not ns and card["name"] and type(event) is not DerivedEvent:
+        if not ns and card["name"] and live:
             self.values.node_finished(card["name"], card["step"], numbered=True)
 
     def _on_updates(self, event: StreamEvent) -> None:
@@ -337,7 +347,7 @@ class RunState:
                     self._static_interrupt = True
                 for interrupt in update if isinstance(update, list) else [update]:
                     if isinstance(interrupt, dict):
-                        self.interrupt_list.add(interrupt, ns, None)
+                        self.interrupt_list.add(interrupt, ns, None, reopen=self._run_live)
                 continue
             if not ns:
                 self.values.node_finished(str(node))
@@ -351,7 +361,7 @@ class RunState:
         if event.namespace:
             return  # subgraph values are the subgraph's own state, not the run's
         for interrupt in self.values.values(event.data):
-            self.interrupt_list.add(interrupt, (), None)
+            self.interrupt_list.add(interrupt, (), None, reopen=self._run_live)
 
 
     # the thread protocol -------------------------------------------------------
@@ -377,6 +387,7 @@ class RunState:
             if self.status in ("done", "interrupted", "error", "cancelled"):
                 self._lifecycle(Lifecycle("continue"))
             self.status = "running"
+            self._run_live = True
             run_id = lifecycle_run_id(getattr(event, "event_id", None))
             if run_id:
                 self.run_id = run_id
@@ -392,7 +403,7 @@ class RunState:
     def _on_input_requested(self, event: StreamEvent) -> None:
         data = event.data if isinstance(event.data, dict) else {}
         interrupt = {"id": data.get("interrupt_id"), "value": data.get("payload")}
-        self.interrupt_list.add(interrupt, event.namespace, None)
+        self.interrupt_list.add(interrupt, event.namespace, None, reopen=self._run_live)
 
     def _on_thread_messages(self, event: StreamEvent) -> None:
         self._speaking(self.tokens.block_event(event.data, event.namespace, self._fallback_id()))

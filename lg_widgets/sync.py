@@ -108,13 +108,14 @@ def live_duration(duration: float, run: Any) -> float:
 
 def shape_messages(messages: Iterable[JSONDict], text: str, segments: Sequence[Mapping[str, Any]]) -> list[JSONDict]:
     """A streamed message's text is already in ``text`` (its ``segments`` say where): it travels
-    as ``"text_in_segments": true`` instead of twice more (``text`` and ``content``)."""
+    as ``"text_in_segments": true`` instead of twice more (``text`` and ``content``). Its content
+    blocks, which grow with every token, wait for the final traits (the page shows the text)."""
     messages = list(messages)
     streamed = message_texts(text, segments, [m["id"] for m in messages if m.get("text")])
     shaped = []
     for message in messages:
         if message.get("text") and streamed.get(message["id"]) == message["text"] \
-                and message.get("content") in (message["text"], None):
+                and (message.get("content") in (message["text"], None) or isinstance(message.get("content"), list)):
             message = {k: v for k, v in message.items() if k not in ("text", "content")}
             message[TEXT_IN_SEGMENTS] = True
         elif message.get("content") == message.get("text"):

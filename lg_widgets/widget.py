@@ -42,8 +42,10 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
 
     Its synced traits are the rows of ``Fields`` (fields.py)."""
 
-    _esm = _STATIC / "widget.js"
-    _css = _STATIC / "widget.css"
+    # The front end as text, read once: given a Path, anywidget wraps it in a class-level FileContents
+    # whose `changed` signal keeps every view ever made alive (its hot reload: a dev server's).
+    _esm = (_STATIC / "widget.js").read_text(encoding="utf-8")
+    _css = (_STATIC / "widget.css").read_text(encoding="utf-8")
     #: Final traits just sent as parts: the trait update leaves them out.
     _parted: frozenset[str] = frozenset()
 
@@ -195,6 +197,7 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
             except Exception:  # closing must not fail because the server is gone
                 pass
         super().close()
+        self.layout.close()  # ipywidgets gives each view a Layout widget of its own, and leaves it open
 
     # other sources, same view --------------------------------------------------
 

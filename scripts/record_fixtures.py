@@ -9,6 +9,7 @@ same view. The unit tests fold these files; `StreamView.replay()` plays them.
 
 from __future__ import annotations
 
+import json
 import pathlib
 import sys
 
@@ -22,10 +23,14 @@ FIXTURES = ROOT / "tests" / "fixtures"
 TEST_GRAPHS = ROOT / "tests" / "graphs" / "langgraph.json"
 ALL_MODES = ["values", "updates", "messages-tuple", "debug", "custom", "events", "tasks", "checkpoints"]
 TOKENS_STEPS_STATE = ["messages-tuple", "updates", "debug", "values"]
+ASKED = {"messages": [{"role": "user", "content": "weather, people, distance?"}]}
+RECURSION_LIMIT = {"config": {"recursion_limit": 4}}
 
-#: name → (assistant, input, stream_mode, thread_id, stream_subgraphs, then[, protocol]): `then`
-#: continues the view with ("resume", value) or ("fork", name of the step whose checkpoint to fork
-#: from); `protocol` "threads" records the thread-centric protocol (stream_mode: its channels).
+#: name → (assistant, input, stream_mode, thread_id, stream_subgraphs, then[, protocol[, options]]): `then`
+#: continues the view with ("resume", value), ("resume_first", value) (answers only the first of the
+#: interrupts waiting), ("resume_all", value) (answers each of them) or ("fork", name of the step whose
+#: checkpoint to fork from); `protocol` "threads" records the thread-centric protocol (stream_mode: its
+#: channels); `options`: more StreamView arguments.
 RECORDINGS = {
     "joke_all_modes_threaded": ("joke", {"topic": "ice cream"}, ALL_MODES, "new", False, None),
     "joke_messages_partial": ("joke", {"topic": "ice cream"}, ["messages", "updates"], None, False, None),
@@ -47,19 +52,37 @@ RECORDINGS = {
     "toolloop_threads": ("toolloop", {"messages": [{"role": "user", "content": "weather in sf?"}]}, None, None, False,
                          None, "threads"),
     "human_threads_resume": ("human", {"draft": "hello"}, None, None, False, ("resume", "yes"), "threads"),
+    "three_tools_tuple_events": ("three_tools", ASKED, ["messages-tuple", "events", "updates", "values"], None, False,
+                                 None),
+    "three_tools_messages": ("three_tools", ASKED, ["messages", "updates", "values"], None, False, None),
+    "three_tools_threads": ("three_tools", ASKED, None, None, False, None, "threads"),
+    "two_interrupts_resume_one": ("two_interrupts", {}, ["updates", "values", "debug"], "new", False,
+                                  ("resume_first", "L")),
+    "two_interrupts_threads_resume_all": ("two_interrupts", {}, None, None, False, ("resume_all", "A"), "threads"),
+    "nested_interrupt_subgraphs": ("nested_interrupt", {}, ["updates", "values", "debug"], "new", True, None),
+    "nested_interrupt_threads": ("nested_interrupt", {}, None, None, False, None, "threads"),
+    "loop_recursion_debug": ("loop", {}, ["debug", "values"], "new", False, None, "runs", RECURSION_LIMIT),
+    "loop_recursion_threads": ("loop", {}, None, None, False, None, "threads", RECURSION_LIMIT),
+    "broken_debug": ("broken", {}, ["debug", "values"], "new", False, None),
+    "broken_threads": ("broken", {}, None, None, False, None, "threads"),
 }
 
 
 def record(url: str, name: str) -> int:
-    assistant, input, modes, thread_id, subgraphs, then, *protocol = RECORDINGS[name]
+    assistant, input, modes, thread_id, subgraphs, then, *rest = RECORDINGS[name]
+    protocol, options = (rest + ["runs", {}][len(rest):])[:2]
     view = StreamView(assistant, input, url=url, stream_mode=modes, thread_id=thread_id,
-                      stream_subgraphs=subgraphs, protocol=protocol[0] if protocol else "runs")
+                      stream_subgraphs=subgraphs, protocol=protocol, **options)
     try:
         view.run()
     except Exception:  # a failing graph is recorded as it fails
         pass
     if then and then[0] == "resume":
         view.resume(then[1], wait=True)
+    elif then and then[0] == "resume_first":
+        view.resume({view.interrupts[0]["id"]: then[1]}, wait=True)
+    elif then and then[0] == "resume_all":
+        view.resume({i["id"]: then[1] for i in view.interrupts}, wait=True)
     elif then and then[0] == "fork":
         step = next(s for s in view.steps if s["name"] == then[1])
         view.fork(step["checkpoint_id"], in_place=True, wait=True)
@@ -69,8 +92,9 @@ def record(url: str, name: str) -> int:
 def main(names: list[str]) -> None:
     FIXTURES.mkdir(parents=True, exist_ok=True)
     demo, tests = local_server(), local_server(TEST_GRAPHS)
+    test_graphs = json.loads(TEST_GRAPHS.read_text())["graphs"]
     for name in names or RECORDINGS:
-        server = tests if RECORDINGS[name][0] in ("slow_review", "toolloop") else demo
+        server = tests if RECORDINGS[name][0] in test_graphs else demo
         print(f"{name}: {record(server.url, name)} events")
 
 

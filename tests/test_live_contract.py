@@ -133,8 +133,12 @@ def test_big_final_traits_go_as_parts_to_a_page_that_follows_the_view(reports, n
     assert big <= parted, "every big final trait went as parts"
     assert parted - big <= set(CONTENT), "besides the big ones, only the run's content"
     parts = [i for i, m in enumerate(messages) if m.get("custom", {}).get("type") == "part"]
-    if "state" in parted:
-        assert messages[parts[0]]["custom"]["name"] == "state", "the state the others refer to goes first"
+    batch: list[str] = []  # each run's end sends its own batch of parts, the last one marked `end`
+    for i in parts:
+        batch.append(messages[i]["custom"]["name"])
+        if messages[i]["custom"].get("end"):
+            assert "state" not in batch or batch[0] == "state", "the state the others refer to goes first"
+            batch = []
     last_update = max(i for i, m in enumerate(messages) if "state" in m)
     assert not parts or max(parts) < last_update, "the parts come before the trait update"
     assert not parted & set(messages[last_update]["state"]), "the update leaves the parted traits out"

@@ -8,10 +8,34 @@ subgraph in their namespace (``node:task_id``): that is their ``parent``.
 
 from __future__ import annotations
 
+import ast
+import re
 from typing import Any
 
 from ..protocol import parent_task_id
 from ..types import Step
+
+
+_EXCEPTION_REPR = re.compile(r"^([A-Za-z_][\w.]*)\((.*)\)$", re.DOTALL)
+
+
+def error_text(error: Any) -> str:
+    """A failed task's error as one text, ``Type: message``, whichever protocol told it: the runs
+    stream sends ``{"error": type, "message": ...}``, the thread's history the exception's repr
+    (``ValueError('boom')``)."""
+    if isinstance(error, dict) and ("error" in error or "message" in error):
+        kind, message = str(error.get("error") or ""), str(error.get("message") or "")
+        return f"{kind}: {message}" if kind and message else kind or message
+    text = str(error)
+    match = _EXCEPTION_REPR.match(text)
+    if match:
+        try:
+            args = ast.literal_eval(match[2]) if match[2] else ""
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return text
+        if isinstance(args, str):
+            return f"{match[1]}: {args}" if args else match[1]
+    return text
 
 
 def _result_dict(result: Any) -> Any:
@@ -40,6 +64,8 @@ class StepReducer:
         self._updates_seq = 0
         # the task ids subgraph namespaces named that no `updates` card has taken yet
         self._unclaimed_tasks: dict[tuple[tuple[str, ...], str], list[str]] = {}
+        # keys of the cards this run's end closed without the server reporting back on them
+        self._unreported: list[str] = []
 
     def step(self, key: str) -> Step:
         return self.steps[self._index[key]]
@@ -86,7 +112,7 @@ class StepReducer:
         if "result" in payload:
             card["result"] = _result_dict(payload.get("result"))
         error = payload.get("error")
-        card["error"] = None if error is None else str(error)
+        card["error"] = None if error is None else error_text(error)
         card["interrupts"] = [i for i in payload.get("interrupts") or [] if isinstance(i, dict)]
         card["status"] = "error" if error else ("interrupted" if card["interrupts"] else "done")
         if card["ended"] is None:
@@ -118,6 +144,19 @@ class StepReducer:
             if card["status"] == "running":
                 card["status"] = status  # type: ignore[typeddict-item]
                 self.step_log.append(card["key"])
+                self._unreported.append(card["key"])
+
+    def new_run(self) -> None:
+        """The next run on the thread goes on in these cards."""
+        self._unreported = []
+
+    def drop_unreported(self) -> None:
+        """The run stopped before the steps it never reported back on ran (its recursion limit: the
+        thread's history lists the next step's tasks, which never start): they are no steps."""
+        dropped = set(self._unreported) | {s["key"] for s in self.steps if s["status"] == "running"}
+        self._unreported = []
+        if dropped:
+            self._remove(dropped)
 
     # internals -------------------------------------------------------------
 
@@ -126,9 +165,12 @@ class StepReducer:
         if self.from_tasks:
             return
         self.from_tasks = True
-        removed = [s["key"] for s in self.steps if s["source"] == "updates"]
+        self._remove({s["key"] for s in self.steps if s["source"] == "updates"})
+
+    def _remove(self, keys: set[str]) -> None:
+        removed = [s["key"] for s in self.steps if s["key"] in keys]
         if removed:
-            self.steps = [s for s in self.steps if s["source"] != "updates"]
+            self.steps = [s for s in self.steps if s["key"] not in keys]
             self._index = {s["key"]: i for i, s in enumerate(self.steps)}
             self.removed_log.extend(removed)
 

@@ -5,6 +5,10 @@ Three modes carry the same tokens (``messages-tuple``, ``messages/partial``,
 Sources that send deltas are tracked by length per message, so a 10,000-token
 message costs no more per token than a short one. The token path runs once per
 event: it is kept flat on purpose.
+
+A streamed message's chunks also add up to its ``content`` blocks and ``tool_calls`` as
+langchain-core adds them (``chunks.py``); plain text content is not copied again, it is the
+message's ``text``.
 """
 
 from __future__ import annotations
@@ -13,12 +17,19 @@ from typing import Any, Iterable, Mapping
 
 from ..protocol import message_text
 from ..types import Message, Segment
+from .chunks import MessageChunks, parse_partial_json, tool_call_chunks
 
 MESSAGES_TUPLE, MESSAGES_PARTIAL, EVENTS = "messages-tuple", "messages/partial", "events"
 #: The thread protocol's messages channel: text deltas per content block.
 BLOCKS = "blocks"
 
 _NO_META: dict[str, Any] = {"node": "", "tags": [], "namespace": []}
+
+
+def carries_nothing(chunk: dict) -> bool:
+    """A chunk with no content and no tool call: e.g. the empty ``chunk_position="last"`` chunk
+    langchain-core ends a model's stream with (under an id of its own when the model gave one)."""
+    return not chunk.get("content") and not chunk.get("tool_call_chunks") and not chunk.get("tool_calls")
 
 
 def is_ai(message: dict) -> bool:
@@ -43,6 +54,16 @@ def message_texts(text: str, segments: Iterable[Mapping[str, Any]], ids: Iterabl
         if wanted is None or message in wanted:
             pieces.setdefault(message, []).append(text[segment["start"]:segment["end"]])
     return {message: "".join(parts) for message, parts in pieces.items()}
+
+
+def _parse_args(call: dict, text: str) -> None:
+    """A tool call's arguments from their JSON text so far (kept as they were while it parses to no object)."""
+    try:
+        args = parse_partial_json(text)
+    except ValueError:
+        return
+    if isinstance(args, dict):
+        call["args"] = args
 
 
 class TokenReducer:
@@ -71,6 +92,14 @@ class TokenReducer:
         self._last_open: dict[tuple[str, ...], tuple[str, str]] = {}
         self._emitted: dict[str, int] = {}
         self._token_meta: dict[str, dict[str, Any]] = {}
+        # streamed chunks added up, for the messages whose chunks carry blocks or tool calls; the
+        # mode that first sent a message's chunks is the one added up (the others repeat them)
+        self._chunks: dict[str, MessageChunks] = {}
+        self._chunk_source: dict[str, str] = {}
+        self._stale_chunks: set[str] = set()
+        # the thread protocol: each message's tool calls by content block index, and their argument text
+        self._block_calls: dict[tuple[str, Any], dict] = {}
+        self._block_args: dict[tuple[str, Any], list[str]] = {}
 
     # reading ---------------------------------------------------------------
 
@@ -92,8 +121,25 @@ class TokenReducer:
         if self._stale_text:
             for msg_id, text in message_texts(self.text, self.segments, self._stale_text).items():
                 entry = self._messages[self._message_index[msg_id]]
-                entry["text"] = entry["content"] = text
+                entry["text"] = text
+                if not isinstance(entry.get("content"), list):  # content blocks stay blocks
+                    entry["content"] = text
             self._stale_text.clear()
+        if self._stale_chunks:
+            for msg_id in self._stale_chunks:
+                for (call_msg, index), pieces in self._block_args.items():
+                    if call_msg == msg_id:  # the thread protocol's argument text so far
+                        _parse_args(self._block_calls[(call_msg, index)], "".join(pieces))
+                chunks = self._chunks.get(msg_id)
+                if chunks is None:
+                    continue
+                entry = self._messages[self._message_index[msg_id]]
+                blocks = chunks.blocks
+                if blocks is not None:
+                    entry["content"] = blocks
+                if chunks.has_calls:
+                    entry["tool_calls"] = chunks.tool_calls()
+            self._stale_chunks.clear()
         return self._messages
 
     def message(self, msg_id: str) -> Message:
@@ -113,24 +159,31 @@ class TokenReducer:
         chunk = data[0]
         msg_id = chunk.get("id")
         msg_id = str(msg_id) if msg_id else fallback_id
+        kind = chunk.get("type")
+        streamed = kind == "AIMessageChunk" or (str(kind or "").endswith("Chunk") and is_ai(chunk))
+        if streamed and msg_id not in self._message_index and carries_nothing(chunk):
+            return None  # no message of its own
         known = self._token_meta.get(msg_id)
         if known is None or not known["node"]:
             metadata = data[1] if len(data) > 1 and isinstance(data[1], dict) else {}
             self._remember_meta(msg_id, metadata, namespace)
-        kind = chunk.get("type")
-        streamed = kind == "AIMessageChunk" or (str(kind or "").endswith("Chunk") and is_ai(chunk))
         content = chunk.get("content")
         node = None
         if streamed:
             node = self._tokens(MESSAGES_TUPLE, msg_id, delta=content if type(content) is str else message_text(content))
-            if msg_id in self._message_index and not chunk.get("tool_calls"):
+            if msg_id in self._message_index:
                 self._stale_text.add(msg_id)  # the common case, one more token of a known message
+                if (type(content) is not str or msg_id in self._chunks or chunk.get("tool_call_chunks")
+                        or chunk.get("tool_calls")):
+                    self._add_chunk(MESSAGES_TUPLE, msg_id, chunk)
                 return node
         elif is_ai(chunk):
             # A whole AI message (a model that does not stream, or a node that returns one):
             # its text counts once, less what its own tokens already delivered.
             node = self._tokens(MESSAGES_TUPLE, msg_id, whole=message_text(content))
         self._merge(msg_id, chunk, streamed)
+        if streamed:
+            self._add_chunk(MESSAGES_TUPLE, msg_id, chunk)
         return node
 
     def messages_metadata(self, data: Any, namespace: tuple[str, ...]) -> None:
@@ -147,8 +200,10 @@ class TokenReducer:
                 continue
             msg_id = str(message.get("id") or fallback_id)
             if is_ai(message):
+                if not complete and msg_id not in self._message_index and carries_nothing(message):
+                    continue  # nothing to show yet, or never (a stream's empty last chunk)
                 node = self._tokens(MESSAGES_PARTIAL, msg_id, whole=message_text(message.get("content"))) or node
-            self._merge(msg_id, message, streamed=is_ai(message) and not complete)
+            self._merge(msg_id, message, streamed=is_ai(message) and not complete, whole_so_far=True)
         return node
 
     def chat_model_stream(self, data: dict, namespace: tuple[str, ...], fallback_id: str) -> str | None:
@@ -157,11 +212,14 @@ class TokenReducer:
         if not isinstance(chunk, dict):
             return None
         msg_id = str(chunk.get("id") or data.get("run_id") or fallback_id)
+        if msg_id not in self._message_index and carries_nothing(chunk):
+            return None  # no message of its own
         metadata = dict(data.get("metadata") or {})
         metadata.setdefault("tags", data.get("tags") or [])
         self._remember_meta(msg_id, metadata, namespace)
         node = self._tokens(EVENTS, msg_id, delta=message_text(chunk.get("content")))
         self._merge(msg_id, {**chunk, "type": chunk.get("type") or "AIMessageChunk"}, streamed=True)
+        self._add_chunk(EVENTS, msg_id, chunk)
         return node
 
     # the thread protocol ----------------------------------------------------------
@@ -230,19 +288,27 @@ class TokenReducer:
         return fallback_id, "ai"
 
     def _tool_call_block(self, msg_id: str, index: Any, block: dict) -> None:
-        """A tool call's block: its start (id, name), its argument text growing, its parsed end."""
-        entry = self._entry(msg_id)
-        calls = entry.setdefault("tool_calls", [])
-        call = next((c for c in calls if c.get("index") == index), None)
+        """A tool call's block: its start (id, name), its argument text growing (parsed when read,
+        as on the runs stream), its parsed end. The call has the runs stream's shape."""
+        key = (msg_id, index)
+        call = self._block_calls.get(key)
         if call is None:
-            call = {"index": index, "id": block.get("id"), "name": block.get("name"), "args": ""}
-            calls.append(call)
+            call = self._block_calls[key] = {"name": "", "args": {}, "id": None, "type": "tool_call"}
+            self._entry(msg_id).setdefault("tool_calls", []).append(call)
+        args = block.get("args")
         if block.get("type") == "tool-call-delta":
-            call["args"] = str(call.get("args") or "") + str(block.get("args") or "")
+            self._block_args.setdefault(key, []).append(str(args or ""))
+            self._stale_chunks.add(msg_id)
         else:
-            for key in ("id", "name", "args"):
-                if block.get(key) not in (None, ""):
-                    call[key] = block[key]
+            for field in ("id", "name"):
+                if block.get(field) not in (None, ""):
+                    call[field] = block[field]
+            if isinstance(args, dict):
+                call["args"] = args
+                self._block_args.pop(key, None)
+            elif isinstance(args, str) and args:
+                self._block_args[key] = [args]
+                self._stale_chunks.add(msg_id)
         self.message_log.append(msg_id)
 
     def values_messages(self, values: Any, namespace: tuple[str, ...]) -> str | None:
@@ -304,9 +370,13 @@ class TokenReducer:
         # Every token: another node may have finished in between (parallel branches).
         return meta["node"] if not meta["namespace"] else None
 
-    def _merge(self, msg_id: str, message: dict, streamed: bool) -> None:
+    def _merge(self, msg_id: str, message: dict, streamed: bool, whole_so_far: bool = False) -> None:
+        """Fold a message in: a chunk (``streamed``: its text is in the segments, its blocks and
+        tool calls are added up by ``_add_chunk``), the whole message so far (``messages/partial``:
+        ``whole_so_far``), or a whole message."""
         index = self._message_index.get(msg_id)
-        if streamed and index is not None and not message.get("tool_calls"):
+        if streamed and index is not None and (not whole_so_far or (
+                not message.get("tool_calls") and not isinstance(message.get("content"), list))):
             self._stale_text.add(msg_id)  # the common case: one more token of a known message
             return
         if index is None:
@@ -323,7 +393,10 @@ class TokenReducer:
         if streamed:
             self._stale_text.add(msg_id)
             entry["type"] = entry["type"] or message.get("type")
+            if whole_so_far and isinstance(message.get("content"), list):
+                entry["content"] = message["content"]  # the blocks so far; the text stays the segments'
         else:
+            self._chunks.pop(msg_id, None)  # the whole message says it all
             entry["type"] = message.get("type") or entry["type"]
             if "content" in message:
                 entry["content"] = message["content"]
@@ -331,8 +404,33 @@ class TokenReducer:
                 self._stale_text.discard(msg_id)
         if message.get("name"):
             entry["name"] = message["name"]
-        if message.get("tool_calls"):
+        if message.get("tool_calls") and (whole_so_far or not streamed):
             entry["tool_calls"] = message["tool_calls"]
         if message.get("tool_call_id"):
             entry["tool_call_id"] = message["tool_call_id"]
         self.message_log.append(msg_id)
+
+    def _add_chunk(self, source: str, msg_id: str, chunk: dict) -> None:
+        """Add a streamed chunk's content and tool-call deltas to its message (``chunks.py``).
+        Plain text chunks cost nothing here until a chunk brings blocks or a tool call."""
+        owner = self._chunk_source.get(msg_id)
+        first = owner is None
+        if first:
+            self._chunk_source[msg_id] = source
+        elif owner != source:
+            return  # another mode sends the same chunks
+        content = chunk.get("content")
+        calls = tool_call_chunks(chunk)
+        chunks = self._chunks.get(msg_id)
+        if chunks is None:
+            if not calls and not isinstance(content, list):
+                return
+            chunks = self._chunks[msg_id] = MessageChunks(None if first else self._text_before(source, msg_id, content))
+        self._stale_chunks.add(msg_id)
+        if chunks.add(content, calls):  # growing text needs no word: the page has it in the segments
+            self.message_log.append(msg_id)
+
+    def _text_before(self, source: str, msg_id: str, content: Any) -> str:
+        """The text ``source`` gave ``msg_id`` before this chunk (its chunks were plain text so far)."""
+        before = self._source_len[source].get(msg_id, 0) - len(message_text(content))
+        return message_texts(self.text, self.segments, [msg_id]).get(msg_id, "")[:max(before, 0)]

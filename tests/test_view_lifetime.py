@@ -1,0 +1,54 @@
+"""A closed view is freed: nothing the library keeps (anywidget's front-end file, the comm, the
+publisher, the background loop) holds a view once it is closed and dropped."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+import weakref
+
+import comm
+
+from recordings import FIXTURES
+from lg_widgets import StreamView
+
+RECORDING = FIXTURES / "three_tools_tuple_events.jsonl"
+
+
+def run_and_close(count: int) -> list[weakref.ref]:
+    views = []
+    for _ in range(count):
+        view = StreamView.replay(RECORDING, speed=0).run()
+        assert view.status == "done" and view.messages
+        view.close()
+        views.append(weakref.ref(view))
+        del view
+    return views
+
+
+def open_comms() -> int:
+    """The comms open in this process (the kernel's comm manager's, or its stand-in outside a kernel)."""
+    return len(comm.get_comm_manager().comms)
+
+
+def test_closed_views_are_freed():
+    comms = open_comms()
+    views = run_and_close(20)
+    gc.collect()
+    assert [ref for ref in views if ref() is not None] == [], "no StreamView left once closed and dropped"
+    assert open_comms() == comms, "no comm left open for a closed view (nor for its Layout widget)"
+
+
+def test_memory_returns_to_its_level_after_closed_views():
+    run_and_close(5)  # what the first views bring in for good (imports, caches)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        run_and_close(30)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    # One view of this recording holds ~0.5 MB (its front end, events, traits): 30 kept would be ~15 MB.
+    assert grown < 1_000_000, f"{grown:,} bytes still held after 30 views were closed"
