@@ -184,6 +184,7 @@ export function createView({ model, el, options = {} }) {
   function setBranches(list) {
     branches = Array.isArray(list) ? list.slice() : [];
     steps.setBranches(branches);
+    text.setRunStarts(branches.map((b) => ({ at: b.text_before, label: "forked run" })));
   }
 
   // ---- traits (whole values: a finished run, a saved notebook, a new run's empty start)
@@ -266,6 +267,10 @@ export function createView({ model, el, options = {} }) {
 
   /** Apply one delta: each field by its rule (append, upsert by key, remove by key, merge, replace). */
   function applyDelta(d) {
+    // A finished run that goes on (a resume, a fork in place): its text is set apart.
+    if (d.status === "connecting" && cur.status !== "idle" && !LIVE_STATUSES.has(cur.status)) {
+      text.markRunStart(Array.isArray(d.branches) && d.branches.length ? "forked run" : "resumed run");
+    }
     if ("status" in d) setStatus(d.status);
     if ("text" in d || "segments" in d) {
       const before = text.length;
