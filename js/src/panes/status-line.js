@@ -130,8 +130,8 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
         const nv = v === null ? (typeof data[k] === "number" ? 0 : "") : v;
         if (k === "status") trackPauses(data.status, nv);
         if (k === "duration") {
-          if (nv < (data.duration || 0)) {
-            idle = 0; // a new run of the view: its clock starts again
+          if (nv === 0) {
+            idle = 0; // a new run of the view (its duration starts at 0): so does the clock
             pausedAt = null;
           } else if (pausedAt !== null && ticking()) {
             idle += Math.max(0, nv - pausedAt); // the first event after a pause
