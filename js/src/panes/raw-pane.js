@@ -33,8 +33,7 @@ export function createPager(doc, { request, filter = {}, pageSize = PAGE_SIZE })
   const statusEl = h(doc, "span.lgw-raw-msg");
   const list = h(doc, "div.lgw-raw-events");
   // Unfiltered, a position is the event's number (#n): "go to" starts the page there.
-  const goto = h(doc, "input.lgw-raw-goto", { type: "number" });
-  goto.setAttribute("min", "0");
+  const goto = h(doc, "input.lgw-raw-goto", { type: "number", min: "0" });
   const gotoLabel = h(doc, "label.lgw-raw-goto-label", null, "go to #", goto);
   const el = h(doc, "div.lgw-raw-pager", null,
     h(doc, "div.lgw-raw-controls", null, first, prev, label, next, last, refresh, gotoLabel, statusEl), list);
