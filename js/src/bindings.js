@@ -100,6 +100,7 @@ export function createBindings({ root, panes }, { model }) {
   function setBranches(list) {
     branches = Array.isArray(list) ? list.slice() : [];
     steps.setBranches(branches);
+    text.setRunStarts(branches.map((b) => ({ at: b.text_before, label: "forked run" })));
   }
   // Final traits refer to the final state ({"__lg_state_ref__": path}): resolved when drawn.
   const withRefs = (list, fields, state) => listOf(list).map((item) => {
@@ -125,6 +126,8 @@ export function createBindings({ root, panes }, { model }) {
       replace: setStatus,
     },
     text: {
+      /** A finished run goes on (a resume, a fork in place): its text is set apart. */
+      runStart: (label) => text.markRunStart(label),
       set: (v, traits) => {
         text.setText(v);
         setMessages(listOf(traits.get("messages")), v, traits.get("segments"));

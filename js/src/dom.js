@@ -4,6 +4,7 @@
 const SAFE_ATTRS = new Set([
   "class", "title", "role", "tabindex", "type", "value", "hidden", "disabled",
   "aria-expanded", "aria-label", "aria-live", "aria-hidden", "selected",
+  "aria-level", "aria-pressed", "aria-disabled", "min",
 ]);
 
 export function isSafeAttr(name) {

@@ -27,6 +27,14 @@ function selectValue(select, value) {
   }
 }
 
+/**
+ * A select's keys are its own: JupyterLab's notebook shortcuts (arrows select cells, letters
+ * make and change them) listen on the document and would take them. Tab and Escape go on.
+ */
+export function keepKeys(event) {
+  if (event.key !== "Tab" && event.key !== "Escape") event.stopPropagation();
+}
+
 export function createFilters(doc, { onChange }) {
   const node = h(doc, "select.lgw-filter-node", { "aria-label": "filter tokens by node" });
   const tag = h(doc, "select.lgw-filter-tag", { "aria-label": "filter tokens by tag" });
@@ -59,7 +67,10 @@ export function createFilters(doc, { onChange }) {
     filter = { node: read(node), tag: read(tag), namespace: read(namespace) };
     if (onChange) onChange(filter);
   };
-  for (const s of [node, tag, namespace]) s.addEventListener("change", changed);
+  for (const s of [node, tag, namespace]) {
+    s.addEventListener("change", changed);
+    s.addEventListener("keydown", keepKeys);
+  }
 
   return {
     el,

@@ -68,3 +68,23 @@ export function formatOffset(t) {
   if (typeof t !== "number" || !Number.isFinite(t)) return "";
   return `+${t.toFixed(2)}s`;
 }
+
+/**
+ * The part of `id` that tells it from `others` (ids of one thread share a long prefix, a time
+ * stamp): `length` characters from where it first differs from the most alike other, "…" where
+ * something is left out. "1f0c8a2e-1234-6b5e-…" among its siblings → "…6b5e-8001…".
+ */
+export function distinctPart(id, others, length = 8) {
+  const s = String(id ?? "");
+  let common = 0;
+  for (const other of others || []) {
+    const o = String(other ?? "");
+    if (o === s) continue;
+    let n = 0;
+    while (n < s.length && n < o.length && s[n] === o[n]) n += 1;
+    if (n > common) common = n;
+  }
+  const start = Math.min(common, Math.max(0, s.length - length));
+  const part = s.slice(start, start + length);
+  return `${start > 0 ? "…" : ""}${part}${start + length < s.length ? "…" : ""}`;
+}

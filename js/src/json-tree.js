@@ -1,6 +1,11 @@
 // Lazy JSON tree: containers render their children only when expanded, strings are
 // capped, preview placeholders show a truncated preview and their byte count.
 // `update(value)` patches in place and keeps the user's expanded nodes.
+//
+// Keyboard: a tree is one Tab stop (a roving tabindex, WAI-ARIA's tree pattern): the arrows
+// move between its rows (Right opens or goes in, Left closes or goes out), Home and End go to
+// its first and last row, Enter and Space open and close. An expanded view held ~160 Tab stops
+// when every container row was one.
 
 import { h, setText, show, clear, onActivate } from "./dom.js";
 import { isPreview, previewInfo } from "./preview.js";
@@ -67,6 +72,8 @@ function renderPreview(doc, el, v) {
   );
 }
 
+const nodeOfRow = new WeakMap(); // row element -> its JsonNode
+
 export class JsonNode {
   /**
    * @param doc     document
@@ -91,7 +98,9 @@ export class JsonNode {
     this.value = value;
     this.kind = kindOf(value);
     this.children = null;
-    this.row = h(doc, "div.lgw-json-row");
+    this.row = h(doc, "div.lgw-json-row", { role: "treeitem", tabindex: "-1" });
+    this.row.setAttribute("aria-level", String(this.depth + 1));
+    nodeOfRow.set(this.row, this);
     this.el.appendChild(this.row);
     const keyEl = this.key === null || this.key === undefined
       ? null
@@ -100,10 +109,8 @@ export class JsonNode {
       this.el.classList.add("lgw-json-container");
       this.toggle = h(doc, "span.lgw-json-toggle", { "aria-hidden": "true" });
       this.summaryEl = h(doc, "span.lgw-json-summary");
-      this.row.setAttribute("role", "button");
-      this.row.setAttribute("tabindex", "0");
       append3(this.row, this.toggle, keyEl, this.summaryEl);
-      this.childEl = h(doc, "div.lgw-json-children");
+      this.childEl = h(doc, "div.lgw-json-children", { role: "group" });
       this.el.appendChild(this.childEl);
       onActivate(this.row, (e) => {
         if (e && e.stopPropagation) e.stopPropagation();
@@ -133,6 +140,16 @@ export class JsonNode {
     setText(this.toggle, expanded ? "▾" : "▸");
     show(this.childEl, expanded);
     if (expanded) this._syncChildren();
+    else {
+      // The tree's Tab stop (and focus) must not hide with the rows it closes.
+      const stop = this.childEl.querySelector('.lgw-json-row[tabindex="0"]');
+      if (stop) {
+        const focused = stop.ownerDocument.activeElement === stop;
+        stop.setAttribute("tabindex", "-1");
+        this.row.setAttribute("tabindex", "0");
+        if (focused) this.row.focus();
+      }
+    }
   }
 
   /** The first `limit` entries and how many there are (a million-item list costs `limit`, not a million). */
@@ -214,9 +231,85 @@ function append3(row, a, b, c) {
   for (const x of [a, b, c]) if (x) row.appendChild(x);
 }
 
-/** Convenience: a tree element for `value` (root expanded unless expandDepth 0). */
+/** Is `row` shown (no closed container between it and the tree's element `root`)? */
+function rowShown(row, root) {
+  for (let el = row.parentElement; el && el !== root; el = el.parentElement) {
+    if (el.hasAttribute("hidden")) return false;
+  }
+  return true;
+}
+
+/** The row of the container that holds `row`'s node, or null at the top. */
+function parentRow(row, root) {
+  const group = row.parentElement && row.parentElement.parentElement;
+  if (!group || group === root || !root.contains(group)) return null;
+  const parent = group.parentElement;
+  return parent && parent.firstElementChild && parent.firstElementChild.classList.contains("lgw-json-row")
+    ? parent.firstElementChild : null;
+}
+
+/** Pure: the row a key moves to from `index` among the shown rows, or -1. */
+export function rowForKey(key, index, count) {
+  if (key === "ArrowDown") return Math.min(count - 1, index + 1);
+  if (key === "ArrowUp") return Math.max(0, index - 1);
+  if (key === "Home") return 0;
+  if (key === "End") return count - 1;
+  return -1;
+}
+
+/** Convenience: a tree element for `value` (root expanded unless expandDepth 0); one Tab stop. */
 export function jsonTree(doc, value, opts = {}) {
   const node = new JsonNode(doc, opts.key ?? null, value, opts);
-  node.el.classList.add("lgw-json");
+  const root = node.el;
+  root.classList.add("lgw-json");
+  root.setAttribute("role", "tree");
+  if (opts.label) root.setAttribute("aria-label", String(opts.label));
+
+  const stopRow = (row) => {
+    for (const r of root.querySelectorAll('.lgw-json-row[tabindex="0"]')) if (r !== row) r.setAttribute("tabindex", "-1");
+    row.setAttribute("tabindex", "0");
+  };
+  const moveTo = (row) => {
+    if (!row) return;
+    stopRow(row);
+    row.focus();
+  };
+  const ensureStop = () => {
+    const stop = root.querySelector('.lgw-json-row[tabindex="0"]');
+    if (!stop || !rowShown(stop, root)) stopRow(node.row);
+  };
+  root.addEventListener("focusin", (e) => {
+    const row = e.target && e.target.closest ? e.target.closest(".lgw-json-row") : null;
+    if (row && root.contains(row) && row.getAttribute("tabindex") !== "0") stopRow(row);
+  });
+  root.addEventListener("keydown", (e) => {
+    const row = e.target;
+    if (!row || !row.classList || !row.classList.contains("lgw-json-row") || !root.contains(row)) return;
+    const current = nodeOfRow.get(row);
+    let handled = true;
+    if (e.key === "ArrowRight") {
+      if (current && current.childEl && !current.expanded) current.setExpanded(true);
+      else if (current && current.childEl) moveTo(current.childEl.querySelector(".lgw-json-row"));
+    } else if (e.key === "ArrowLeft") {
+      if (current && current.childEl && current.expanded) current.setExpanded(false);
+      else moveTo(parentRow(row, root));
+    } else {
+      const rows = [...root.querySelectorAll(".lgw-json-row")].filter((r) => rowShown(r, root));
+      const to = rowForKey(e.key, rows.indexOf(row), rows.length);
+      if (to >= 0) moveTo(rows[to]);
+      else handled = false;
+    }
+    if (handled) {
+      // The notebook's shortcuts (arrows select cells) and the page's scrolling keep out.
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  });
+  const update = node.update.bind(node);
+  node.update = (v) => {
+    update(v);
+    ensureStop();
+  };
+  ensureStop();
   return node;
 }

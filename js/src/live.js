@@ -60,6 +60,10 @@ export function followModel(model, bindings, { queue, onReply }) {
 
   /** One delta: each field by its rule (append, upsert by key, merge, replace). */
   function applyDelta(d) {
+    const shown = bindings.status.shown;
+    if (d.status === "connecting" && shown !== "idle" && !LIVE_STATUSES.has(shown)) {
+      bindings.text.runStart(Array.isArray(d.branches) && d.branches.length ? "forked run" : "resumed run");
+    }
     for (const f of fields) {
       const apply = RULES[f.live];
       if (apply) apply(bindings[f.name], f, d);

@@ -130,7 +130,7 @@ test("cancel button: visible while connecting/running, sends cancel with request
   const msg = w.model.sent.find((m) => m.type === "cancel");
   assert.ok(msg, "cancel sent");
   assert.equal(typeof msg.request_id, "string");
-  assert.ok(btn.hasAttribute("disabled"));
+  assert.equal(btn.getAttribute("aria-disabled"), "true", "marked disabled; not disabled, which drops the focus");
   w.model.custom({ type: "reply", request_id: msg.request_id, ok: true });
   await tick();
   w.model.custom({ type: "delta", seq: 3, status: "cancelled", error: { type: "CancelledError", message: "cancelled by user", kind: "cancelled" } });
@@ -145,7 +145,7 @@ test("a failed cancel re-enables the button and shows the error", async () => {
   const msg = w.model.sent.find((m) => m.type === "cancel");
   w.model.custom({ type: "reply", request_id: msg.request_id, ok: false, error: "no live run" });
   await tick();
-  assert.ok(!btn.hasAttribute("disabled"));
+  assert.ok(!btn.hasAttribute("aria-disabled") && !btn.hasAttribute("disabled"));
   assert.equal(w.$(".lgw-cancel-error").textContent, "no live run");
   w.cleanup();
 });

@@ -96,8 +96,11 @@ test("autoscroll: follow only when at the bottom", () => {
   assert.equal(isAtBottom(900, 1000, 100), true);
   assert.equal(isAtBottom(895, 1000, 100), true); // within slack
   assert.equal(isAtBottom(500, 1000, 100), false); // user scrolled up
-  assert.equal(nextFollow({ scrollTop: 500, scrollHeight: 1000, clientHeight: 100 }), false);
-  assert.equal(nextFollow({ scrollTop: 900, scrollHeight: 1000, clientHeight: 100 }), true); // back at bottom
+  assert.equal(nextFollow(true, 900, { scrollTop: 500, scrollHeight: 1000, clientHeight: 100 }), false); // user scrolled up
+  assert.equal(nextFollow(false, 500, { scrollTop: 900, scrollHeight: 1000, clientHeight: 100 }), true); // back at bottom
+  // Our own scroll to the bottom, its event read after more text came: still following.
+  assert.equal(nextFollow(true, 900, { scrollTop: 900, scrollHeight: 1400, clientHeight: 100 }), true);
+  assert.equal(nextFollow(false, 300, { scrollTop: 400, scrollHeight: 1400, clientHeight: 100 }), false, "down, not to the bottom");
   assert.equal(isAtBottom(undefined, undefined, undefined), true); // no layout: follow
 });
 

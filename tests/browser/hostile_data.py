@@ -18,6 +18,7 @@ ALLOWED_TAGS = {"DIV", "SPAN", "SECTION", "BUTTON", "SELECT", "OPTION", "LABEL",
                 "svg", "g", "rect", "path", "text"}
 ALLOWED_ATTRIBUTES = {"class", "title", "role", "tabindex", "type", "value", "hidden", "disabled",
                       "aria-expanded", "aria-label", "aria-live", "aria-hidden", "selected",
+                      "aria-level", "aria-pressed", "aria-disabled", "min",
                       "x", "y", "width", "height", "rx", "d", "viewBox", "text-anchor"}
 
 _DOM_FACTS_JS = """

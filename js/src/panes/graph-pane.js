@@ -1,6 +1,8 @@
 // The assistant's graph, drawn as SVG from a layout made off the main thread (layout-service.js).
 // Nodes light up as their steps run and finish; clicking one filters the step cards to it.
-// Labels go in through textContent; geometry attributes are numbers from the layout.
+// Labels go in through textContent; geometry attributes are numbers from the layout. Edges end in
+// arrowheads (drawn per edge: no marker ids to clash between views or shadow roots); each node
+// says its name and state to a screen reader.
 import { h, show, setText } from "../dom.js";
 import { layoutService } from "../layout-service.js";
 import { createJob } from "../render-queue.js";
@@ -24,16 +26,39 @@ export function nodeIdOf(step) {
  * or speaks now while the run is live (a run without task events learns of a node's step only when
  * it ends, but its tokens say who is speaking).
  */
+export const NODE_STATES = ["running", "error", "interrupted", "cancelled", "done"];
+
 export function nodeStates(steps, current = null) {
-  const rank = { running: 3, error: 2, interrupted: 2, done: 1 };
+  const rank = { running: 5, error: 4, interrupted: 3, cancelled: 2, done: 1 };
   const out = new Map();
   for (const s of steps || []) {
     const id = nodeIdOf(s);
-    const st = s.status === "cancelled" ? "error" : s.status;
+    const st = s.status;
     if (!out.has(id) || (rank[st] || 0) > (rank[out.get(id)] || 0)) out.set(id, st);
   }
   if (current) out.set(String(current), "running");
   return out;
+}
+
+/** Pure: an arrowhead at the end of the polyline `points` ([[x, y], ...]), as a path; "" if none. */
+export function arrowHead(points, size = 7) {
+  if (!Array.isArray(points) || points.length < 2) return "";
+  const [x1, y1] = points[points.length - 2];
+  const [x2, y2] = points[points.length - 1];
+  const length = Math.hypot(x2 - x1, y2 - y1);
+  if (!length) return "";
+  const ux = (x2 - x1) / length;
+  const uy = (y2 - y1) / length;
+  const bx = x2 - ux * size;
+  const by = y2 - uy * size;
+  const half = size * 0.5;
+  const f = (v) => v.toFixed(1);
+  return `M${f(x2)},${f(y2)} L${f(bx - uy * half)},${f(by + ux * half)} L${f(bx + uy * half)},${f(by - ux * half)} Z`;
+}
+
+/** What a screen reader hears for a node: its name and state. */
+export function nodeLabel(label, state) {
+  return `${label}: ${state || "not run"}`;
 }
 
 export function createGraphPane(doc, { onSelect, layouts = layoutService(), queue } = {}) {
@@ -41,6 +66,7 @@ export function createGraphPane(doc, { onSelect, layouts = layoutService(), queu
   const note = h(doc, "div.lgw-graph-note");
   el.appendChild(note);
   let nodeEls = new Map();
+  let labels = new Map(); // node id -> its label
   let selected = null;
   let svgEl = null;
   // Laid out only once the pane is opened, and then off the main thread.
@@ -57,7 +83,10 @@ export function createGraphPane(doc, { onSelect, layouts = layoutService(), queu
 
   function select(id) {
     selected = selected === id ? null : id;
-    for (const [nid, g] of nodeEls) g.classList.toggle("lgw-node-selected", nid === selected);
+    for (const [nid, g] of nodeEls) {
+      g.classList.toggle("lgw-node-selected", nid === selected);
+      g.setAttribute("aria-pressed", nid === selected ? "true" : "false");
+    }
     setText(note, selected ? "showing the steps of one node; click it again for all" : "");
     if (onSelect) onSelect(selected ? selected.split(":").pop() : null);
   }
@@ -78,6 +107,7 @@ export function createGraphPane(doc, { onSelect, layouts = layoutService(), queu
     if (svgEl) svgEl.remove();
     svgEl = null;
     nodeEls = new Map();
+    labels = new Map();
     if (!layout) {
       setText(note, graph ? "the graph could not be laid out" : "");
       return;
@@ -95,17 +125,25 @@ export function createGraphPane(doc, { onSelect, layouts = layoutService(), queu
     for (const e of layout.edges) {
       const d = e.points.map(([x, y], i) => `${i ? "L" : "M"}${x.toFixed(1)},${y.toFixed(1)}`).join(" ");
       svgEl.appendChild(svg(doc, "path", { d, class: e.conditional ? "lgw-edge lgw-edge-conditional" : "lgw-edge" }));
+      const head = arrowHead(e.points);
+      if (head) svgEl.appendChild(svg(doc, "path", { d: head, class: "lgw-edge-arrow" }));
     }
     for (const n of layout.nodes) {
       const id = n.id;
-      const node = svg(doc, "g", { class: "lgw-node", "data-node": id, tabindex: "0", role: "button" });
+      const node = svg(doc, "g", { class: "lgw-node", "data-node": id, tabindex: "0", role: "button",
+        "aria-label": nodeLabel(n.label, null), "aria-pressed": "false" });
+      labels.set(id, n.label);
       node.appendChild(svg(doc, "rect", { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height, rx: 4 }));
       const label = svg(doc, "text", { x: n.x, y: n.y + 4, "text-anchor": "middle" });
       label.textContent = n.label;
       node.appendChild(label);
       node.addEventListener("click", () => select(id));
       node.addEventListener("keydown", (ev) => {
-        if (ev.key === "Enter" || ev.key === " ") select(id);
+        if (ev.key === "Enter" || ev.key === " ") {
+          ev.preventDefault(); // Space would scroll the page
+          ev.stopPropagation(); // and Enter would open the notebook cell's editor
+          select(id);
+        }
       });
       nodeEls.set(id, node);
       svgEl.appendChild(node);
@@ -119,7 +157,8 @@ export function createGraphPane(doc, { onSelect, layouts = layoutService(), queu
     const states = nodeStates(steps, current);
     for (const [id, node] of nodeEls) {
       const st = states.get(id);
-      for (const s of ["running", "done", "error", "interrupted"]) node.classList.toggle(`lgw-node-${s}`, st === s);
+      for (const s of NODE_STATES) node.classList.toggle(`lgw-node-${s}`, st === s);
+      node.setAttribute("aria-label", nodeLabel(labels.get(id) ?? id, st));
     }
   }
 

@@ -14,11 +14,21 @@ export function renderCustom(doc, item) {
     jsonTree(doc, it.data, { expandDepth: 1 }).el);
 }
 
+/**
+ * An interrupt: what it asks, whether it was answered and, when the kernel says (`answer`), with
+ * what. (The kernel's interrupts carry `resolved` only so far: the answer shows once they carry it.)
+ */
 export function renderInterrupt(doc, item) {
   const it = item || {};
-  const el = h(doc, "div.lgw-item", null,
-    meta(doc, [it.node ? `node ${it.node}` : null, formatNamespace(it.namespace), it.id ? `id ${it.id}` : null]),
-    jsonTree(doc, it.value, { expandDepth: 1 }).el);
+  const answered = it.resolved === true || "answer" in it;
+  const el = h(doc, "div.lgw-item", { "data-state": answered ? "answered" : "waiting" },
+    meta(doc, [answered ? "answered" : "waiting for an answer", it.node ? `node ${it.node}` : null,
+      formatNamespace(it.namespace), it.id ? `id ${it.id}` : null]),
+    jsonTree(doc, it.value, { expandDepth: 1, label: "interrupt value" }).el);
+  if ("answer" in it) {
+    el.appendChild(h(doc, "div.lgw-step-label", null, "answer"));
+    el.appendChild(jsonTree(doc, it.answer, { expandDepth: 1, label: "answer" }).el);
+  }
   if (it.id != null) el.setAttribute("data-id", String(it.id));
   return el;
 }

@@ -1,9 +1,15 @@
 // Raw events, fetched page by page on demand with {"type": "events"} requests, plus
 // counts per mode (`counts`) and per events-mode kind (`event_kinds`), each expandable.
+// The list of all events goes to its first or last page, or to an event by its number; a
+// search reads the events page by page and lists those whose JSON holds the words asked for.
 import { h, setText, show, clear, onActivate } from "../dom.js";
 import { jsonTree } from "../json-tree.js";
 
 export const PAGE_SIZE = 50;
+/** Events per request while searching (the kernel's most per page). */
+export const SEARCH_PAGE = 500;
+/** Matches listed by a search. */
+export const SEARCH_SHOWN = 50;
 
 export function renderRawEvent(doc, ev) {
   const e = ev || {};
@@ -18,14 +24,19 @@ export function renderRawEvent(doc, ev) {
 
 /** A pager over the kernel's raw events, optionally filtered by {mode} or {kind}. */
 export function createPager(doc, { request, filter = {}, pageSize = PAGE_SIZE }) {
+  const first = h(doc, "button.lgw-raw-first", { type: "button", title: "first page" }, "«");
   const prev = h(doc, "button.lgw-raw-prev", { type: "button" }, "‹ prev");
   const next = h(doc, "button.lgw-raw-next", { type: "button" }, "next ›");
+  const last = h(doc, "button.lgw-raw-last", { type: "button", title: "last page" }, "»");
   const refresh = h(doc, "button.lgw-raw-refresh", { type: "button", title: "reload this page" }, "↻");
   const label = h(doc, "span.lgw-raw-range");
   const statusEl = h(doc, "span.lgw-raw-msg");
   const list = h(doc, "div.lgw-raw-events");
+  // Unfiltered, a position is the event's number (#n): "go to" starts the page there.
+  const goto = h(doc, "input.lgw-raw-goto", { type: "number", min: "0" });
+  const gotoLabel = h(doc, "label.lgw-raw-goto-label", null, "go to #", goto);
   const el = h(doc, "div.lgw-raw-pager", null,
-    h(doc, "div.lgw-raw-controls", null, prev, label, next, refresh, statusEl), list);
+    h(doc, "div.lgw-raw-controls", null, first, prev, label, next, last, refresh, gotoLabel, statusEl), list);
   let offset = 0;
   let total = null;
   let loading = 0;
@@ -35,8 +46,12 @@ export function createPager(doc, { request, filter = {}, pageSize = PAGE_SIZE })
     if (total === null) setText(label, "");
     else if (total === 0) setText(label, "no events");
     else setText(label, `${Math.min(offset + 1, total)}–${Math.min(offset + pageSize, total)} of ${total}`);
-    if (offset <= 0) prev.setAttribute("disabled", ""); else prev.removeAttribute("disabled");
-    if (total === null || offset + pageSize >= total) next.setAttribute("disabled", ""); else next.removeAttribute("disabled");
+    for (const b of [first, prev]) {
+      if (offset <= 0) b.setAttribute("disabled", ""); else b.removeAttribute("disabled");
+    }
+    for (const b of [next, last]) {
+      if (total === null || offset + pageSize >= total) b.setAttribute("disabled", ""); else b.removeAttribute("disabled");
+    }
   }
 
   async function load(at) {
@@ -60,11 +75,80 @@ export function createPager(doc, { request, filter = {}, pageSize = PAGE_SIZE })
     controls();
   }
 
+  first.addEventListener("click", () => load(0));
   prev.addEventListener("click", () => load(offset - pageSize));
   next.addEventListener("click", () => load(offset + pageSize));
+  last.addEventListener("click", () => load(Math.max(0, (total ?? 0) - pageSize)));
+  goto.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    const n = Number.parseInt(goto.value, 10);
+    if (Number.isFinite(n)) load(Math.max(0, total === null ? n : Math.min(n, total - 1)));
+  });
   refresh.addEventListener("click", () => load(offset));
   controls();
   return { el, load, get loaded() { return loaded; }, get offset() { return offset; }, get total() { return total; } };
+}
+
+/**
+ * Search: every event is read, SEARCH_PAGE at a time, and those whose JSON holds the query
+ * (case-insensitive) are listed, the first SEARCH_SHOWN of them. A new query stops the last one.
+ */
+export function createSearch(doc, { request, pageSize = SEARCH_PAGE, shown = SEARCH_SHOWN }) {
+  const input = h(doc, "input.lgw-raw-search-input", { type: "search" });
+  const button = h(doc, "button.lgw-raw-search-go", { type: "button" }, "Search");
+  const statusEl = h(doc, "span.lgw-raw-search-msg", { role: "status" });
+  const list = h(doc, "div.lgw-raw-events.lgw-raw-search-results");
+  const el = h(doc, "div.lgw-raw-search", null,
+    h(doc, "div.lgw-raw-controls", null, h(doc, "label.lgw-raw-search-label", null, "search events ", input), button, statusEl),
+    list);
+  let token = 0;
+
+  async function search(query) {
+    const mine = ++token;
+    clear(list);
+    if (!query) {
+      setText(statusEl, "");
+      return;
+    }
+    const needle = query.toLowerCase();
+    let offset = 0;
+    let total = null;
+    let found = 0;
+    while (total === null || offset < total) {
+      setText(statusEl, `searching… ${offset} of ${total ?? "?"} events`);
+      let reply;
+      try {
+        reply = await request({ type: "events", offset, limit: pageSize });
+      } catch (e) {
+        reply = { ok: false, error: (e && e.message) || String(e) };
+      }
+      if (mine !== token) return;
+      if (!reply || reply.ok === false) {
+        setText(statusEl, `error: ${(reply && reply.error) || "request failed"}`);
+        return;
+      }
+      const events = Array.isArray(reply.events) ? reply.events : [];
+      total = typeof reply.total === "number" ? reply.total : offset + events.length;
+      for (const ev of events) {
+        if (!JSON.stringify(ev).toLowerCase().includes(needle)) continue;
+        found += 1;
+        if (found <= shown) list.appendChild(renderRawEvent(doc, ev));
+      }
+      if (!events.length) break;
+      offset += events.length;
+    }
+    const more = found > shown ? `, the first ${shown} shown` : "";
+    setText(statusEl, `${found} of ${total} events match${more}`);
+  }
+
+  input.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    search(input.value.trim());
+  });
+  button.addEventListener("click", () => search(input.value.trim()));
+  return { el, search };
 }
 
 function createGroup(doc, { title, filterKey, request }) {
@@ -116,8 +200,9 @@ export function createRawPane(doc, { request }) {
   const modes = createGroup(doc, { title: "by mode", filterKey: "mode", request });
   const kinds = createGroup(doc, { title: "events-mode kinds", filterKey: "kind", request });
   let pager = createPager(doc, { request });
+  const search = createSearch(doc, { request });
   const allTitle = h(doc, "div.lgw-raw-group-title", null, "all events");
-  const el = h(doc, "div.lgw-raw-body", null, h(doc, "div.lgw-raw-groups", null, modes.el, kinds.el), allTitle, pager.el);
+  const el = h(doc, "div.lgw-raw-body", null, h(doc, "div.lgw-raw-groups", null, modes.el, kinds.el), search.el, allTitle, pager.el);
   let open = false;
   let counts = {};
   let eventKinds = {};
@@ -151,6 +236,9 @@ export function createRawPane(doc, { request }) {
     },
     get pager() {
       return pager;
+    },
+    get search() {
+      return search;
     },
     reset() {
       modes.clear();

@@ -1,5 +1,6 @@
-// Answer an interrupt from the page: a JSON input and a Resume button. Invalid JSON gets a
-// message in place and nothing is sent; the kernel's refusal is shown the same way.
+// Answer an interrupt from the page: a labelled JSON input and a Resume button. Invalid JSON gets
+// a message in place and nothing is sent; the kernel's refusal is shown the same way. Once the
+// run goes on the control hides, and the focus it had goes to the view's status line.
 import { h, setText, show } from "../dom.js";
 
 export function parseResumeValue(text) {
@@ -13,10 +14,11 @@ export function parseResumeValue(text) {
 }
 
 export function createResumeControl(doc, { onResume } = {}) {
-  const input = h(doc, "input.lgw-resume-input", { type: "text", "aria-label": "Resume value (JSON)", title: 'JSON, e.g. "yes" or {"approved": true}' });
+  const input = h(doc, "input.lgw-resume-input", { type: "text", title: 'JSON, e.g. "yes" or {"approved": true}' });
+  const label = h(doc, "label.lgw-resume-label", null, h(doc, "span.lgw-resume-label-text", null, "Answer (JSON)"), input);
   const button = h(doc, "button.lgw-resume", { type: "button" }, "Resume");
   const message = h(doc, "div.lgw-resume-message", { role: "status" });
-  const el = h(doc, "div.lgw-resume-control", { hidden: true }, input, button, message);
+  const el = h(doc, "div.lgw-resume-control", { hidden: true }, label, button, message);
 
   let sending = false;
   let shownFor = null; // the status the control was last shown for
@@ -30,7 +32,7 @@ export function createResumeControl(doc, { onResume } = {}) {
     }
     setText(message, "");
     sending = true;
-    button.disabled = true;
+    button.setAttribute("aria-disabled", "true"); // not disabled: that would drop the focus
     try {
       const reply = await onResume(parsed.value);
       if (reply && reply.ok === false) setText(message, reply.error || "the kernel refused the resume");
@@ -38,7 +40,7 @@ export function createResumeControl(doc, { onResume } = {}) {
       setText(message, String(e && e.message ? e.message : e));
     } finally {
       sending = false;
-      button.disabled = false;
+      button.removeAttribute("aria-disabled");
     }
   }
   button.addEventListener("click", resume);
@@ -55,7 +57,12 @@ export function createResumeControl(doc, { onResume } = {}) {
       // A refusal belongs to the stop it answered: a new status (the next run) clears it.
       if (status !== shownFor) setText(message, "");
       shownFor = status;
-      show(el, status === "interrupted" && !!threadId);
+      const visible = status === "interrupted" && !!threadId;
+      if (!visible && el.contains(doc.activeElement)) {
+        const line = el.closest(".lgw-root") && el.closest(".lgw-root").querySelector(".lgw-status");
+        if (line) line.focus();
+      }
+      show(el, visible);
     },
   };
 }

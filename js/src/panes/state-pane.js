@@ -7,6 +7,29 @@ import { applyOps } from "../patch.js";
 import { createListPane } from "./list-pane.js";
 import { isPreview } from "../preview.js";
 
+/**
+ * Pure: each op's path as shown. RFC 6902 applies ops in turn, so a list that lost two items
+ * is "remove /messages/2" twice; shown as is, that read as one removal listed twice. The
+ * removes of such a run are shown at the indices the items had before the diff: [2], [3].
+ */
+export function displayPaths(ops) {
+  const out = [];
+  let runPath = null;
+  let run = 0;
+  for (const op of ops) {
+    const path = op && typeof op.path === "string" ? op.path : "";
+    const remove = !!op && op.op === "remove";
+    if (remove && path === runPath) run += 1;
+    else {
+      run = 0;
+      runPath = remove ? path : null;
+    }
+    const index = run ? /^(.*\/)(0|[1-9]\d*)$/.exec(path) : null;
+    out.push(formatPath(index ? `${index[1]}${Number(index[2]) + run}` : path));
+  }
+  return out;
+}
+
 export function renderDiff(doc, diff) {
   const ops = Array.isArray(diff && diff.ops) ? diff.ops : [];
   const sum = summarizeOps(ops);
@@ -22,15 +45,16 @@ export function renderDiff(doc, diff) {
     h(doc, "span.lgw-diff-title", null, title.join(" · ") || "update"),
     h(doc, "span.lgw-diff-counts", null, counts.join(" ")));
   const list = h(doc, "div.lgw-diff-ops");
-  for (const op of ops) list.appendChild(renderOp(doc, op));
+  const paths = displayPaths(ops);
+  ops.forEach((op, i) => list.appendChild(renderOp(doc, op, paths[i])));
   const el = h(doc, "div.lgw-diff", null, header, list);
   if (diff.node != null) el.setAttribute("data-node", String(diff.node));
   return el;
 }
 
-export function renderOp(doc, op) {
+export function renderOp(doc, op, shownPath = formatPath(op.path)) {
   const c = classifyOp(op);
-  const path = h(doc, "span.lgw-op-path", null, formatPath(op.path));
+  const path = h(doc, "span.lgw-op-path", null, shownPath);
   const row = h(doc, `div.lgw-op.${c.className}`, { "data-op": String(op.op), title: c.label },
     h(doc, "span.lgw-op-symbol", { "aria-label": c.label }, c.symbol), path);
   if ((op.op === "move" || op.op === "copy") && typeof op.from === "string") {

@@ -3,7 +3,7 @@
 // render-queue job draws their cards a slice at a time (a run of thousands of steps included).
 import { h, setText, show, clear, onActivate } from "../dom.js";
 import { jsonTree } from "../json-tree.js";
-import { formatDuration, formatNamespace, stepDuration } from "../format.js";
+import { formatDuration, formatNamespace, stepDuration, distinctPart } from "../format.js";
 import { createJob } from "../render-queue.js";
 
 const FIELDS = [
@@ -38,18 +38,19 @@ class StepCard {
     this.childCountEl = h(doc, "span.lgw-step-childcount");
     this.forkEl = h(doc, "button.lgw-fork", { type: "button", hidden: true,
       title: "Run again from the checkpoint before this step" }, "Fork");
-    this.forkEl.addEventListener("click", (ev) => {
-      ev.stopPropagation(); // not a header toggle
+    this.forkEl.addEventListener("click", () => {
+      // The button is disabled, then hidden while the fork runs: focus stays on this card.
+      if (doc.activeElement === this.forkEl) this.header.focus();
       if (onFork) onFork(this.step, this);
     });
-    this.forkEl.addEventListener("keydown", (ev) => ev.stopPropagation());
-    this.forkMessage = h(doc, "span.lgw-fork-message");
+    this.forkMessage = h(doc, "div.lgw-fork-message", { role: "status" });
+    // The header is one button; the Fork button is its sibling (a button inside a button is
+    // neither reachable nor announced as one), placed beside it by the card's grid.
     this.header = h(doc, "div.lgw-step-header", { role: "button", tabindex: "0", "aria-expanded": "false" },
-      this.toggle, this.nameEl, this.numEl, this.nsEl, this.flagsEl, this.childCountEl, this.statusEl, this.durEl,
-      this.forkEl, this.forkMessage);
+      this.toggle, this.nameEl, this.numEl, this.nsEl, this.flagsEl, this.childCountEl, this.statusEl, this.durEl);
     this.body = h(doc, "div.lgw-step-body", { hidden: true });
     this.childrenEl = h(doc, "div.lgw-step-children");
-    this.el = h(doc, "div.lgw-step.lgw-collapsed", null, this.header, this.body, this.childrenEl);
+    this.el = h(doc, "div.lgw-step.lgw-collapsed", null, this.header, this.forkEl, this.forkMessage, this.body, this.childrenEl);
     this.off = onActivate(this.header, () => {
       this.setExpanded(!this.expanded);
       if (onToggle) onToggle(this);
@@ -64,6 +65,7 @@ class StepCard {
     el.setAttribute("data-name", String(step.name ?? ""));
     el.setAttribute("data-status", String(step.status ?? ""));
     setText(this.nameEl, step.name ?? "(unnamed)");
+    this.nameEl.setAttribute("title", String(step.name ?? "(unnamed)")); // whole, when the card is too narrow
     setText(this.nsEl, Array.isArray(step.namespace) && step.namespace.length ? formatNamespace(step.namespace) : "");
     setText(this.numEl, typeof step.step === "number" ? `#${step.step}` : "");
     setText(this.statusEl, step.status ?? "");
@@ -104,7 +106,7 @@ class StepCard {
         text = h(doc, `span.lgw-step-${field === "error" ? "error" : "checkpoint"}`, null, String(value));
         content = text;
       } else {
-        tree = jsonTree(doc, value, { expandDepth: 1 });
+        tree = jsonTree(doc, value, { expandDepth: 1, label });
         content = tree.el;
       }
       view = { el: h(doc, "div.lgw-step-field", { "data-field": field }, h(doc, "div.lgw-step-label", null, label), content), tree, text };
@@ -135,6 +137,24 @@ class StepCard {
   destroy() {
     this.off();
   }
+}
+
+/**
+ * Pure: the divider before a fork's first step. Checkpoint ids of one thread share a long prefix
+ * (a time stamp): the label shows the part that tells this one from the others, and the step
+ * the fork runs again.
+ */
+export function branchLabel(branch, steps, ids) {
+  const id = String(branch.checkpoint_id ?? "");
+  let from = null;
+  for (const step of steps.values()) {
+    if (String(step.checkpoint_id ?? "") === id && !(step.namespace && step.namespace.length)) {
+      from = step;
+      break;
+    }
+  }
+  const where = from ? ` (before ${from.name}${typeof from.step === "number" ? ` #${from.step}` : ""})` : "";
+  return `forked from checkpoint ${distinctPart(id, ids)}${where}`;
 }
 
 export function createStepsPane(doc, { onCount, onFork, queue } = {}) {
@@ -302,11 +322,14 @@ export function createStepsPane(doc, { onCount, onFork, queue } = {}) {
     branchesStale = false;
     for (const b of branchEls) b.remove();
     branchEls = [];
+    const ids = new Set();
+    for (const step of steps.values()) if (step.checkpoint_id) ids.add(String(step.checkpoint_id));
+    for (const branch of branches) if (branch.checkpoint_id) ids.add(String(branch.checkpoint_id));
     for (const branch of branches) {
       const card = cards.get(order[branch.steps_before]);
       if (!card || !card.el.parentNode) continue;
-      const id = String(branch.checkpoint_id || "");
-      const divider = h(doc, "div.lgw-branch", null, `forked from checkpoint ${id.slice(0, 8)}…`);
+      const divider = h(doc, "div.lgw-branch", { title: `checkpoint ${branch.checkpoint_id ?? ""}` },
+        branchLabel(branch, steps, ids));
       card.el.parentNode.insertBefore(divider, card.el);
       branchEls.push(divider);
     }

@@ -1,5 +1,6 @@
 // Live token text, appended to in block chunks (text-chunks.js); autoscroll follows the
 // bottom until the user scrolls up. Filters show text[start:end] of matching segments.
+// Where a resumed or forked run's text begins, a divider separates it from the text before.
 //
 // The text changes at once; a render-queue job brings the page to it, at most SLICE_CHARS per
 // slice: a saved 400 kB transcript, or a filter over it, is drawn in pieces, not in one task.
@@ -13,6 +14,19 @@ import { createJob } from "../render-queue.js";
 
 /** Characters added to the page per slice. */
 export const SLICE_CHARS = 32768;
+
+/** Pure: the UTF-16 offset of code point `cp` in `text` (the kernel counts code points). */
+export function utf16Offset(text, cp) {
+  if (cpLength(text) === text.length) return Math.min(cp, text.length);
+  let n = 0;
+  let i = 0;
+  for (const ch of text) {
+    if (n === cp) return i;
+    n += 1;
+    i += ch.length;
+  }
+  return i;
+}
 
 export function createTextPane(doc, { onLength, queue } = {}) {
   const textEl = h(doc, "div.lgw-text", { "aria-live": "off", "data-empty": "" });
@@ -31,6 +45,10 @@ export function createTextPane(doc, { onLength, queue } = {}) {
   let desiredStale = false; // `desired` must be computed again (a filter is on and something changed)
   let shown = ""; // what the page shows: always a prefix of `desired` once the job is done
   let replace = false; // what is shown is not a prefix of `desired`: start again
+  // Where each later run of the view begins in `full` (UTF-16 offsets, ascending), and how many
+  // of these dividers are drawn. Shown in the whole text only, not in a filter's part of it.
+  let runStarts = [];
+  let drawnStarts = 0;
 
   const job = createJob((timeUp) => {
     if (desiredStale) {
@@ -42,10 +60,21 @@ export function createTextPane(doc, { onLength, queue } = {}) {
     if (replace) {
       chunks.set("");
       shown = "";
+      drawnStarts = 0;
       replace = false;
+      scroll.reset();
     }
+    const dividers = !isFilterActive(filters.filter);
     while (shown.length < desired.length && !timeUp()) {
-      const piece = desired.slice(shown.length, shown.length + SLICE_CHARS);
+      let end = shown.length + SLICE_CHARS;
+      if (dividers) {
+        while (drawnStarts < runStarts.length && runStarts[drawnStarts].at <= shown.length) {
+          chunks.divide(runStarts[drawnStarts].label);
+          drawnStarts += 1;
+        }
+        if (drawnStarts < runStarts.length) end = Math.min(end, runStarts[drawnStarts].at);
+      }
+      const piece = desired.slice(shown.length, end);
       chunks.append(piece);
       shown += piece;
     }
@@ -68,6 +97,14 @@ export function createTextPane(doc, { onLength, queue } = {}) {
       desiredStale = true; // the job filters once, however many deltas came meanwhile
     }
     if (onLength) onLength(fullLength);
+    job.request();
+  }
+
+  function addRunStart(at, label) {
+    if (at <= 0 || runStarts.some((s) => s.at === at)) return;
+    runStarts.push({ at, label });
+    runStarts.sort((a, b) => a.at - b.at);
+    if (at < shown.length) replace = true; // drawn past it already (a late kernel offset)
     job.request();
   }
 
@@ -95,6 +132,7 @@ export function createTextPane(doc, { onLength, queue } = {}) {
     setText(text) {
       const next = typeof text === "string" ? text : "";
       const extends_ = next.startsWith(full);
+      if (!extends_) runStarts = runStarts.filter((s) => s.at <= next.length && next.startsWith(full.slice(0, s.at)));
       full = next;
       fullLength = cpLength(full);
       changed(extends_);
@@ -103,6 +141,16 @@ export function createTextPane(doc, { onLength, queue } = {}) {
       segments = Array.isArray(list) ? list.slice() : [];
       filters.setSegments(segments);
       changed(true);
+    },
+    /** A later run of the view begins now (a resume, a fork in place): its text is set apart. */
+    markRunStart(label) {
+      addRunStart(full.length, label);
+    },
+    /** Where later runs begin, as the kernel says: [{at (code points), label}]. */
+    setRunStarts(list) {
+      for (const s of Array.isArray(list) ? list : []) {
+        if (typeof s.at === "number") addRunStart(utf16Offset(full, s.at), String(s.label ?? ""));
+      }
     },
     /** Apply a delta's text and segments together. */
     applyDelta(text, segs) {
