@@ -29,7 +29,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0"
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> object:
     # The widget (anywidget, ipywidgets) and the server launcher load lazily, so
     # that `import lg_widgets` stays cheap for scripts that only fold events.
     if name == "StreamView":

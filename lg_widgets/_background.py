@@ -27,7 +27,7 @@ def loop() -> asyncio.AbstractEventLoop:
         return _loop
 
 
-def submit(coroutine: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
+def submit(coroutine: Coroutine[Any, Any, Any]) -> concurrent.futures.Future[Any]:
     """Schedule ``coroutine`` on the background loop; returns a thread-safe future."""
     return asyncio.run_coroutine_threadsafe(coroutine, loop())
 

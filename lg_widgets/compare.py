@@ -51,16 +51,20 @@ class ModeComparison(ipywidgets.VBox):
     _HEADER = ["mode", "events", "bytes", "token chars", "steps", "state keys", "status"]
 
     def _table_html(self) -> str:
-        cells = lambda row, tag: "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in row)  # noqa: E731
+        def cells(row: list[str], tag: str) -> str:
+            return "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in row)
+
         body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in self._rows())
         return f"<table><thead><tr>{cells(self._HEADER, 'th')}</tr></thead><tbody>{body}</tbody></table>"
 
     def __repr__(self) -> str:
         widths = [max(len(h), *(len(r[i]) for r in self._rows())) for i, h in enumerate(self._HEADER)]
-        line = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()  # noqa: E731
+        def line(row: list[str]) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
         return "\n".join([line(self._HEADER)] + [line(r) for r in self._rows()])
 
-    def _repr_mimebundle_(self, **kwargs: Any):
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         data = super()._repr_mimebundle_(**kwargs) or {}
         data = dict(data[0] if isinstance(data, tuple) else data)
         data["text/plain"] = repr(self)

@@ -26,7 +26,7 @@ def state_ops(before: Any, after: Any) -> list[dict[str, Any]]:
     return list(jsonpatch.make_patch(before, after).patch)
 
 
-def _dict_ops(before: dict, after: dict) -> list[dict[str, Any]]:
+def _dict_ops(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
     ops: list[dict[str, Any]] = []
     for key in before.keys() - after.keys():
         ops.append({"op": "remove", "path": _pointer(key)})

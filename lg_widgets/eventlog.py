@@ -17,14 +17,14 @@ from typing import Any, Iterator, overload
 from .protocol import StreamEvent, parse_event, split_event_name
 
 
-class EventLog(Sequence):
+class EventLog(Sequence[Any]):
     """A read-only sequence of ``StreamEvent``; ``append`` is for the view that owns it."""
 
     __slots__ = ("_items",)
 
     def __init__(self, events: Any = ()):
         # (name, raw JSON, id, time) tuples, or StreamEvents that have no raw JSON
-        self._items: list[tuple | StreamEvent] = []
+        self._items: list[tuple[Any, ...] | StreamEvent] = []
         for event in events:
             self.append(event)
 
@@ -40,7 +40,7 @@ class EventLog(Sequence):
     @overload
     def __getitem__(self, index: slice) -> list[StreamEvent]: ...
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> StreamEvent | list[StreamEvent]:
         if isinstance(index, slice):
             return [_load(item) for item in self._items[index]]
         return _load(self._items[index])
@@ -63,5 +63,5 @@ class EventLog(Sequence):
         return [split_event_name(item[0])[0] if isinstance(item, tuple) else item.mode for item in self._items]
 
 
-def _load(item: tuple | StreamEvent) -> StreamEvent:
+def _load(item: tuple[Any, ...] | StreamEvent) -> StreamEvent:
     return parse_event(*item) if isinstance(item, tuple) else item

@@ -274,7 +274,8 @@ class LiveRun:
     def _wait_for(call: Awaitable[T], timeout: float) -> T:
         future = _background.submit(call)  # type: ignore[arg-type]
         try:
-            return future.result(timeout)
+            result: T = future.result(timeout)
+            return result
         except concurrent.futures.TimeoutError:
             future.cancel()
             raise InvalidArgument(f"The server did not answer within {timeout:g} s; pass timeout=... "

@@ -25,7 +25,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _MODEL_REF = re.compile(r"^IPY_MODEL_(.+)$", re.S)
 
 
-def displayed_models(notebook: dict) -> list[str]:
+def displayed_models(notebook: dict[str, Any]) -> list[str]:
     """Model ids of the widget views in the notebook's outputs, in reading order."""
     ids: list[str] = []
     for cell in notebook.get("cells", []):
@@ -48,7 +48,7 @@ def _references(value: Any) -> list[str]:
     return []
 
 
-def needed_models(models: dict[str, dict], roots: list[str]) -> list[str]:
+def needed_models(models: dict[str, dict[str, Any]], roots: list[str]) -> list[str]:
     """``roots`` and every model they refer to, directly or not (only ids present in ``models``)."""
     needed: list[str] = []
     todo = list(roots)
@@ -65,7 +65,7 @@ def _static(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
 
 
-def make_lean(notebook: dict) -> dict[str, int]:
+def make_lean(notebook: dict[str, Any]) -> dict[str, int]:
     """Shrink ``notebook``'s saved widget state in place; returns counts of what changed.
 
     Only views whose ``_esm`` is this build's ``static/widget.js`` change: a view saved by

@@ -93,7 +93,7 @@ def view_traits(view: Any) -> dict[str, Any]:
     return dict(view.get_state(key=sorted(filter(is_view_data, view.traits(sync=True)))))
 
 
-def write_view(view: Any, path: str | os.PathLike) -> pathlib.Path:
+def write_view(view: Any, path: str | os.PathLike[str]) -> pathlib.Path:
     """``view`` as a single self-contained HTML file at ``path``; returns the path."""
     target = pathlib.Path(path)
     title = f"{view.assistant_id} · {view.status} · lg_widgets"
@@ -107,7 +107,7 @@ _CONTAINERS = {"VBoxModel": "column", "HBoxModel": "row", "BoxModel": "row"}
 _MODEL_REF = "IPY_MODEL_"
 
 
-def widget_html(model_id: str, models: dict[str, dict], ids: MountIds) -> str | None:
+def widget_html(model_id: str, models: dict[str, dict[str, Any]], ids: MountIds) -> str | None:
     """Static HTML for a widget saved in a notebook's ``metadata.widgets`` state, or None.
 
     StreamViews become mount points; VBox/HBox/Box/GridBox lay their children out; an
@@ -140,6 +140,7 @@ def widget_html(model_id: str, models: dict[str, dict], ids: MountIds) -> str | 
     return None
 
 
-def _layout(models: dict[str, dict], state: dict) -> dict:
+def _layout(models: dict[str, dict[str, Any]], state: dict[str, Any]) -> dict[str, Any]:
     ref = state.get("layout") or ""
-    return models.get(ref.removeprefix(_MODEL_REF), {}).get("state", {})
+    layout = models.get(ref.removeprefix(_MODEL_REF), {}).get("state", {})
+    return layout if isinstance(layout, dict) else {}

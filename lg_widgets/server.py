@@ -38,10 +38,10 @@ def free_port() -> int:
     """A free loopback port (never the usual 2024, which is taken on some machines)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
-def stop_process_group(process: subprocess.Popen, timeout: float) -> None:
+def stop_process_group(process: subprocess.Popen[bytes], timeout: float) -> None:
     """SIGTERM the group a ``start_new_session`` process leads; SIGKILL it if it lingers."""
     if process.poll() is not None:
         return
@@ -66,7 +66,7 @@ class LocalServer:
         # never the user's project or the installed package. Its log goes there too.
         self._workdir = pathlib.Path(tempfile.mkdtemp(prefix="lg_widgets-server-"))
         self.log_path = self._workdir / "server.log"
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen[bytes] | None = None
 
     def __repr__(self) -> str:
         state = "running" if self.is_running() else "stopped"
@@ -184,7 +184,7 @@ def _config_with_absolute_paths(config: pathlib.Path, workdir: pathlib.Path) -> 
     return target
 
 
-def local_server(config: str | os.PathLike | None = None, port: int | None = None) -> LocalServer:
+def local_server(config: str | os.PathLike[str] | None = None, port: int | None = None) -> LocalServer:
     """The embedded LangGraph API server for ``config`` (the demo graphs when ``None``), started if needed."""
     path = pathlib.Path(config).expanduser().resolve() if config is not None else DEMO_CONFIG
     if not path.is_file():

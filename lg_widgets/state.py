@@ -316,18 +316,18 @@ class RunState:
         if isinstance(event.data, dict):
             self._checkpoint(event.data, event.namespace)
 
-    def _checkpoint(self, payload: dict, ns: tuple[str, ...]) -> None:
+    def _checkpoint(self, payload: dict[str, Any], ns: tuple[str, ...]) -> None:
         step, checkpoint_id, thread_id = self.values.checkpoint(payload, ns)
         self.step_cards.checkpoint(ns, step, checkpoint_id)
         if thread_id and not self.thread_id:
             self.thread_id = thread_id
 
-    def _task_started(self, payload: dict, event: StreamEvent, source: str, step: int | None) -> None:
+    def _task_started(self, payload: dict[str, Any], event: StreamEvent, source: str, step: int | None) -> None:
         card = self.step_cards.task_started(payload, event.namespace, source, step, self._t(event))
         if not event.namespace and card["name"]:
             self.current_node = card["name"]
 
-    def _task_finished(self, payload: dict, event: StreamEvent, source: str, step: int | None) -> None:
+    def _task_finished(self, payload: dict[str, Any], event: StreamEvent, source: str, step: int | None) -> None:
         ns = event.namespace
         card = self.step_cards.task_finished(payload, ns, source, step, self._t(event))
         live = type(event) is not DerivedEvent  # the thread's history also lists interrupts already answered

@@ -141,7 +141,7 @@ class Wire:
         text = _INPUT_EVENT.sub(lambda m: self._placeholder(m.group(0), "interrupt"), text)
         return _EMBEDDED.sub(lambda m: self._embedded(m, kind), text)
 
-    def _embedded(self, match: re.Match, kind: str | None) -> str:
+    def _embedded(self, match: re.Match[str], kind: str | None) -> str:
         prefix = match.group("prefix") or ""
         if prefix in _KIND_OF_PREFIX:
             kind = _KIND_OF_PREFIX[prefix]
@@ -166,7 +166,7 @@ def sequence(names: Iterable[str]) -> str:
                      for name, run in itertools.groupby(names))
 
 
-def _kind_of_dict(value: dict) -> str | None:
+def _kind_of_dict(value: dict[str, Any]) -> str | None:
     """What the ``id`` key of this dict names: a message, a task, an interrupt, or None (look at the value)."""
     if "content" in value and "type" in value:
         return "message"

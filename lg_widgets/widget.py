@@ -51,8 +51,8 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
 
     def __init__(self, assistant_id: str, input: Any = None, *, stream_mode: str | list[str] | None = None,
                  url: str | None = None, api_key: str | None = None, headers: dict[str, str] | None = None,
-                 verify: Any = None, thread_id: str | None = None, config: dict | None = None,
-                 context: dict | None = None, stream_subgraphs: bool = False, protocol: str = "runs",
+                 verify: Any = None, thread_id: str | None = None, config: dict[str, Any] | None = None,
+                 context: dict[str, Any] | None = None, stream_subgraphs: bool = False, protocol: str = "runs",
                  transport: str = "sse", **run_options: Any):
         """A view of a new run of ``assistant_id`` (a graph id of langgraph.json, or an assistant's id).
 

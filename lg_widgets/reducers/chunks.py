@@ -19,7 +19,7 @@ from itertools import accumulate
 from typing import Any
 
 
-class _Pieces(list):
+class _Pieces(list[Any]):
     """A string that grows: its pieces, joined when read."""
 
 
@@ -43,7 +43,7 @@ def _own(value: Any) -> Any:
     return value
 
 
-def _merge_dict_into(left: dict, right: dict, skip: str | None = None) -> None:
+def _merge_dict_into(left: dict[str, Any], right: dict[str, Any], skip: str | None = None) -> None:
     """langchain-core's ``merge_dicts``, in place (less ``right``'s ``skip`` key). Where it raises on
     two values it can't merge (different types), the later value wins: a view keeps what arrived."""
     for key in right:
@@ -77,7 +77,7 @@ def _merge_dict_into(left: dict, right: dict, skip: str | None = None) -> None:
             left[key] = value
 
 
-def _merge_list_into(merged: list, other: list) -> None:
+def _merge_list_into(merged: list[Any], other: list[Any]) -> None:
     """langchain-core's ``merge_lists``, in place: an item with the same ``index`` as one already
     there (and no other ``id``) is merged into it, without its ``type``; any other is appended."""
     for item in other:
@@ -95,7 +95,7 @@ def _merge_list_into(merged: list, other: list) -> None:
             merged.append(_own(item))
 
 
-def tool_call_chunks(chunk: dict) -> list[dict]:
+def tool_call_chunks(chunk: dict[str, Any]) -> list[dict[str, Any]]:
     """A chunk's tool-call deltas; a chunk that gives whole calls instead counts them as chunks
     without an index, as ``AIMessageChunk`` does."""
     chunks = chunk.get("tool_call_chunks")
@@ -118,11 +118,11 @@ class MessageChunks:
 
     def __init__(self, prefix: str | None):
         self._content: Any = None if prefix is None else _Pieces([prefix])
-        self._calls: list[dict] = []
+        self._calls: list[dict[str, Any]] = []
         # the common chunk, one text block of an index already there: (its index, the block it grows)
-        self._growing: tuple[int, dict] | None = None
+        self._growing: tuple[int, dict[str, Any]] | None = None
 
-    def add(self, content: Any, calls: list[dict]) -> bool:
+    def add(self, content: Any, calls: list[dict[str, Any]]) -> bool:
         """Add a chunk; whether the message changed more than its text grew (a block or a call)."""
         blocks = len(self._content) if isinstance(self._content, list) else 0
         self._add_content(content)
@@ -169,7 +169,7 @@ class MessageChunks:
             merged.append(str(content))
 
     @property
-    def blocks(self) -> list | None:
+    def blocks(self) -> list[Any] | None:
         """The content when it is a list (content blocks), else None: plain text, the fold has it."""
         return plain(self._content) if isinstance(self._content, list) else None
 
@@ -177,7 +177,7 @@ class MessageChunks:
     def has_calls(self) -> bool:
         return bool(self._calls)
 
-    def tool_calls(self) -> list[dict]:
+    def tool_calls(self) -> list[dict[str, Any]]:
         """The calls whose arguments parse (so far) to an object, as ``AIMessageChunk.tool_calls``."""
         calls = []
         for chunk in self._calls:

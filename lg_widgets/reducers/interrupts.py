@@ -24,7 +24,7 @@ from typing import Any
 from ..types import Interrupt
 
 
-def interrupt_id(interrupt: dict) -> str:
+def interrupt_id(interrupt: dict[str, Any]) -> str:
     """The server's id, else ``value-<hash>`` of the value (stable, whichever event carried it)."""
     given = interrupt.get("id") or interrupt.get("interrupt_id")
     if given:
@@ -46,7 +46,7 @@ class InterruptReducer:
     def pending(self) -> bool:
         return any(not i["resolved"] for i in self.interrupts)
 
-    def add(self, interrupt: dict, ns: tuple[str, ...] | list[str], node: str | None, reopen: bool = True) -> None:
+    def add(self, interrupt: dict[str, Any], ns: tuple[str, ...] | list[str], node: str | None, reopen: bool = True) -> None:
         """An event reports ``interrupt``. ``reopen``: the report says it waits now (a report
         read from the thread's history may be of one already answered)."""
         key = interrupt_id(interrupt)

@@ -85,7 +85,7 @@ class StepReducer:
         if checkpoint_id:
             self._latest_checkpoint[ns] = checkpoint_id
 
-    def task_started(self, payload: dict, ns: tuple[str, ...], source: str, step: int | None, t: float) -> Step:
+    def task_started(self, payload: dict[str, Any], ns: tuple[str, ...], source: str, step: int | None, t: float) -> Step:
         self._use_tasks()
         number = self._step_number(ns, step, starting=True)
         self._last_was_result[ns] = False
@@ -102,7 +102,7 @@ class StepReducer:
             card["checkpoint_id"] = self._latest_checkpoint.get(ns)
         return card
 
-    def task_finished(self, payload: dict, ns: tuple[str, ...], source: str, step: int | None, t: float) -> Step:
+    def task_finished(self, payload: dict[str, Any], ns: tuple[str, ...], source: str, step: int | None, t: float) -> Step:
         """The task's card, with its result, error and interrupts (the caller records those interrupts)."""
         self._use_tasks()
         self._last_was_result[ns] = True

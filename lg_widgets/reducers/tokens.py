@@ -26,18 +26,18 @@ BLOCKS = "blocks"
 _NO_META: dict[str, Any] = {"node": "", "tags": [], "namespace": []}
 
 
-def carries_nothing(chunk: dict) -> bool:
+def carries_nothing(chunk: dict[str, Any]) -> bool:
     """A chunk with no content and no tool call: e.g. the empty ``chunk_position="last"`` chunk
     langchain-core ends a model's stream with (under an id of its own when the model gave one)."""
     return not chunk.get("content") and not chunk.get("tool_call_chunks") and not chunk.get("tool_calls")
 
 
-def is_ai(message: dict) -> bool:
+def is_ai(message: dict[str, Any]) -> bool:
     kind = str(message.get("type") or "")
     return kind == "ai" or kind.startswith("AIMessage")
 
 
-def namespace_from_metadata(metadata: dict) -> tuple[str, ...]:
+def namespace_from_metadata(metadata: dict[str, Any]) -> tuple[str, ...]:
     # checkpoint_ns of a token's node is "parent:task|node:task": the namespace is all but the last.
     ns = metadata.get("langgraph_checkpoint_ns") or metadata.get("checkpoint_ns") or ""
     parts = [p for p in str(ns).split("|") if p]
@@ -56,7 +56,7 @@ def message_texts(text: str, segments: Iterable[Mapping[str, Any]], ids: Iterabl
     return {message: "".join(parts) for message, parts in pieces.items()}
 
 
-def _parse_args(call: dict, text: str) -> None:
+def _parse_args(call: dict[str, Any], text: str) -> None:
     """A tool call's arguments from their JSON text so far (kept as they were while it parses to no object)."""
     try:
         args = parse_partial_json(text)
@@ -79,7 +79,7 @@ class TokenReducer:
         self._joined_parts = 0
         self.length = 0  # of text, in code points
         self.segments: list[Segment] = []
-        self._last_segment_meta: dict | None = None
+        self._last_segment_meta: dict[str, Any] | None = None
         self._messages: list[Message] = []
         self._message_index: dict[str, int] = {}
         #: ids of messages whose entry changed other than by growing text, in order (may repeat)
@@ -98,7 +98,7 @@ class TokenReducer:
         self._chunk_source: dict[str, str] = {}
         self._stale_chunks: set[str] = set()
         # the thread protocol: each message's tool calls by content block index, and their argument text
-        self._block_calls: dict[tuple[str, Any], dict] = {}
+        self._block_calls: dict[tuple[str, Any], dict[str, Any]] = {}
         self._block_args: dict[tuple[str, Any], list[str]] = {}
 
     # reading ---------------------------------------------------------------
@@ -206,7 +206,7 @@ class TokenReducer:
             self._merge(msg_id, message, streamed=is_ai(message) and not complete, whole_so_far=True)
         return node
 
-    def chat_model_stream(self, data: dict, namespace: tuple[str, ...], fallback_id: str) -> str | None:
+    def chat_model_stream(self, data: dict[str, Any], namespace: tuple[str, ...], fallback_id: str) -> str | None:
         """An ``events``-mode ``on_chat_model_stream`` event."""
         chunk = (data.get("data") or {}).get("chunk")
         if not isinstance(chunk, dict):
@@ -287,7 +287,7 @@ class TokenReducer:
         self._last_open[namespace] = (fallback_id, "ai")
         return fallback_id, "ai"
 
-    def _tool_call_block(self, msg_id: str, index: Any, block: dict) -> None:
+    def _tool_call_block(self, msg_id: str, index: Any, block: dict[str, Any]) -> None:
         """A tool call's block: its start (id, name), its argument text growing (parsed when read,
         as on the runs stream), its parsed end. The call has the runs stream's shape."""
         key = (msg_id, index)
@@ -329,7 +329,7 @@ class TokenReducer:
 
     # internals -------------------------------------------------------------
 
-    def _remember_meta(self, msg_id: str, metadata: dict, namespace: tuple[str, ...]) -> None:
+    def _remember_meta(self, msg_id: str, metadata: dict[str, Any], namespace: tuple[str, ...]) -> None:
         known = self._token_meta.get(msg_id)
         if known is not None and (known["node"] or not metadata):
             return  # the first metadata that names a node wins; later chunks repeat it
@@ -357,7 +357,7 @@ class TokenReducer:
             meta = self._token_meta[msg_id] = {**_NO_META, "message": msg_id}
         return self._append_text(new, meta)
 
-    def _append_text(self, new: str, meta: dict) -> str | None:
+    def _append_text(self, new: str, meta: dict[str, Any]) -> str | None:
         start = self.length
         end = self.length = start + len(new)
         self._parts.append(new)
@@ -370,7 +370,7 @@ class TokenReducer:
         # Every token: another node may have finished in between (parallel branches).
         return meta["node"] if not meta["namespace"] else None
 
-    def _merge(self, msg_id: str, message: dict, streamed: bool, whole_so_far: bool = False) -> None:
+    def _merge(self, msg_id: str, message: dict[str, Any], streamed: bool, whole_so_far: bool = False) -> None:
         """Fold a message in: a chunk (``streamed``: its text is in the segments, its blocks and
         tool calls are added up by ``_add_chunk``), the whole message so far (``messages/partial``:
         ``whole_so_far``), or a whole message."""
@@ -410,7 +410,7 @@ class TokenReducer:
             entry["tool_call_id"] = message["tool_call_id"]
         self.message_log.append(msg_id)
 
-    def _add_chunk(self, source: str, msg_id: str, chunk: dict) -> None:
+    def _add_chunk(self, source: str, msg_id: str, chunk: dict[str, Any]) -> None:
         """Add a streamed chunk's content and tool-call deltas to its message (``chunks.py``).
         Plain text chunks cost nothing here until a chunk brings blocks or a tool call."""
         owner = self._chunk_source.get(msg_id)

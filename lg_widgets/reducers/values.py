@@ -14,7 +14,7 @@ from ..redact import redact
 from ..types import Checkpoint, Diff
 
 
-def _dict(value: Any) -> dict:
+def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
@@ -36,7 +36,7 @@ class ValuesReducer:
         if numbered:
             self._last_root_step = step
 
-    def checkpoint(self, payload: dict, ns: tuple[str, ...]) -> tuple[Any, str, str]:
+    def checkpoint(self, payload: dict[str, Any], ns: tuple[str, ...]) -> tuple[Any, str, str]:
         """Record a checkpoint; returns its step, its id and its thread id ("" when unknown)."""
         config = _dict(_dict(payload.get("config")).get("configurable"))
         parent = _dict(_dict(payload.get("parent_config")).get("configurable"))
@@ -62,9 +62,9 @@ class ValuesReducer:
             self._set(values, step)
         return step, checkpoint_id, str(config.get("thread_id") or "")
 
-    def values(self, values: Any) -> list[dict]:
+    def values(self, values: Any) -> list[dict[str, Any]]:
         """A root ``values`` event; returns the interrupts it carries (``__interrupt__``, not state)."""
-        interrupts: list[dict] = []
+        interrupts: list[dict[str, Any]] = []
         if isinstance(values, dict) and "__interrupt__" in values:
             interrupts = [i for i in values.get("__interrupt__") or [] if isinstance(i, dict)]
             values = {k: v for k, v in values.items() if k != "__interrupt__"}

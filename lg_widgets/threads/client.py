@@ -124,7 +124,7 @@ class Thread:
 
     # commands --------------------------------------------------------------------------
 
-    async def command(self, method: str, params: dict | None = None) -> dict:
+    async def command(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """Send one protocol command; its ``result``, or ``CommandError`` with the server's code."""
         params = {} if params is None else params
         try:
@@ -145,8 +145,8 @@ class Thread:
             raise http.not_json("POST", path, response.text) from None
         return check_reply(reply, method, f"POST {http.display_url}{path}")
 
-    async def start_run(self, assistant_id: str, input: Any = None, *, config: dict | None = None,
-                        metadata: dict | None = None, multitask_strategy: str | None = None,
+    async def start_run(self, assistant_id: str, input: Any = None, *, config: dict[str, Any] | None = None,
+                        metadata: dict[str, Any] | None = None, multitask_strategy: str | None = None,
                         checkpoint_id: str | None = None) -> str:
         """``run.start``: the new run's id. ``checkpoint_id`` forks from that checkpoint (the
         protocol's way: ``config.configurable.checkpoint_id``)."""
@@ -161,15 +161,15 @@ class Thread:
         result = await self.command("run.start", params)
         return str(result.get("run_id") or "")
 
-    async def respond(self, response: Any, interrupt_id: str, *, namespace: list[str] | tuple = (),
-                      update: dict | None = None, goto: Any = None) -> None:
+    async def respond(self, response: Any, interrupt_id: str, *, namespace: list[str] | tuple[Any, ...] = (),
+                      update: dict[str, Any] | None = None, goto: Any = None) -> None:
         """``input.respond``: answer an interrupt (its ``input.requested`` event's ``interrupt_id``
         and namespace); the server resumes the run as a new run on the thread."""
         params: dict[str, Any] = {"interrupt_id": interrupt_id, "namespace": list(namespace), "response": response}
         params.update({k: v for k, v in {"update": update, "goto": goto}.items() if v is not None})
         await self.command("input.respond", params)
 
-    async def get_tree(self) -> dict:
+    async def get_tree(self) -> dict[str, Any]:
         """``agent.getTree``: the latest run's namespaces (subgraphs) and their statuses.
 
         Only a WebSocket can ask: the server answers from the run its connection follows, and
@@ -188,11 +188,11 @@ class Thread:
                     raise
             else:
                 if delay is None or not await self._tree_lags(tree):
-                    return tree
+                    return tree if isinstance(tree, dict) else {}
             await asyncio.sleep(delay)
         raise AssertionError("unreachable: the last try returns or raises")
 
-    async def _tree_lags(self, tree: dict) -> bool:
+    async def _tree_lags(self, tree: dict[str, Any]) -> bool:
         """The socket follows the thread live, a poll behind: a tree still running after the
         latest run ended (REST) is asked again."""
         if tree.get("status") not in LIVE_RUN_STATUSES:
@@ -246,7 +246,7 @@ class Thread:
             return RunWindow(await self.start_run(assistant_id, input, **options))
         return ThreadRun(self.events(with_lifecycle(channels)), start)
 
-    def resume(self, response: Any, interrupt_id: str, *, since: int, namespace: list[str] | tuple = (),
+    def resume(self, response: Any, interrupt_id: str, *, since: int, namespace: list[str] | tuple[Any, ...] = (),
                channels: list[str] | tuple[str, ...] = CHANNELS, **options: Any) -> "ThreadRun":
         """Answer an interrupt and read on from ``since`` (the last ``seq`` read of the interrupted
         run) to the end of the resumed run."""

@@ -98,7 +98,7 @@ def run_start_id(event: ThreadEvent) -> str | None:
     return lifecycle_run_id(event.event_id)
 
 
-def check_reply(reply: Any, method: str, what: str) -> dict:
+def check_reply(reply: Any, method: str, what: str) -> dict[str, Any]:
     """A command's reply → its ``result``; ``CommandError`` for an error envelope."""
     if not isinstance(reply, dict) or reply.get("type") not in ("success", "error"):
         raise MalformedStream(f"{what} answered {method} with something that is not a protocol reply: "
@@ -119,7 +119,7 @@ _HINTS = {
 }
 
 
-def command_error(reply: dict, method: str | None) -> CommandError:
+def command_error(reply: dict[str, Any], method: str | None) -> CommandError:
     code = str(reply.get("error") or "unknown_error")
     message = str(reply.get("message") or "")
     what = f"The server refused {method}" if method else "The event stream reported an error"

@@ -25,7 +25,7 @@ from .events import run_end_status
 FINAL_READ_DELAYS = (0.02, 0.05, 0.1, 0.2, None)
 
 
-def _settled(history: list[dict], end: str | None) -> bool:
+def _settled(history: list[dict[str, Any]], end: str | None) -> bool:
     """Whether the history already shows how the run ended: a completed run's last checkpoint
     has nothing left to run; an interrupted run's has a task holding its interrupts (the server
     stores them a moment after it says ``interrupted``; an ``interrupt_before`` stop has none,
@@ -78,7 +78,7 @@ class HistoryReader:
                 return found
             before = ids[-1]
 
-    def _new(self, snapshot: dict, superseded: bool) -> list[DerivedEvent]:
+    def _new(self, snapshot: dict[str, Any], superseded: bool) -> list[DerivedEvent]:
         """``superseded``: a newer checkpoint follows, so every task of this one has ended. A task of
         the newest one has ended once it holds a result, an error or interrupts (a pending task
         holds ``"result": null``)."""
@@ -115,7 +115,7 @@ async def view_events(thread: Thread, open_run: Callable[[Thread], ThreadRun], o
     cards read from the thread's history folded in. ``on_run`` gets the ``ThreadRun`` first (its
     ``last_seq`` is where a resume reads on)."""
     history = HistoryReader(thread)
-    reading: asyncio.Task | None = None
+    reading: asyncio.Task[Any] | None = None
     again = False
     run = open_run(thread)
     on_run(run)
@@ -172,7 +172,7 @@ async def _error_type(thread: Thread, failed: StreamEvent) -> DerivedEvent:
     return _derived("error", error)
 
 
-async def _kept_error(thread: Thread, message: str | None, wait: float = 10.0) -> dict | None:
+async def _kept_error(thread: Thread, message: str | None, wait: float = 10.0) -> dict[str, Any] | None:
     """The error the thread keeps for the run that failed with ``message``. The server sends the
     ``failed`` event before its worker writes the error to the thread, so a read at once may find
     the thread still busy: read again for a little while."""

@@ -67,11 +67,11 @@ class ThreadSocket:
         self.api = api
         self.thread_id = thread_id
         self._ws: ClientConnection | None = None
-        self._reader: asyncio.Task | None = None
+        self._reader: asyncio.Task[Any] | None = None
         self._ids = itertools.count(1)
-        self._replies: dict[int, asyncio.Future] = {}
+        self._replies: dict[int, asyncio.Future[Any]] = {}
         #: what the reader found for the subscription: events, then a Dropped or an error
-        self.events: asyncio.Queue = asyncio.Queue()
+        self.events: asyncio.Queue[Any] = asyncio.Queue()
         self._connecting = asyncio.Lock()
 
     @property
@@ -83,7 +83,7 @@ class ThreadSocket:
 
     # commands --------------------------------------------------------------------
 
-    async def command(self, method: str, params: dict) -> dict:
+    async def command(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         ws = await self._connected()
         command_id = next(self._ids)
         reply = asyncio.get_running_loop().create_future()
@@ -105,7 +105,7 @@ class ThreadSocket:
 
     # the subscription ------------------------------------------------------------
 
-    async def subscribe(self, filter: dict, since: int | None, *, reconnect: bool) -> tuple[asyncio.Queue, int]:
+    async def subscribe(self, filter: dict[str, Any], since: int | None, *, reconnect: bool) -> tuple[asyncio.Queue[Any], int]:
         """Subscribe on the current socket (a new one after a drop): the queue of its events, and
         how many of them the server replayed from the run's buffer (0: it gets them all live).
         ``reconnect``: resume exactly after ``since`` (after a drop)."""
@@ -115,7 +115,7 @@ class ThreadSocket:
             result = await self.command("subscription.subscribe", filter)
         return self.events, int(result.get("replayed_events") or 0)
 
-    async def _reconnect(self, filter: dict, since: int) -> dict | None:
+    async def _reconnect(self, filter: dict[str, Any], since: int) -> dict[str, Any] | None:
         """``subscription.reconnect``: exact, or the server's resume_gap error when it no longer
         holds what follows ``since``. ``None`` when the server holds no run of the thread at all."""
         for delay in BIND_RETRY_DELAYS:

@@ -50,7 +50,7 @@ class RetryPolicy:
 
     def delay(self, failures: int) -> float:
         """Seconds to wait before the next reconnect after ``failures`` fruitless ones."""
-        return min(MAX_BACKOFF, self.first_backoff * 2 ** failures)
+        return min(MAX_BACKOFF, self.first_backoff * 2.0 ** failures)
 
 
 class Resumable(Generic[E]):
