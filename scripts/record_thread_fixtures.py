@@ -2,18 +2,17 @@
 
     python scripts/record_thread_fixtures.py
 
-Each fixture is one event per line, exactly as the server sent it
-(``{"type": "event", "event_id", "seq", "method", "params": {...}}``) plus
-``"time"``: seconds since the first event, as it arrived. Each run is read over
-SSE with all channels (``lg_widgets.threads``); an interrupted run is answered
-"yes" and read on to the end of the resumed run. ``tests/thread_recordings.py``
-loads them as ``ThreadEvent``s.
+Each fixture is a recording (``lg_widgets.recording/1``, what ``StreamView.save``
+writes and ``StreamView.replay`` plays): every event as the client read it, with
+its ``seq``, ``event_id``, namespace, server timestamp and arrival offset. Each
+run is read over SSE with all channels (``lg_widgets.threads``); an interrupted
+run is answered "yes" and read on to the end of the resumed run.
+``tests/thread_recordings.py`` loads them as ``ThreadEvent``s.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import pathlib
 import sys
 from typing import Any
@@ -22,7 +21,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lg_widgets import local_server  # noqa: E402
-from lg_widgets.threads import ThreadClient, ThreadEvent  # noqa: E402
+from lg_widgets.sources import write_recording  # noqa: E402
+from lg_widgets.threads import CHANNELS, ThreadClient, ThreadEvent  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "threads"
 TEST_GRAPHS = ROOT / "tests" / "graphs" / "langgraph.json"
@@ -58,10 +58,8 @@ async def record_run(url: str, assistant: str, input: Any) -> list[ThreadEvent]:
         return events
 
 
-def write(name: str, events: list[ThreadEvent]) -> None:
-    first = events[0].time
-    lines = [json.dumps({**event.frame(), "time": round(event.time - first, 4)}) for event in events]
-    (FIXTURES / f"{name}.jsonl").write_text("\n".join(lines) + "\n")
+def write(name: str, assistant: str, events: list[ThreadEvent]) -> None:
+    write_recording(FIXTURES / f"{name}.jsonl", events, assistant, list(CHANNELS), protocol="threads")
 
 
 async def main() -> None:
@@ -69,7 +67,7 @@ async def main() -> None:
     servers = {"demo": local_server(), "test": local_server(TEST_GRAPHS)}
     for name, (server, assistant, input) in RECORDINGS.items():
         events = await record_run(servers[server].url, assistant, input)
-        write(name, events)
+        write(name, assistant, events)
         print(f"{name}: {len(events)} events")
 
 

@@ -198,3 +198,4 @@ def test_a_local_graph_that_raises_fails_like_a_run_on_the_server(comms):
     assert view.status == "error"
     assert view.error == {"type": "BoomError", "message": "kaput", "kind": "run"}
     assert [c["data"] for c in view.custom] == [{"progress": "half way"}]
+
