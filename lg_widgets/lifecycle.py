@@ -28,7 +28,6 @@ class Lifecycle:
 
 
 START = Lifecycle("start")
-CONTINUE = Lifecycle("continue")
 END = Lifecycle("end")
 
 

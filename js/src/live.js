@@ -6,7 +6,6 @@
 // and a render-queue job applies them a few milliseconds at a time; the panes then draw what
 // changed in slices of their own.
 import { createJob } from "./render-queue.js";
-import { newRequestId } from "./requests.js";
 import { createLiveGate, FIELDS, LIVE_STATUSES } from "./wire.js";
 
 /** What the page says when JupyterLab cuts it from its kernel while a run is live. */
@@ -144,7 +143,7 @@ export function followModel(model, bindings, { queue, onReply }) {
   };
   model.on("comm_live_update", onCommLost);
   cleanups.push(() => model.off("comm_live_update", onCommLost));
-  model.send({ type: "hello", request_id: newRequestId() });
+  model.send({ type: "hello" }); // no answer: a snapshot while a run is live
 
   return {
     gate,

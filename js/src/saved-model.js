@@ -21,7 +21,7 @@ export function createSavedModel(traits) {
       else if (set) set.clear();
     },
     send(msg) {
-      if (msg && msg.request_id != null && msg.type !== "hello") {
+      if (msg && msg.request_id != null) {
         queueMicrotask(() => emit("msg:custom", { type: "reply", request_id: msg.request_id, ok: false, error: NO_KERNEL }));
       }
     },

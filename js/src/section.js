@@ -4,9 +4,8 @@ import { h, setText, show, onActivate } from "./dom.js";
 export function createSection(doc, { title, className, collapsed = false, hideWhenEmpty = false, onToggle }) {
   const toggle = h(doc, "span.lgw-section-toggle", { "aria-hidden": "true" });
   const count = h(doc, "span.lgw-section-count");
-  const extra = h(doc, "span.lgw-section-extra");
   const header = h(doc, "div.lgw-section-header", { role: "button", tabindex: "0" },
-    toggle, h(doc, "span.lgw-section-title", null, title), count, extra);
+    toggle, h(doc, "span.lgw-section-title", null, title), count);
   const body = h(doc, "div.lgw-section-body");
   const el = h(doc, `section.lgw-section${className ? `.${className}` : ""}`, null, header, body);
   let isCollapsed = collapsed;
@@ -18,8 +17,7 @@ export function createSection(doc, { title, className, collapsed = false, hideWh
     setText(toggle, isCollapsed ? "▸" : "▾");
     show(body, !isCollapsed);
   }
-  const off = onActivate(header, (e) => {
-    if (e && e.target && e.target.closest && e.target.closest(".lgw-section-extra button, .lgw-section-extra select")) return;
+  const off = onActivate(header, () => {
     isCollapsed = !isCollapsed;
     apply();
     if (onToggle) onToggle(!isCollapsed);
@@ -31,7 +29,6 @@ export function createSection(doc, { title, className, collapsed = false, hideWh
     el,
     header,
     body,
-    extra,
     get collapsed() {
       return isCollapsed;
     },

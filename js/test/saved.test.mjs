@@ -36,7 +36,7 @@ test("a saved model answers get, keeps listeners, refuses requests at once and i
   const replies = [];
   const onMsg = (msg) => replies.push(msg);
   model.on("msg:custom", onMsg);
-  model.send({ type: "hello", request_id: "h" });
+  model.send({ type: "hello" }); // as a view sends it: no request id, no answer
   model.send({ type: "events", request_id: "r1", offset: 0 });
   await Promise.resolve();
   assert.deepEqual(replies, [{ type: "reply", request_id: "r1", ok: false, error: NO_KERNEL }]);
