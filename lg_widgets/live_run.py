@@ -14,6 +14,7 @@ import asyncio
 import concurrent.futures
 import copy
 import logging
+import threading
 import time
 from typing import Any, Awaitable, Callable, TypeVar
 
@@ -62,6 +63,9 @@ class LiveRun:
     _cancelling: bool
     _closed: bool
     _exception: BaseException | None
+    #: runs of the view that have ended, and who waits for the next
+    _ended_runs: int
+    _ends: threading.Condition
 
     def cancel(self: V, timeout: float = 10.0) -> V:
         """Stop the run, on the server too for threaded runs. A no-op when nothing runs."""
@@ -76,6 +80,18 @@ class LiveRun:
             except concurrent.futures.CancelledError:
                 pass
         return self
+
+    def _run_ended(self) -> None:
+        """A run of the view ended (an attachment's too, though its reading goes on)."""
+        with self._ends:
+            self._ended_runs += 1
+            self._ends.notify_all()
+
+    def _wait_for_run_end(self, after: int, timeout: float | None = None) -> None:
+        """Block until a run ends that had not ended when ``_ended_runs`` was ``after``."""
+        with self._ends:
+            if not self._ends.wait_for(lambda: self._ended_runs > after, timeout):
+                raise InvalidArgument(f"No run ended within {timeout:g} s.")
 
     def _set_traits(self, values: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -174,6 +190,7 @@ class LiveRun:
             # A trait equal to its value before the run is not sent again: the delta covers it.
             self._frame()
             self._set_final_traits(fold.to_dict())
+            self._run_ended()
 
     async def _interrupts_the_stream_left_out(self, source: RunSource, fold: RunState) -> None:
         """A run on a thread may stop on an interrupt its stream does not carry (``interrupt()``
@@ -199,6 +216,7 @@ class LiveRun:
         if was in LIVE_STATUSES and self._fold.status not in LIVE_STATUSES:
             self._frame()
             self._set_traits(orjson.loads(json_bytes(self._fold.to_dict())))
+            self._run_ended()
         elif was not in LIVE_STATUSES and self._fold.status == "running" and was != "idle":
             self.run_starts.append(len(self.events) - 1)
 

@@ -15,6 +15,7 @@ import asyncio
 import concurrent.futures
 import os
 import pathlib
+import threading
 import types
 from typing import Any
 
@@ -93,6 +94,8 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
         self._cancelling = False
         self._closed = False
         self._exception: BaseException | None = None
+        self._ended_runs = 0
+        self._ends = threading.Condition()
         self._page_follows = False  # a page said hello: it can take big final traits in parts
         self.on_msg(self._on_page_message)
 
@@ -148,7 +151,10 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
             raise InvalidArgument(f"Nothing to resume: the run is {self.status!r}, not 'interrupted'.")
         waiting = [i for i in self.interrupts if not i["resolved"]]
         if source.follows_thread:  # the attachment reads the resumed run: answer, and go on watching
+            ended = self._ended_runs
             self._wait_for(source.answer(value, waiting), timeout)
+            if wait and self.running:
+                self._wait_for_run_end(after=ended)
             return self
         self._launch(source.resumed(value, waiting), continue_view=True)
         return self._finish_blocking() if wait else self

@@ -203,6 +203,28 @@ def test_attach_to_a_thread_another_client_runs(test_graphs_server, comms, trans
     assert view.status == "cancelled"
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_an_attached_resume_with_wait_returns_once_the_resumed_run_has_ended(test_graphs_server, comms, transport):
+    """resume(value, wait=True) on an attachment returned at once (0.01 s, still 'interrupted');
+    the resumed run only starts about a second after the answer."""
+    async def stopped_elsewhere() -> str:
+        sdk = get_client(url=test_graphs_server.url)
+        thread_id = (await sdk.threads.create())["thread_id"]
+        async with sdk.threads.stream(thread_id=thread_id, assistant_id="slow_interrupt") as other:
+            await other.run.start(input={"topic": "owls"})
+        return thread_id
+
+    view = StreamView.attach(asyncio.run(stopped_elsewhere()), url=test_graphs_server.url,
+                             transport=transport).start()
+    try:
+        wait_until(lambda: view.status == "interrupted", timeout=60, what="the attached run reaches its interrupt")
+        view.resume("yes", wait=True)
+        assert view.status == "done" and view.state["published"] == view.text
+        assert view.running, "the attachment reads on after the resumed run"
+    finally:
+        view.cancel()
+
+
 def test_join_one_run_of_the_runs_stream(server, comms):
     sdk = get_sync_client(url=server.url)
     thread_id = sdk.threads.create()["thread_id"]
