@@ -196,3 +196,32 @@ def test_a_pending_task_of_the_newest_checkpoint_is_not_taken_for_finished():
     history[0] = snapshot("c2", asked)
     finished = [e.data for e in asyncio.run(reader.read()) if e.mode == "tasks" and "result" in e.data]
     assert [(t["name"], t["interrupts"]) for t in finished] == [("review", asked["interrupts"])]
+
+
+def test_the_history_is_read_back_to_the_last_checkpoint_seen_however_many_came_since():
+    """A fast run makes more than a page (100) of checkpoints between two reads: reading only the
+    newest page lost the cards of the rest (a 600-step run showed 584 and 479 steps)."""
+    import asyncio
+
+    from lg_widgets.threads.history import HistoryReader
+
+    def snapshot(n: int) -> dict:
+        return {"checkpoint": {"checkpoint_id": f"c{n:04d}"}, "next": ["tick"] if n < 249 else [],
+                "tasks": [{"id": f"t{n}", "name": "tick", "error": None, "interrupts": [], "result": {"n": n}}]}
+
+    stored = [snapshot(n) for n in range(250)][::-1]  # newest first
+    pages: list[tuple[int, str | None]] = []
+
+    class Thread:
+        async def list_checkpoints(self, limit: int, before: str | None = None) -> list[dict]:
+            pages.append((limit, before))
+            start = 0 if before is None else next(i for i, c in enumerate(stored) if c["checkpoint"]["checkpoint_id"] == before) + 1
+            return stored[start:start + limit]
+
+    reader = HistoryReader(Thread())  # type: ignore[arg-type]
+    cards = [e.data["name"] for e in asyncio.run(reader.read()) if e.mode == "tasks" and "result" in e.data]
+    assert len(cards) == 250 and len(pages) == 3
+    stored[:0] = [snapshot(n) for n in range(250, 260)][::-1]  # ten more since: one page, stopped at a seen one
+    pages.clear()
+    cards = [e.data["name"] for e in asyncio.run(reader.read()) if e.mode == "tasks" and "result" in e.data]
+    assert len(cards) == 10 and pages == [(100, None)]

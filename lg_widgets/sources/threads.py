@@ -7,6 +7,7 @@ run of the thread until it is closed, and answers interrupts on it.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import Any, AsyncIterator
 
@@ -16,7 +17,7 @@ from ..protocol import StreamEvent
 from ..request import check_run_arguments
 from ..threads.client import Thread, ThreadClient, ThreadRun, Transport, channel_filter, with_lifecycle
 from ..threads.events import CHANNELS
-from ..threads.history import view_events
+from ..threads.history import HistoryReader, thread_as_it_stands, view_events
 from ..threads.window import RunWindow
 from ..transport import wait_for_name
 from ..types import Interrupt
@@ -54,6 +55,11 @@ class ThreadRequest:
     @property
     def modes(self) -> list[str]:
         return list(self.stream_mode)
+
+
+#: Seconds an attachment's stream may stay quiet before it asks whether the thread's latest run
+#: streams at all over the thread protocol.
+STANDING_CHECK = 2.0
 
 
 class ThreadSource:
@@ -113,8 +119,41 @@ class ThreadSource:
 
     async def events(self) -> AsyncIterator[StreamEvent | Lifecycle]:
         assert self.thread is not None, "open() first"
-        async for event in view_events(self.thread, self._start, self._started):
+        history = HistoryReader(self.thread)
+        stream = view_events(self.thread, self._start, self._started, history)
+        if not self.request.attach:
+            async for event in stream:
+                yield event
+            return
+        async for event in self._attached(stream, history):
             yield event
+
+    async def _attached(self, stream: AsyncIterator[StreamEvent], history: HistoryReader
+                        ) -> AsyncIterator[StreamEvent]:
+        """An attachment whose stream stays quiet while the thread's latest run has ended is looking
+        at a run the protocol does not stream (the runs API's): it shows the thread as it stands,
+        and says so, then reads every later run."""
+        assert self.thread is not None
+        upcoming = asyncio.ensure_future(anext(stream))
+        try:
+            while not (await asyncio.wait({upcoming}, timeout=STANDING_CHECK))[0]:
+                standing = await thread_as_it_stands(self.thread, history)
+                if standing is not None:
+                    self._note = (f"attached to thread {self.thread_id}: its runs so far did not stream over the "
+                                  "thread protocol (they were started with the runs API): shown is the thread as "
+                                  "it stands (its state, and its steps from the history), then every later run")
+                    for made in standing:
+                        yield made
+                    break
+            while True:
+                try:
+                    event = await upcoming
+                except StopAsyncIteration:
+                    return
+                yield event
+                upcoming = asyncio.ensure_future(anext(stream))
+        finally:
+            upcoming.cancel()
 
     def _started(self, run: ThreadRun) -> None:
         self.run = run

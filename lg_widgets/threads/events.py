@@ -20,6 +20,7 @@ from langchain_protocol import Channel, Event
 
 from ..errors import CommandError, MalformedStream
 from ..protocol import StreamEvent, lifecycle_run_id
+from ..transport.errors import detail_hint
 
 #: Every channel a subscription can name (besides ``custom:<name>``), in the server's spelling.
 CHANNELS: tuple[Channel, ...] = (
@@ -121,8 +122,8 @@ _HINTS = {
 
 def command_error(reply: dict[str, Any], method: str | None) -> CommandError:
     code = str(reply.get("error") or "unknown_error")
-    message = str(reply.get("message") or "")
+    message = " ".join(str(reply.get("message") or "").split())  # the server's may span lines
     what = f"The server refused {method}" if method else "The event stream reported an error"
-    hint = _HINTS.get(code, "")
+    hint = detail_hint(message) or _HINTS.get(code, "")
     text = f"{what} ({code}): {message.rstrip('.')}." + (f" {hint}" if hint else "")
     return CommandError(text, code=code, method=method, server_message=message)

@@ -17,7 +17,7 @@ from typing import Any, AsyncIterator, Callable
 
 from ..errors import LGWidgetsError
 from ..protocol import DerivedEvent, StreamEvent
-from ..transport.api import HISTORY_PAGE
+from ..transport.api import HISTORY_PAGE, LIVE_RUN_STATUSES
 from .client import Thread, ThreadRun
 from .events import run_end_status
 
@@ -109,12 +109,12 @@ class HistoryReader:
         return found
 
 
-async def view_events(thread: Thread, open_run: Callable[[Thread], ThreadRun], on_run: Callable[[ThreadRun], None]
-                      ) -> AsyncIterator[StreamEvent]:
+async def view_events(thread: Thread, open_run: Callable[[Thread], ThreadRun], on_run: Callable[[ThreadRun], None],
+                      history: HistoryReader | None = None) -> AsyncIterator[StreamEvent]:
     """The events of ``open_run(thread)`` (a run, a resume, a fork, an attachment) with the step
-    cards read from the thread's history folded in. ``on_run`` gets the ``ThreadRun`` first (its
-    ``last_seq`` is where a resume reads on)."""
-    history = HistoryReader(thread)
+    cards read from the thread's history (``history``) folded in. ``on_run`` gets the ``ThreadRun``
+    first (its ``last_seq`` is where a resume reads on)."""
+    history = history or HistoryReader(thread)
     reading: asyncio.Task[Any] | None = None
     again = False
     run = open_run(thread)
@@ -160,6 +160,36 @@ async def view_events(thread: Thread, open_run: Callable[[Thread], ThreadRun], o
     finally:
         if reading is not None:
             reading.cancel()
+
+
+async def thread_as_it_stands(thread: Thread, history: HistoryReader) -> list[DerivedEvent] | None:
+    """The thread's latest run as the REST routes keep it, when it has ended: its step cards from the
+    history, its state, its interrupts and how it ended, as the events a reader of its stream would
+    have folded. ``None`` while it still runs. For a run the protocol does not stream: one started
+    with the runs API (``runs.create``, ``runs.wait``) sends no thread-protocol event at all."""
+    runs = await thread.runs(limit=1)
+    if not runs or runs[0].get("status") in LIVE_RUN_STATUSES:
+        return None
+    record, state = await thread.get(), await thread.get_state()
+    found = await history.read()
+    found.append(_derived("values", state.get("values") or {}))
+    status = record.get("status")
+    if status == "interrupted":
+        waiting = record.get("interrupts")
+        for interrupt in (i for items in (waiting.values() if isinstance(waiting, dict) else ())
+                          if isinstance(items, list) for i in items if isinstance(i, dict)):
+            found.append(_derived("input.requested", {"interrupt_id": interrupt.get("id"),
+                                                      "payload": interrupt.get("value")}))
+        found.append(_derived("lifecycle", {"event": "interrupted"}))
+    elif status == "error":
+        error = record.get("error")
+        kept: dict[str, Any] = error if isinstance(error, dict) else {}
+        message = str(kept.get("message") or "the run failed")
+        found.append(_derived("lifecycle", {"event": "failed", "error": message}))
+        found.append(_derived("error", {"error": str(kept.get("error") or "RunError"), "message": message}))
+    else:
+        found.append(_derived("lifecycle", {"event": "completed"}))
+    return found
 
 
 async def _error_type(thread: Thread, failed: StreamEvent) -> DerivedEvent:

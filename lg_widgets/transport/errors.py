@@ -69,6 +69,7 @@ def status_error(method: str, path: str, status: int, text: str, credentials: bo
         detail = " ".join(re.sub(r"<[^>]*>", " ", text).split())[:300] or None
         if status in (404, 405):  # a LangGraph server answers JSON: this is some other service
             hint = "The server doesn't know this endpoint: is the URL a LangGraph API server (right host and port)?"
+    hint = detail_hint(detail) or hint
     shown = detail if isinstance(detail, str) else json.dumps(detail)
     # A validation detail spans lines (schema paths): one line, bounded, ending in one period.
     shown = " ".join(str(shown).split())[:400].rstrip(".")
@@ -77,6 +78,16 @@ def status_error(method: str, path: str, status: int, text: str, credentials: bo
         status_code=status,
         detail=detail,
     )
+
+
+def detail_hint(detail: Any) -> str:
+    """What to do about what the server said, where its words tell more than the status: an unknown
+    graph is a 422 (a bad request body, but the fix is the assistant_id, not the body)."""
+    text = detail if isinstance(detail, str) else ""
+    if "Invalid assistant" in text or "assistant not found" in text.lower():
+        return ("Check assistant_id: it must be a graph id of the server's langgraph.json (the server lists "
+                "them above) or an assistant's UUID.")
+    return ""
 
 
 def _status_hint(status: int, credentials: bool, thread: bool = False) -> str:

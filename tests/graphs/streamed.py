@@ -10,6 +10,7 @@
 - ``nested_interrupt``: a subgraph's node stops on ``interrupt()``: the interrupt reaches the
   client from the subgraph and from the parent graph.
 - ``loop``: a node that routes back to itself for ever: stopped by ``recursion_limit``.
+- ``countdown``: one node run ``to`` times (a long run of many steps).
 - ``broken``: a node that raises.
 """
 
@@ -172,6 +173,21 @@ loop = (
     .add_node("again", lambda state: {"n": state.get("n", 0) + 1})
     .add_edge(START, "again")
     .add_conditional_edges("again", lambda state: "again", ["again"])
+    .compile()
+)
+
+
+class Countdown(TypedDict, total=False):
+    n: int
+    to: int
+
+
+#: ``{"to": k}``: ``k`` steps of one node, then the end (run it with a recursion_limit above k).
+countdown = (
+    StateGraph(Countdown)
+    .add_node("tick", lambda state: {"n": state.get("n", 0) + 1})
+    .add_edge(START, "tick")
+    .add_conditional_edges("tick", lambda state: END if state["n"] >= state["to"] else "tick", ["tick", END])
     .compile()
 )
 
