@@ -84,7 +84,8 @@ class Fields(t.HasTraits):
     current_node = t.Unicode("", read_only=True, help="The root-graph node that ran or spoke last.").tag(
         sync=True, live="replace", status_line=True)
     event_count = t.Int(0, read_only=True, help="Events received.").tag(sync=True, live="replace", status_line=True)
-    duration = t.Float(0.0, read_only=True, help="Seconds from the first event to the last.").tag(
+    duration = t.Float(0.0, read_only=True, help="Seconds the view's runs ran: each run's first event to its last, "
+                                                 "summed (the pauses between one run and the next left out).").tag(
         sync=True, live="replace", status_line=True, preview=live_duration)
     branches: t.List[Branch] = t.List(read_only=True, help="Branch dicts: forks run inside this view.").tag(
         sync=True, live="append")

@@ -82,6 +82,9 @@ class RunState:
         self.event_count = 0
         self.duration = 0.0
         self._first_time: float | None = None
+        #: the first event of the view's current run, and how long its earlier runs ran
+        self._run_first_time: float | None = None
+        self._ran_before = 0.0
         self._static_interrupt = False  # interrupt_before/after: stopped with no interrupt value
         # The run's own events are arriving: an interrupt they report waits now. A resumed run on the
         # thread protocol is preceded by the thread's replay of where it stood (an interrupt answered
@@ -180,8 +183,11 @@ class RunState:
         mode = event.mode  # type: ignore[union-attr]
         if self._first_time is None:
             self._first_time = event.time  # type: ignore[union-attr]
+        if self._run_first_time is None:
+            self._run_first_time = event.time  # type: ignore[union-attr]
         self.event_count += 1
-        elapsed = event.time - self._first_time  # type: ignore[union-attr]
+        # Running time: the pauses between a run and the next one of the view are left out.
+        elapsed = self._ran_before + event.time - self._run_first_time  # type: ignore[union-attr]
         if elapsed > self.duration:
             self.duration = elapsed
         counts = self.counts
@@ -231,7 +237,8 @@ class RunState:
             self.interrupt_list.resolve_all()
             if event.checkpoint_id is not None:
                 self.branches.append({"checkpoint_id": event.checkpoint_id, "steps_before": len(self.steps),
-                                      "events_before": self.event_count})
+                                      "events_before": self.event_count, "text_before": self.tokens.length})
+            self._ran_before, self._run_first_time = self.duration, None
             self._static_interrupt = False
             self._run_live = self.protocol != "threads"
             self.error = None

@@ -157,4 +157,6 @@ class Branch(TypedDict):
     checkpoint_id: str
     steps_before: int
     events_before: int
+    #: where its text starts in ``text`` (code points)
+    text_before: int
 

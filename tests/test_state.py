@@ -8,7 +8,7 @@ import pytest
 
 import reference as ref
 from recordings import RECORDINGS, SINGLE_RUN, load_events, load_recording
-from lg_widgets import MalformedStream, RunState, parse_event
+from lg_widgets import MalformedStream, RunState, StreamEvent, parse_event
 from lg_widgets.diff import replay
 from lg_widgets.lifecycle import Lifecycle
 from lg_widgets.publisher import Publisher
@@ -71,7 +71,10 @@ def test_recorded_fork_in_place_is_a_branch():
     events = load_recording("joke_fork_in_place")
     cut = next(i for i, e in enumerate(events) if isinstance(e, Lifecycle))
     state = fold(events)
-    assert state.branches == [{"checkpoint_id": events[cut].checkpoint_id, "steps_before": 2, "events_before": cut}]
+    text_before = len(fold(events[:cut]).text)  # where the fork's text starts: the page sets it apart
+    assert 0 < text_before < len(state.text)
+    assert state.branches == [{"checkpoint_id": events[cut].checkpoint_id, "steps_before": 2, "events_before": cut,
+                               "text_before": text_before}]
     assert [s["name"] for s in state.steps] == ["refine_topic", "generate_joke", "generate_joke"]
     assert state.status == "done"
 
@@ -347,3 +350,19 @@ def test_the_current_node_is_the_one_speaking_again_after_a_parallel_branch_ran(
     assert state.current_node == "right"
     state.apply(token("b"))
     assert state.current_node == "left" and state.text == "ab" and len(state.segments) == 1
+
+
+def test_duration_is_running_time_the_pause_before_a_resume_left_out():
+    """A 4 s resume after a pause of minutes showed '2 m 35 s': the pause is no running time."""
+    from lg_widgets import lifecycle
+
+    state = RunState(["values"])
+    state.apply(lifecycle.START)
+    for t in (10.0, 11.0, 12.5):
+        state.apply(StreamEvent("values", "values", (), {"n": t}, None, t))
+    state.apply(lifecycle.END)
+    state.apply(lifecycle.continued(None))
+    for t in (160.0, 164.0):
+        state.apply(StreamEvent("values", "values", (), {"n": t}, None, t))
+    assert state.duration == 2.5 + 4.0
+
