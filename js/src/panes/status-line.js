@@ -26,10 +26,6 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
   let clockStart = null; // ms timestamp: now() - duration at the time the clock started
   let timer = null;
   let cancelling = false;
-  // The kernel's `duration` runs from the view's first event, idle time between its runs
-  // included (a 4 s resume after a pause showed 2 m 35 s): the clock leaves out the pauses it saw.
-  let idle = 0; // seconds of `duration` that were pauses between runs
-  let pausedAt = null; // `duration` when the last run ended, until the next one's first event
 
   // Aria-disabled, not disabled: a disabled button loses the focus to the page's body.
   cancel.addEventListener("click", async () => {
@@ -50,12 +46,13 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
     }
   });
 
-  // The clock is `duration`, the time from the run's first event, ticking on between deltas.
+  // The clock is `duration`, the view's running time (the kernel leaves out the pauses between a
+  // run and the next: a 4 s resume after a pause showed 2 m 35 s), ticking on between deltas.
   // It runs once events flow (not while connecting: it would jump back at the first event) and
   // only forward: a delta that says less than the page counted does not turn it back.
   const ticking = () => data.status === "running";
 
-  const runningSeconds = () => Math.max(0, (data.duration || 0) - idle);
+  const runningSeconds = () => Math.max(0, data.duration || 0);
 
   function elapsedSeconds() {
     if (clockStart !== null && ticking()) {
@@ -81,15 +78,6 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
       timer = null;
     }
     if (!live) clockStart = null;
-  }
-
-  /** A run that ended and goes on (resume, fork in place): `duration` counts the pause too. */
-  function trackPauses(before, after) {
-    if (after === "connecting" && before !== "idle" && !LIVE_STATUSES.has(before) && data.duration > 0) pausedAt = data.duration;
-    else if (after === "idle") {
-      idle = 0;
-      pausedAt = null;
-    }
   }
 
   function render() {
@@ -128,17 +116,7 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
       for (const [k, v] of Object.entries(fields)) {
         if (!(k in data) || v === undefined) continue;
         const nv = v === null ? (typeof data[k] === "number" ? 0 : "") : v;
-        if (k === "status") trackPauses(data.status, nv);
-        if (k === "duration") {
-          if (nv === 0) {
-            idle = 0; // a new run of the view (its duration starts at 0): so does the clock
-            pausedAt = null;
-          } else if (pausedAt !== null && ticking()) {
-            idle += Math.max(0, nv - pausedAt); // the first event after a pause
-            pausedAt = null;
-          }
-          if (ticking() && clockStart !== null) clockStart = Math.min(clockStart, now() - Math.max(0, nv - idle) * 1000);
-        }
+        if (k === "duration" && ticking() && clockStart !== null) clockStart = Math.min(clockStart, now() - Math.max(0, nv) * 1000);
         if (data[k] !== nv) {
           data[k] = nv;
           changed = true;
@@ -149,7 +127,7 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
     get data() {
       return { ...data };
     },
-    /** Seconds the view's runs spent running (the kernel's duration less the pauses seen). */
+    /** Seconds the view's runs spent running. */
     get running() {
       return elapsedSeconds();
     },
