@@ -67,10 +67,10 @@ class LiveRun:
     _ended_runs: int
     _ends: threading.Condition
 
-    def cancel(self: V, timeout: float = 10.0) -> V:
-        """Stop the run, on the server too for threaded runs. A no-op when nothing runs."""
-        if not self.running:
-            return self
+    def _stop(self, timeout: float) -> None:
+        """Stop the run, on the server too where the source can; wait (off the loop) until it ended."""
+        if not self._live():
+            return
         done = _background.submit(self._cancel())
         if not _background.in_background_thread():
             done.result(timeout)
@@ -79,7 +79,6 @@ class LiveRun:
                 self._future.result(timeout)
             except concurrent.futures.CancelledError:
                 pass
-        return self
 
     def _run_ended(self) -> None:
         """A run of the view ended (an attachment's too, though its reading goes on)."""
@@ -99,15 +98,15 @@ class LiveRun:
     def _set_final_traits(self, values: dict[str, Any]) -> None:
         raise NotImplementedError
 
-    @property
-    def running(self) -> bool:
+    def _live(self) -> bool:
+        """A run of the view is under way."""
         future = getattr(self, "_future", None)  # None too when __init__ failed validation
         return future is not None and not future.done()
 
     def _launch(self: V, source: RunSource, continue_view: bool = False, fork_from: str | None = None) -> V:
         if self._closed:
             raise InvalidArgument("This view was closed: make a new StreamView to run again.")
-        if self.running:
+        if self._live():
             raise InvalidArgument("This view is already running; wait for it or cancel() it first.")
         self._exception = None
         self._cancelling = False
@@ -267,7 +266,7 @@ class LiveRun:
             assert self._future is not None
             self._future.result()
         except KeyboardInterrupt:  # the kernel was interrupted: the cell's run stops with it
-            self.cancel()
+            self._stop(10.0)
             raise
         self._raise_if_failed()
         return self

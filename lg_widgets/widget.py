@@ -134,6 +134,18 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
         self._raise_if_failed()
         return self
 
+    @property
+    def running(self) -> bool:
+        """A run of the view is under way (an attachment: until it is cancelled or closed)."""
+        return self._live()
+
+    def cancel(self, timeout: float = 10.0) -> "StreamView":
+        """Stop the run, on the server too where it can (threaded runs, the thread protocol); output
+        received before the cancel stays. A no-op when nothing runs. ``timeout``: seconds to wait
+        for the server and for the run's end."""
+        self._stop(timeout)
+        return self
+
     def resume(self, value: Any = None, *, wait: bool = False, timeout: float = REQUEST_TIMEOUT) -> "StreamView":
         """Answer the interrupt: a new run on the same thread (the runs stream: ``command={"resume":
         value}``; the thread protocol: ``input.respond``). With several interrupts waiting, ``value``

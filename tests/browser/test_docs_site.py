@@ -30,13 +30,47 @@ def site(tmp_path_factory) -> pathlib.Path:
     return out
 
 
-def test_the_site_has_a_page_per_notebook_linked_from_its_index(site, page):
-    pages = sorted(p.name for p in site.glob("*.html") if p.name != "index.html")
-    assert pages == [f"{nb.stem}.html" for nb in NOTEBOOKS] and len(pages) >= 8
+def test_the_site_has_a_page_per_notebook_the_api_and_the_design_pages_linked_from_its_index(site, page):
+    pages = [f"{nb.stem}.html" for nb in NOTEBOOKS]
+    assert len(pages) >= 8 and all((site / name).exists() for name in pages)
+    design = ["architecture.html", "threads-protocol.html"]
     requested = refuse_network(page)
     page.goto((site / "index.html").as_uri())
     links = page.locator("a").evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
-    assert links == pages
+    course = [link for link in links if link.endswith(".html") and link[:2].isdigit()]
+    assert course == pages, "every lesson, in order"
+    assert "api/lg_widgets/widget.html" in links and set(design) <= set(links)
+    assert all(url.startswith("file://") for url in requested)
+
+
+def test_the_api_reference_names_every_public_method_of_streamview_with_its_parameters(site, page):
+    """Generated from the docstrings (pdoc), offline: each public method of StreamView, with each
+    parameter of its signature, and the synced fields it shows."""
+    import inspect
+
+    from lg_widgets import StreamView
+    from lg_widgets.fields import Fields
+
+    requested = refuse_network(page)
+    page.goto((site / "api" / "lg_widgets" / "widget.html").as_uri())
+    public = {name: member for name, member in vars(StreamView).items()
+              if not name.startswith("_") and (callable(member) or isinstance(member, (classmethod, property)))}
+    assert {"run", "start", "wait", "cancel", "resume", "fork", "history", "save", "to_html", "attach", "join",
+            "replay", "from_graph", "from_sdk", "running"} <= set(public)
+    for name, member in public.items():
+        entry = page.locator(f'[id="StreamView.{name}"]')
+        expect(entry).to_have_count(1)
+        function = member.__func__ if isinstance(member, classmethod) else member
+        if callable(function):
+            shown = entry.locator("xpath=..").inner_text()
+            for parameter in list(inspect.signature(function).parameters)[1:]:
+                assert parameter in shown, (name, parameter)
+    constructor = page.locator('[id="StreamView.__init__"]').locator("xpath=..").inner_text()
+    assert all(p in constructor for p in ("assistant_id", "stream_mode", "thread_id", "protocol", "transport"))
+    page.goto((site / "api" / "lg_widgets" / "fields.html").as_uri())
+    for name in ("status", "text", "steps", "state", "diffs", "interrupts"):
+        assert name in Fields.class_trait_names()
+        expect(page.locator(f'[id="Fields.{name}"]')).to_have_count(1)
     assert all(url.startswith("file://") for url in requested)
 
 
