@@ -14,6 +14,7 @@ from langgraph_sdk import get_client
 from lg_widgets.errors import CommandError, InvalidArgument, ThreadNotFound
 from lg_widgets.threads import ThreadClient, event_from_frame, run_end_status, run_start_id
 
+pytestmark = pytest.mark.server
 TRANSPORTS = ["sse", "websocket"]
 WEATHER = {"messages": [{"role": "user", "content": "weather in sf?"}]}
 #: graph → (input, served by the demo server or the test graphs' server)

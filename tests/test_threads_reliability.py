@@ -59,6 +59,7 @@ async def bytes_of_a_read(url: str, transport: str, thread: Thread) -> int:
     return sum(entry.response_bytes for entry in proxy.log)
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_five_cuts_during_a_run_lose_nothing_and_repeat_nothing(server, transport):
     async with ThreadClient(server.url) as direct:
@@ -85,6 +86,7 @@ async def test_five_cuts_during_a_run_lose_nothing_and_repeat_nothing(server, tr
     assert text_of(got) == text_of(reference) == " ".join(words)
 
 
+@pytest.mark.server
 async def test_a_websocket_never_silently_misses_the_start_of_a_long_run(server):
     # A new socket's server side replays the thread at once. A subscription it gets first is fed
     # every event; one it gets after binding the socket to the run is replayed only the run's
@@ -139,6 +141,7 @@ async def start_slow_run_elsewhere(url: str) -> tuple[str, str]:
     return thread_id, run_id
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_attaching_mid_run_sees_it_from_its_start_and_answers_its_interrupt(test_graphs_server, transport):
     thread_id, run_id = await start_slow_run_elsewhere(test_graphs_server.url)
@@ -178,6 +181,7 @@ def server_without_protocol(tmp_path_factory):
     server.stop()
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_a_server_without_the_protocol_says_so_and_suggests_the_runs_stream(server_without_protocol, transport):
     async with ThreadClient(server_without_protocol.url, transport=transport) as client:
