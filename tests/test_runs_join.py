@@ -45,8 +45,9 @@ async def test_joining_a_live_run_misses_nothing(server):
         original, joined = [], []
 
         async def join_when_started() -> None:
-            while run.run_id is None or len(original) < 100:
-                await asyncio.sleep(0.005)
+            async with asyncio.timeout(30):
+                while run.run_id is None or len(original) < 100:
+                    await asyncio.sleep(0.005)
             joined.extend([event async for event in client.join(run.thread_id, run.run_id)])
 
         joiner = asyncio.create_task(join_when_started())

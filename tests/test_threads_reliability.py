@@ -126,18 +126,20 @@ async def bound(socket: ThreadSocket) -> None:
 
 
 async def start_slow_run_elsewhere(url: str) -> tuple[str, str]:
-    """Another client (langgraph_sdk) creates a thread and starts a slow interrupting run on it, then leaves."""
+    """Another client (langgraph_sdk) creates a thread, starts a slow interrupting run on it, and
+    leaves once ten of its 40 tokens (50 ms apart) are out: the run is under way when anyone attaches."""
     sdk = get_client(url=url)
     thread_id = (await sdk.threads.create())["thread_id"]
     async with sdk.threads.stream(thread_id=thread_id, assistant_id="slow_interrupt") as other:
         run_id = (await other.run.start(input={"topic": "owls"}))["run_id"]
-    for _ in range(1500):  # until it streams its tokens (a busy server may queue it a while)
-        if (await sdk.runs.get(thread_id, run_id))["status"] == "running":
-            break
-        await asyncio.sleep(0.02)
-    else:
-        raise AssertionError("the slow run did not start within 30 s")
-    await asyncio.sleep(0.4)  # some ten of its 40 tokens, 50 ms apart, are out before anyone attaches
+        tokens = 0
+        async with asyncio.timeout(30):
+            async for frame in other.events:
+                data = frame.get("params", {}).get("data") or {}
+                if frame.get("method") == "messages" and data.get("event") == "content-block-delta":
+                    tokens += 1
+                    if tokens == 10:
+                        break
     return thread_id, run_id
 
 
