@@ -82,8 +82,10 @@ test-py: test-unit test-server test-notebooks test-browser test-bench
 typecheck: setup
 	$(VENV)/bin/mypy
 
-# What to run while working: no server, no browser, no apt-get.
-check: test-js typecheck test-unit
+# What to run while working: no server, no browser, no apt-get. The three run side by side (two
+# cores: the JS units and mypy fit beside the pytest run); each one's output comes out whole.
+check: setup
+	$(MAKE) --no-print-directory -j3 --output-sync=target test-js typecheck test-unit
 
 test: check test-server test-notebooks test-browser test-bench test-deploy bench-quick wheel-check
 
