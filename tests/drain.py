@@ -23,9 +23,13 @@ def drain(server, tokens: tuple[str | None, ...] = (None,), timeout: float = DRA
     with httpx.Client(base_url=server.url, timeout=10.0) as http:
 
         def idle() -> bool:
-            metrics = http.get("/metrics", params={"format": "json"}).json()
-            queue, workers = metrics.get("queue") or {}, metrics.get("workers") or {}
-            return not (queue.get("n_pending") or queue.get("n_running") or workers.get("active"))
+            answer = http.get("/metrics", params={"format": "json"})
+            if answer.status_code == 200:
+                metrics = answer.json()
+                queue, workers = metrics.get("queue") or {}, metrics.get("workers") or {}
+                return not (queue.get("n_pending") or queue.get("n_running") or workers.get("active"))
+            # The deployment (Postgres runtime) answers 500 there: no busy thread is its sign of rest.
+            return not http.post("/threads/search", json={"status": "busy", "limit": 1}).json()
 
         if idle():
             return
