@@ -28,8 +28,11 @@ def drain(server, tokens: tuple[str | None, ...] = (None,), timeout: float = DRA
                 metrics = answer.json()
                 queue, workers = metrics.get("queue") or {}, metrics.get("workers") or {}
                 return not (queue.get("n_pending") or queue.get("n_running") or workers.get("active"))
-            # The deployment (Postgres runtime) answers 500 there: no busy thread is its sign of rest.
-            return not http.post("/threads/search", json={"status": "busy", "limit": 1}).json()
+            # The deployment (Postgres runtime) answers 500 there. It has workers to spare, so no run
+            # left queued or running on a busy thread will do (a cancelled run's thread may stay busy).
+            busy = http.post("/threads/search", json={"status": "busy", "limit": 100}).json()
+            return not any(http.get(f"/threads/{thread['thread_id']}/runs", params={"status": status}).json()
+                           for thread in busy for status in ("pending", "running"))
 
         if idle():
             return
