@@ -1,7 +1,14 @@
 # Two commands on a fresh clone (see README):
 #   make demo   set up, then run the quick-start notebook on the embedded server
 #   make test   set up, then run the whole test suite (what .ci/run runs)
-#   make test-deploy   the runs-stream tests against a deployment: langgraph-api on Postgres + Redis, two replicas
+# While working:
+#   make check  JS units, mypy and every unmarked test: no server, no browser, no apt-get (~1 min)
+# The tiers of `make test` one by one (markers: tests/conftest.py):
+#   make test-server     the tests against a real langgraph dev, two workers with their own servers
+#   make test-notebooks  the course notebooks, strict nbval, two at a time
+#   make test-browser    Chromium + JupyterLab, one test at a time
+#   make test-bench      the tests that bound a time, alone
+#   make test-deploy     the runs-stream tests against a deployment: langgraph-api on Postgres + Redis, two replicas
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -17,7 +24,14 @@ DEPLOY_STAMP := $(DEPLOY_VENV)/.installed-stamp
 DEPLOY_TESTS := tests/test_fold_vs_sdk.py tests/test_interactive.py tests/test_widget.py \
 	tests/test_modes_and_filters.py tests/deploy
 
-.PHONY: setup demo lab test test-js test-py typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-instructions bench-quick bench-threads fixtures wheel-check docs clean
+# pytest for every tier: its cache stays out of the tree. PYTEST_ARGS adds options (-x, -k ..., -p randomly).
+PYTEST := $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+# The unmarked tests (a tier's marker is given to each of its tests: see pyproject's `markers`).
+UNIT_TESTS := not (server or browser or notebooks or deploy or bench)
+# Workers for the server tier: each starts its own langgraph dev servers (tests/conftest.py).
+SERVER_WORKERS ?= 2
+
+.PHONY: setup demo lab check test test-js test-unit test-py test-server test-notebooks test-browser test-bench typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-instructions bench-quick bench-threads fixtures wheel-check docs clean
 
 setup: $(STAMP)
 
@@ -46,15 +60,35 @@ browser-deps:
 test-js: setup
 	cd js && npm test
 
-test-py: setup browser-deps
-	$(PY) -m pytest --nbval notebooks tests --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider \
-		--ignore=tests/deploy
+test-unit: setup
+	$(PYTEST) -m "$(UNIT_TESTS)" tests
+
+test-server: setup
+	$(PYTEST) -m "server and not (browser or deploy or bench)" -n $(SERVER_WORKERS) tests \
+		--ignore=tests/browser --ignore=tests/deploy
+
+# One notebook per worker (its cells in order, on one kernel); each kernel starts its own server.
+test-notebooks: setup
+	$(PYTEST) -p nbval --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -n 2 --dist loadfile --timeout 180
+
+test-browser: setup browser-deps
+	$(PYTEST) -m browser tests/browser
+
+test-bench: setup
+	$(PYTEST) -m "bench and not deploy" tests
+
+test-py: test-unit test-server test-notebooks test-browser test-bench
 
 # The public data is typed (lg_widgets/types.py, py.typed): mypy keeps it honest.
 typecheck: setup
 	$(VENV)/bin/mypy
 
-test: test-js typecheck test-py test-deploy bench-quick wheel-check
+# What to run while working: no server, no browser, no apt-get. The three run side by side (two
+# cores: the JS units and mypy fit beside the pytest run); each one's output comes out whole.
+check: setup
+	$(MAKE) --no-print-directory -j3 --output-sync=target test-js typecheck test-unit
+
+test: check test-server test-notebooks test-browser test-bench test-deploy bench-quick wheel-check
 
 deploy-deps:
 	sh scripts/install_deploy_deps.sh
@@ -66,7 +100,7 @@ $(DEPLOY_STAMP): scripts/deploy-requirements.txt
 	touch $(DEPLOY_STAMP)
 
 test-deploy: setup deploy-deps $(DEPLOY_STAMP)
-	LGW_TEST_DEPLOYMENT=$(abspath $(DEPLOY_VENV)) $(PY) -m pytest $(DEPLOY_TESTS) -p no:cacheprovider
+	LGW_TEST_DEPLOYMENT=$(abspath $(DEPLOY_VENV)) $(PYTEST) $(DEPLOY_TESTS)
 
 # Re-execute every notebook and save its outputs (after a change to a demo graph or the widget).
 notebooks: setup

@@ -228,10 +228,9 @@ async def run_case(case: Case, url: str) -> tuple[list, BaseException | None]:
     return events, None
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=[pytest.mark.server] if c.dev else [])
+                                  for c in CASES])
 async def test_bad_input(case: Case, unused_port, request):
-    if case.dev:
-        request.applymarker(pytest.mark.integration)
     env = Env(unused_port, request)
     try:
         url = await asyncio.to_thread(case.url, env)
@@ -272,6 +271,7 @@ async def test_error_event_folds_into_a_run_error():
     assert state.text == "hi"
 
 
+@pytest.mark.server
 async def test_busy_thread_answers_409(server):
     """A second run on a thread that is still running, with multitask_strategy='reject'."""
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:

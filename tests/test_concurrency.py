@@ -15,7 +15,7 @@ from lg_widgets import StreamView
 from slow_run import SLOW_GRAPH, SLOW_INPUT
 from waiting import wait_until
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 
 
 def test_eight_views_at_once_each_end_with_their_own_content(server, comms):
@@ -31,6 +31,7 @@ def test_eight_views_at_once_each_end_with_their_own_content(server, comms):
     assert len({v.run_id for v in views}) == 8
 
 
+@pytest.mark.bench  # bounds a time: never beside other tests (see conftest)
 def test_the_kernel_answers_while_a_long_run_streams(server):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "LANGGRAPH_API_URL": server.url}
     manager, client = start_new_kernel(kernel_name="python3", env=env)
@@ -67,6 +68,7 @@ def _status(client, wait_done: bool = False) -> str:
     return "".join(outputs).strip()
 
 
+@pytest.mark.bench  # bounds a time: never beside other tests (see conftest)
 def test_cancel_reaches_the_server_at_once(server, comms):
     view = StreamView(SLOW_GRAPH, SLOW_INPUT, url=server.url, thread_id="new",
                       stream_mode="messages-tuple").start()

@@ -20,7 +20,7 @@ from lg_widgets.client import LangGraphClient
 from slow_run import SLOW_GRAPH, SLOW_INPUT
 from waiting import wait_until
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 
 ALICE, BOB = (token for token, user in sorted(TOKENS.items(), key=lambda item: item[1]))
 AS_ALICE = {"Authorization": f"Bearer {ALICE}"}

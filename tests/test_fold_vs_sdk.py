@@ -10,7 +10,7 @@ from lg_widgets import RunState
 from lg_widgets.diff import replay
 from sdk_runs import as_events, sdk_parts
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 
 SINGLE_MODES = ["values", "updates", "messages-tuple", "messages", "debug", "custom", "events", "tasks", "checkpoints"]
 COMBINED = [

@@ -9,7 +9,7 @@ from lg_widgets import InvalidArgument, StreamView
 from slow_run import SLOW_GRAPH, SLOW_INPUT
 from waiting import wait_until
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 MODES = ["updates", "values", "debug"]
 
 

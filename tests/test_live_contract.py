@@ -160,7 +160,7 @@ def test_the_checker_catches_a_page_that_contradicts_the_run():
     assert "steps the run does not have: /ghost" in violations
 
 
-@pytest.mark.integration
+@pytest.mark.server
 def test_a_page_that_appears_mid_run_shows_what_the_others_show(server, comms):
     """A second page (a reload, another view of the widget) appears while tokens stream: it waits
     for its snapshot, then follows; it never contradicts the run and ends where the first ends."""

@@ -9,7 +9,7 @@ import pytest
 from lg_widgets import StreamView
 from sdk_runs import sdk_parts
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 
 
 def cards(view):

@@ -226,7 +226,7 @@ def long_text(count: int) -> str:
     return " ".join(f"{words[i % len(words)]}{i}" for i in range((count + 1) // 2))
 
 
-@pytest.mark.integration
+@pytest.mark.server
 async def test_dev_server_run_survives_cuts(server):
     modes = ["messages-tuple", "updates", "values"]
     request = lambda: RunRequest("long", {"tokens": LONG_TOKENS}, stream_mode=modes, thread_id="new")  # noqa: E731

@@ -28,6 +28,7 @@ def test_the_servers_heartbeat_is_no_event():
                                                                 ("values", '{"a": 2}', "18-0")]
 
 
+@pytest.mark.server
 async def test_joining_a_finished_run_gives_its_events_from_the_start(server):
     async with LangGraphClient(server.url) as client:
         run = client.stream(RunRequest("joke", {"topic": "owls"}, stream_mode=MODES, thread_id="new"))
@@ -38,14 +39,16 @@ async def test_joining_a_finished_run_gives_its_events_from_the_start(server):
     assert {e.mode for e in only_values} == {"values"} and len(only_values) == 3
 
 
+@pytest.mark.server
 async def test_joining_a_live_run_misses_nothing(server):
     async with LangGraphClient(server.url) as client:
         run = client.stream(RunRequest("long", {"tokens": 1500}, stream_mode=["messages-tuple"], thread_id="new"))
         original, joined = [], []
 
         async def join_when_started() -> None:
-            while run.run_id is None or len(original) < 100:
-                await asyncio.sleep(0.005)
+            async with asyncio.timeout(30):
+                while run.run_id is None or len(original) < 100:
+                    await asyncio.sleep(0.005)
             joined.extend([event async for event in client.join(run.thread_id, run.run_id)])
 
         joiner = asyncio.create_task(join_when_started())
@@ -54,6 +57,7 @@ async def test_joining_a_live_run_misses_nothing(server):
     assert seen(joined) == seen(original) and len(original) == 1500
 
 
+@pytest.mark.server
 async def test_joining_an_unknown_run_ends_with_the_servers_error_event(server):
     # The server answers 200 and, once it finds no such run, sends an `error` event.
     async with LangGraphClient(server.url) as client:
@@ -66,6 +70,7 @@ async def test_joining_an_unknown_run_ends_with_the_servers_error_event(server):
                                                              "message": "404: Run not found"})]
 
 
+@pytest.mark.server
 async def test_a_threads_stream_replays_each_run_then_goes_on(server):
     async with LangGraphClient(server.url) as client:
         run = client.stream(RunRequest("custom", {"items": 2}, stream_mode=["values"], thread_id="new"))

@@ -16,7 +16,7 @@ import lg_widgets
 from lg_widgets import InvalidArgument, ServerStartError
 from waiting import wait_until
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 DEMO_GRAPHS = {"joke", "agent", "subgraph", "human", "custom", "long", "failing", "parallel",
                "newsroom", "weather", "weather_channels", "quiet", "async_progress", "ticker"}
 

@@ -12,7 +12,7 @@ import reference as ref
 from lg_widgets import InvalidArgument, MalformedStream, StreamView
 from lg_widgets.server import DEMO_CONFIG
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 MODES = ["debug", "messages-tuple", "values", "custom"]
 
 

@@ -13,7 +13,9 @@ from langgraph_sdk import get_client
 
 from lg_widgets.errors import CommandError, InvalidArgument, ThreadNotFound
 from lg_widgets.threads import ThreadClient, event_from_frame, run_end_status, run_start_id
+from waiting import poll_until
 
+pytestmark = pytest.mark.server
 TRANSPORTS = ["sse", "websocket"]
 WEATHER = {"messages": [{"role": "user", "content": "weather in sf?"}]}
 #: graph → (input, served by the demo server or the test graphs' server)
@@ -73,12 +75,9 @@ async def test_a_runs_events_equal_what_langgraph_sdk_yields(urls, graph, transp
         run = thread.run(graph, input)
         events = [event async for event in run]
         reference = await asyncio.wait_for(reference, 30)
-        record = await thread.get()
-        for _ in range(100):  # the run's end reaches the stream before the worker writes the thread
-            if record["status"] != "busy":
-                break
-            await asyncio.sleep(0.05)
-            record = await thread.get()
+        # The run's end reaches the stream before the worker writes the thread (its status, its error).
+        record = await poll_until(thread.get, lambda record: record["status"] != "busy",
+                                  what="the worker to write the thread")
 
     assert [comparable(e.frame()) for e in events] == [comparable(frame) for frame in reference]
     assert [e.seq for e in events] == list(range(1, len(events) + 1))

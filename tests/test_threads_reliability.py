@@ -59,6 +59,7 @@ async def bytes_of_a_read(url: str, transport: str, thread: Thread) -> int:
     return sum(entry.response_bytes for entry in proxy.log)
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_five_cuts_during_a_run_lose_nothing_and_repeat_nothing(server, transport):
     async with ThreadClient(server.url) as direct:
@@ -85,6 +86,7 @@ async def test_five_cuts_during_a_run_lose_nothing_and_repeat_nothing(server, tr
     assert text_of(got) == text_of(reference) == " ".join(words)
 
 
+@pytest.mark.server
 async def test_a_websocket_never_silently_misses_the_start_of_a_long_run(server):
     # A new socket's server side replays the thread at once. A subscription it gets first is fed
     # every event; one it gets after binding the socket to the run is replayed only the run's
@@ -124,21 +126,24 @@ async def bound(socket: ThreadSocket) -> None:
 
 
 async def start_slow_run_elsewhere(url: str) -> tuple[str, str]:
-    """Another client (langgraph_sdk) creates a thread and starts a slow interrupting run on it, then leaves."""
+    """Another client (langgraph_sdk) creates a thread, starts a slow interrupting run on it, and
+    leaves once ten of its 40 tokens (50 ms apart) are out: the run is under way when anyone attaches."""
     sdk = get_client(url=url)
     thread_id = (await sdk.threads.create())["thread_id"]
     async with sdk.threads.stream(thread_id=thread_id, assistant_id="slow_interrupt") as other:
         run_id = (await other.run.start(input={"topic": "owls"}))["run_id"]
-    for _ in range(1500):  # until it streams its tokens (a busy server may queue it a while)
-        if (await sdk.runs.get(thread_id, run_id))["status"] == "running":
-            break
-        await asyncio.sleep(0.02)
-    else:
-        raise AssertionError("the slow run did not start within 30 s")
-    await asyncio.sleep(0.4)  # some ten of its 40 tokens, 50 ms apart, are out before anyone attaches
+        tokens = 0
+        async with asyncio.timeout(30):
+            async for frame in other.events:
+                data = frame.get("params", {}).get("data") or {}
+                if frame.get("method") == "messages" and data.get("event") == "content-block-delta":
+                    tokens += 1
+                    if tokens == 10:
+                        break
     return thread_id, run_id
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_attaching_mid_run_sees_it_from_its_start_and_answers_its_interrupt(test_graphs_server, transport):
     thread_id, run_id = await start_slow_run_elsewhere(test_graphs_server.url)
@@ -178,6 +183,7 @@ def server_without_protocol(tmp_path_factory):
     server.stop()
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_a_server_without_the_protocol_says_so_and_suggests_the_runs_stream(server_without_protocol, transport):
     async with ThreadClient(server_without_protocol.url, transport=transport) as client:

@@ -20,7 +20,7 @@ from lg_widgets.demo import long as long_graph
 from lg_widgets.protocol import message_text
 from waiting import wait_until
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 TRANSPORTS = ["sse", "websocket"]
 
 #: (server fixture, graph, input)

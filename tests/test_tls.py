@@ -110,7 +110,7 @@ def test_one_shared_context_per_kind_of_trust(ca_file):
     assert tls_verify(ca_file) is not tls_verify(None)
 
 
-@pytest.mark.integration
+@pytest.mark.server
 def test_stream_view_over_tls_to_the_dev_server(server, ca, ca_file, comms):
     with tls_proxy(server.url, ca) as proxy:
         view = StreamView("joke", {"topic": "tls"}, url=proxy.url, verify=ca_file, thread_id="new").run()

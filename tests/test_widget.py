@@ -16,7 +16,7 @@ from sdk_runs import sdk_parts
 from slow_run import SLOW_GRAPH, SLOW_INPUT
 from waiting import wait_until
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 
 SYNCED = ["status", "run_id", "thread_id", "text", "segments", "messages", "steps", "checkpoints", "state",
           "diffs", "custom", "interrupts", "error", "counts", "event_kinds", "current_node", "event_count",

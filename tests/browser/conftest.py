@@ -1,9 +1,10 @@
 """Browser tests: one real JupyterLab (and, for one test, Notebook 7) per session, driven in Chromium.
 
 Run: ``PYTHONPATH=.:tests python -m pytest tests/browser`` (``make test`` runs them too).
-The kernel streams from the session's ``langgraph dev`` (the ``server`` fixture of
+The kernel streams from the session's ``langgraph dev`` (``demo_server_process`` in
 tests/conftest.py) through ``$LANGGRAPH_API_URL``, so notebook code is exactly what a
-user types: ``StreamView("joke", {...}).start()``.
+user types: ``StreamView("joke", {...}).start()``. Every test that opens a notebook is in the
+``server`` tier too, and the runs its kernel left are stopped after it (``drain``).
 
 Chromium is Debian's ``/usr/bin/chromium`` (Playwright cannot download its own here);
 without it every browser test fails with a message saying how to install it: never a skip.
@@ -18,6 +19,7 @@ import re
 
 import pytest
 
+from drain import drain
 from jupyter_harness import REPO, JupyterServer, NotebookDriver
 
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
@@ -155,15 +157,15 @@ def _jupyter(app: str, server, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def lab_server(server, tmp_path_factory):
+def lab_server(demo_server_process, tmp_path_factory):
     """JupyterLab 4."""
-    yield from _jupyter("lab", server, tmp_path_factory)
+    yield from _jupyter("lab", demo_server_process, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def notebook7_server(server, tmp_path_factory):
+def notebook7_server(demo_server_process, tmp_path_factory):
     """Jupyter Notebook 7 (started only when a test asks for it)."""
-    yield from _jupyter("notebook", server, tmp_path_factory)
+    yield from _jupyter("notebook", demo_server_process, tmp_path_factory)
 
 
 def _notebook_opener(jupyter: JupyterServer, page, request):
@@ -180,18 +182,20 @@ def _notebook_opener(jupyter: JupyterServer, page, request):
 
 
 @pytest.fixture
-def lab(lab_server, page, request):
+def lab(lab_server, demo_server_process, page, request):
     """``lab(cells, name=None)`` writes a notebook, opens it in JupyterLab, waits for an idle kernel."""
     open_notebook, _ = _notebook_opener(lab_server, page, request)
     yield open_notebook
     _close_page(page, request)  # first: a page watching its kernel die would log errors
     lab_server.shutdown_kernels()
+    drain(demo_server_process)
 
 
 @pytest.fixture
-def notebook7(notebook7_server, page, request):
+def notebook7(notebook7_server, demo_server_process, page, request):
     """The same in Jupyter Notebook 7."""
     open_notebook, _ = _notebook_opener(notebook7_server, page, request)
     yield open_notebook
     _close_page(page, request)
     notebook7_server.shutdown_kernels()
+    drain(demo_server_process)

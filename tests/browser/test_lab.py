@@ -20,7 +20,7 @@ from slow_run import SLOW_GRAPH, SLOW_INPUT
 from views import record_view_samples, step_cards, view_samples
 from waiting import wait_until
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 IMPORT = "from lg_widgets import StreamView"
 FINISHED = ("done", "error", "cancelled", "interrupted")

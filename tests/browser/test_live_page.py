@@ -11,7 +11,7 @@ import pytest
 
 from views import live_samples, sample_live_page
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 MODES = ["messages-tuple", "updates", "debug", "values"]
 

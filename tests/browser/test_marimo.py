@@ -22,7 +22,7 @@ from jupyter_harness import REPO
 from lg_widgets.demo.long import WORDS
 from lg_widgets.server import free_port, stop_process_group
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 NOTEBOOK = REPO / "notebooks" / "marimo_quickstart.py"
 LONG_TOKENS = 4000  # what the notebook asks the `long` graph for

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from views import step_cards
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
 def test_notebook7_streams_tokens_and_renders_cards(notebook7):

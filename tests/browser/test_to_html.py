@@ -18,7 +18,7 @@ from hostile_data import MODES, dom_facts, hostile
 from offline import refuse_network, wait_views_mounted
 from views import expand_all_json, step_cards
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 SECRET = "sk-lgw-to-html-secret-9c1f"
 
@@ -44,14 +44,14 @@ def _elements(text: str) -> list[tuple[str, list[str]]]:
 
 
 @pytest.fixture(scope="module")
-def hostile_file(test_graphs_server, tmp_path_factory):
+def hostile_file(test_graphs_server_process, tmp_path_factory):
     from lg_widgets import StreamView
 
-    view = StreamView("hostile", {"topic": "<b>topic</b>"}, url=test_graphs_server.url, api_key=SECRET,
+    view = StreamView("hostile", {"topic": "<b>topic</b>"}, url=test_graphs_server_process.url, api_key=SECRET,
                       stream_mode=MODES, thread_id="new").run()
     assert view.status == "done" and view.text == hostile.TEXT
     path = view.to_html(tmp_path_factory.mktemp("to_html") / "hostile run.html")
-    return path, test_graphs_server.url
+    return path, test_graphs_server_process.url
 
 
 def test_the_file_holds_no_server_address_no_secret_and_loads_nothing(hostile_file):

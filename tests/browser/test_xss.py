@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from hostile_data import MODES, dom_facts, hostile
 from views import expand_all_json, step_cards
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 _OPEN_EVERYTHING_JS = """
 (root) => {

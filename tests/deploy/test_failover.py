@@ -18,7 +18,7 @@ import pytest
 from lg_widgets import StreamView
 from waiting import wait_until
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.deploy, pytest.mark.server]
 
 MODES = ["messages-tuple", "values"]
 TOKENS = 3000
