@@ -10,7 +10,7 @@ from langchain_core.messages import AIMessageChunk
 from lg_widgets import RunError, StreamView
 from sdk_runs import sdk_parts
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 ASKED = {"messages": [{"role": "user", "content": "weather, people, distance?"}]}
 
 

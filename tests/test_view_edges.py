@@ -8,7 +8,7 @@ from langgraph_sdk import get_sync_client
 from lg_widgets import HTTPStatusError, InvalidArgument, LGWidgetsError, StreamView
 from waiting import wait_until
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 PROTOCOLS = [("runs", "sse"), ("threads", "sse"), ("threads", "websocket")]
 
 
