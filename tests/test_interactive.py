@@ -114,7 +114,7 @@ def test_fork_in_place_from_the_page(server, comms):
     wait_until(lambda: not view.running and view.status == "done", what="the fork")
     assert [s["name"] for s in view.steps] == ["refine_topic", "generate_joke", "refine_topic", "generate_joke"]
     assert view.branches == [{"checkpoint_id": first["checkpoint_id"], "steps_before": 2,
-                              "events_before": view.branches[0]["events_before"]}]
+                              "events_before": view.branches[0]["events_before"], "text_before": 0}]
 
 
 def test_the_view_knows_its_graph(server, comms):

@@ -233,7 +233,7 @@ class ThreadSource:
 
 def _paired(waiting: list[Interrupt], value: Any) -> list[tuple[Interrupt, Any]]:
     given = answers(waiting, value)
-    return [(i, given[i["id"]]) for i in waiting]
+    return [(i, given[i["id"]]) for i in waiting if i["id"] in given]
 
 
 async def answer_interrupts(thread: Thread, respond: dict[str, tuple[list[str], Any]]) -> None:

@@ -84,7 +84,9 @@ def detail_hint(detail: Any) -> str:
     """What to do about what the server said, where its words tell more than the status: an unknown
     graph is a 422 (a bad request body, but the fix is the assistant_id, not the body)."""
     text = detail if isinstance(detail, str) else ""
-    if "Invalid assistant" in text or "assistant not found" in text.lower():
+    lower = text.lower()
+    # "Thread or assistant not found" is ambiguous: the status hint (which knows the credentials) says more.
+    if "invalid assistant" in lower or ("assistant not found" in lower and "thread" not in lower):
         return ("Check assistant_id: it must be a graph id of the server's langgraph.json (the server lists "
                 "them above) or an assistant's UUID.")
     return ""
