@@ -178,16 +178,18 @@ def test_five_cuts_of_the_connection_lose_and_repeat_nothing(server, comms, tran
     assert seqs == sorted(set(seqs)), "no event twice"
 
 
+async def started_elsewhere(url: str) -> str:
+    """A thread on which another client (the SDK) started a ``slow_interrupt`` run."""
+    sdk = get_client(url=url)
+    thread_id = (await sdk.threads.create())["thread_id"]
+    async with sdk.threads.stream(thread_id=thread_id, assistant_id="slow_interrupt") as other:
+        await other.run.start(input={"topic": "owls"})
+    return thread_id
+
+
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_attach_to_a_thread_another_client_runs(test_graphs_server, comms, transport):
-    async def start_elsewhere() -> str:
-        sdk = get_client(url=test_graphs_server.url)
-        thread_id = (await sdk.threads.create())["thread_id"]
-        async with sdk.threads.stream(thread_id=thread_id, assistant_id="slow_interrupt") as other:
-            await other.run.start(input={"topic": "owls"})
-        return thread_id
-
-    thread_id = asyncio.run(start_elsewhere())
+    thread_id = asyncio.run(started_elsewhere(test_graphs_server.url))
     view = StreamView.attach(thread_id, url=test_graphs_server.url, transport=transport).start()
     try:
         wait_until(lambda: view.status == "interrupted", timeout=60, what="the attached run reaches its interrupt")
@@ -207,14 +209,7 @@ def test_attach_to_a_thread_another_client_runs(test_graphs_server, comms, trans
 def test_an_attached_resume_with_wait_returns_once_the_resumed_run_has_ended(test_graphs_server, comms, transport):
     """resume(value, wait=True) on an attachment returned at once (0.01 s, still 'interrupted');
     the resumed run only starts about a second after the answer."""
-    async def stopped_elsewhere() -> str:
-        sdk = get_client(url=test_graphs_server.url)
-        thread_id = (await sdk.threads.create())["thread_id"]
-        async with sdk.threads.stream(thread_id=thread_id, assistant_id="slow_interrupt") as other:
-            await other.run.start(input={"topic": "owls"})
-        return thread_id
-
-    view = StreamView.attach(asyncio.run(stopped_elsewhere()), url=test_graphs_server.url,
+    view = StreamView.attach(asyncio.run(started_elsewhere(test_graphs_server.url)), url=test_graphs_server.url,
                              transport=transport).start()
     try:
         wait_until(lambda: view.status == "interrupted", timeout=60, what="the attached run reaches its interrupt")

@@ -171,9 +171,8 @@ def node_contrasts(page, root_handle) -> dict[str, Any]:
     return page.evaluate(_NODE_CONTRAST_JS, root_handle)
 
 
-# Every step card's name: its text, how many lines it takes, whether it is cut, its title.
-_NAMES_JS = r"""
-() => {
+# Every view's root element in the page, shadow roots included (marimo renders into open ones).
+ROOTS_JS = r"""
   const roots = (node, found = []) => {
     for (const el of node.querySelectorAll("*")) {
       if (el.classList && el.classList.contains("lgw-root")) found.push(el);
@@ -181,7 +180,12 @@ _NAMES_JS = r"""
     }
     return found;
   };
-  const out = [];
+"""
+
+# Every step card's name: its text, how many lines it takes, whether it is cut, its title.
+_NAMES_JS = r"""
+() => {
+""" + ROOTS_JS + r"""  const out = [];
   for (const root of roots(document)) {
     for (const name of root.querySelectorAll(".lgw-step-name")) {
       if (!name.getClientRects().length) continue;

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from jupyter_harness import REPO
+from page_checks import ROOTS_JS
 from lg_widgets.demo.long import WORDS
 from lg_widgets.server import free_port, stop_process_group
 
@@ -31,14 +32,7 @@ START_TIMEOUT = 90.0
 # Every 50 ms: (status, text length) of each view, looking inside marimo's (open) shadow roots.
 _SAMPLE_JS = """
 () => {
-  const roots = (node, found = []) => {
-    for (const el of node.querySelectorAll("*")) {
-      if (el.classList && el.classList.contains("lgw-root")) found.push(el);
-      if (el.shadowRoot) roots(el.shadowRoot, found);
-    }
-    return found;
-  };
-  window.__lgwSamples = [];
+""" + ROOTS_JS + """  window.__lgwSamples = [];
   setInterval(() => {
     window.__lgwSamples.push(roots(document).map((root) => {
       const text = root.querySelector(".lgw-text");

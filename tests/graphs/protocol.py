@@ -17,11 +17,9 @@ from __future__ import annotations
 import time
 from typing import Any, Iterator, TypedDict
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.tools import tool
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, MessagesState, StateGraph
@@ -35,30 +33,7 @@ from langgraph.stream.transformers import (
     UpdatesTransformer,
 )
 from langgraph.types import interrupt
-
-
-class ScriptedChatModel(BaseChatModel):
-    """Streams the given chunks as they are (content blocks, tool-call chunks and all)."""
-
-    chunks: list[AIMessageChunk]
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
-
-    def _stream(self, messages: list[BaseMessage], stop: Any = None,
-                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        for chunk in self.chunks:
-            if run_manager:
-                run_manager.on_llm_new_token("", chunk=ChatGenerationChunk(message=chunk))
-            yield ChatGenerationChunk(message=chunk)
-
-    def _generate(self, messages: list[BaseMessage], stop: Any = None,
-                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
-        message = self.chunks[0]
-        for chunk in self.chunks[1:]:
-            message = message + chunk
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(**message.model_dump(exclude={"type"})))])
+from scripted_model import ScriptedChatModel
 
 
 # ------------------------------------------------------------------------------ toolloop

@@ -17,40 +17,14 @@
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, Iterator, TypedDict
+from typing import Annotated, TypedDict
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.messages import AIMessageChunk
 from langchain_core.tools import tool
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.types import interrupt
-
-
-class ScriptedChatModel(BaseChatModel):
-    """Streams the given chunks as they are (content blocks, tool-call chunks and all)."""
-
-    chunks: list[AIMessageChunk]
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
-
-    def _stream(self, messages: list[BaseMessage], stop: Any = None,
-                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        for chunk in self.chunks:
-            if run_manager:
-                run_manager.on_llm_new_token("", chunk=ChatGenerationChunk(message=chunk))
-            yield ChatGenerationChunk(message=chunk)
-
-    def _generate(self, messages: list[BaseMessage], stop: Any = None,
-                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
-        message = self.chunks[0]
-        for chunk in self.chunks[1:]:
-            message = message + chunk
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(**message.model_dump(exclude={"type"})))])
+from scripted_model import ScriptedChatModel
 
 
 # ------------------------------------------------------------------------------ three_tools
