@@ -169,6 +169,7 @@ def test_a_recording_keeps_line_and_paragraph_separators_in_its_text(comms, tmp_
     replayed = StreamView.replay(tmp_path / "separators.jsonl", speed=0).run()
     assert live.state == replayed.state == {"s": text}
     assert comparable(replayed) == comparable(live)
+    assert {n["id"] for n in live.graph["nodes"]} == {"__start__", "write", "__end__"}  # drawn from the graph itself
 
 
 def test_a_local_graph_that_raises_fails_like_a_run_on_the_server(comms):

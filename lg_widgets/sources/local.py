@@ -93,3 +93,6 @@ class LocalGraphSource(Serverless):
     def events(self) -> AsyncIterator[StreamEvent | Lifecycle]:
         return graph_events(self.graph_object, self.input, self.modes, config=self.config, context=self.context,
                             subgraphs=self.subgraphs)
+
+    async def graph(self) -> dict[str, Any] | None:
+        return graph_drawing(self.graph_object) or None
