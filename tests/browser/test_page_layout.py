@@ -13,7 +13,7 @@ from test_lab import _set_theme
 from test_marimo import marimo_app  # noqa: F401  (the fixture)
 from views import expand_all_json
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 IMPORT = "from lg_widgets import StreamView"
 FINISHED = ("done", "error", "cancelled", "interrupted")

@@ -12,7 +12,7 @@ import pytest
 
 from page_checks import announcements, watch_live_regions
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 IMPORT = "from lg_widgets import StreamView"
 FINISHED = ("done", "error", "cancelled", "interrupted")
