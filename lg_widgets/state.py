@@ -342,7 +342,7 @@ class RunState(TimingFold):
     def _task_started(self, payload: dict[str, Any], event: StreamEvent, source: str, step: int | None,
                       debug: Any = None) -> None:
         card = self.step_cards.task_started(payload, event.namespace, source, step, self._t(event))
-        self._span_started(card, debug)
+        self._span_started(card, debug, derived=type(event) is DerivedEvent)
         if not event.namespace and card["name"]:
             self.current_node = card["name"]
 
@@ -350,7 +350,7 @@ class RunState(TimingFold):
                        debug: Any = None) -> None:
         ns = event.namespace
         card = self.step_cards.task_finished(payload, ns, source, step, self._t(event))
-        self._span_finished(card, debug, guessed_start=type(event) is DerivedEvent)
+        self._span_finished(card, debug, derived=type(event) is DerivedEvent)
         self._timing_whole(payload.get("result"), card["name"], ns)
         live = type(event) is not DerivedEvent  # the thread's history also lists interrupts already answered
         for interrupt in card["interrupts"]:

@@ -58,14 +58,20 @@ class TimingFold:
         at = self.spans.server_time(data.get("timestamp"), self._now) if isinstance(data, dict) else None
         return (self._now, "arrival") if at is None else (at, "server")
 
-    def _span_started(self, card: Step, data: Any) -> None:
+    def _span_started(self, card: Step, data: Any, derived: bool = False) -> None:
         self._sync_removed()
         at, clock = self._at(data)
-        self.spans.started(card, at, clock)
+        if derived:  # read from the thread's history: its task started at the last super-step's end
+            at = self.spans.boundaries((), self._now)[1]
+        self.spans.started(card, at, clock, self._now)
 
-    def _span_finished(self, card: Step, data: Any, guessed_start: bool = False) -> None:
+    def _span_finished(self, card: Step, data: Any, guessed_start: bool = False, derived: bool = False) -> None:
         self._sync_removed()
         at, clock = self._at(data)
+        if derived:  # it ended by the last super-step's end, and began by the one before
+            before, at = self.spans.boundaries((), self._now)
+            self.spans.finished(card, at, clock, before)
+            return
         self.spans.finished(card, at, clock, guessed_start)
 
     # tokens and usage -----------------------------------------------------------
@@ -109,8 +115,10 @@ class TimingFold:
         self.usage_sums.all_whole(value, node, ns)
 
     def _timing_values(self, event: StreamEvent) -> None:
-        """A root values event: a super-step ended; the run's first one is its input."""
+        """A root values event: a super-step ended; the run's first one is its input. A subgraph's
+        state says which subgraph its new messages came from."""
         if event.namespace:
+            self.usage_sums.all_whole(event.data, "", event.namespace)
             return
         self.spans.boundary((), self._now)
         if not self._input_seen:

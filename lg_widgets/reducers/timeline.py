@@ -44,7 +44,17 @@ class TimelineReducer:
         self.removed_log: list[str] = []
         # the run's first debug timestamp, and the view's time then
         self._anchor: tuple[float, float] | None = None
+        self._floor = 0.0
+        # a task an interrupt stopped runs again, under its id, in the run that answers it: a
+        # second span (``<card key>#<run>``); each card key's latest span, and the run of each span
+        self._run = 0
+        self._latest: dict[str, str] = {}
+        self._span_run: dict[str, int] = {}
         self._boundary: dict[tuple[str, ...], float] = {}
+        self._previous_boundary: dict[tuple[str, ...], float] = {}
+        # a server-clock span's delivery lag (arrival of its start less its server time): its
+        # tokens' arrival times, less that, are on the server's clock too
+        self._lag: dict[str, float] = {}
         self._last_end: dict[tuple[str, ...], float] = {}
         # tokens of a task whose span is not there yet (updates-only runs make it when the task ends)
         self._early: dict[str, tuple[float, int]] = {}
@@ -57,6 +67,9 @@ class TimelineReducer:
     def new_run(self) -> None:
         """The next run of the view: its server timestamps are anchored anew."""
         self._anchor = None
+        self._run += 1
+        # the server's clock may have run ahead of the kernel's: the next run starts after the last span
+        self._floor = max((s["start"] if s["end"] is None else s["end"] for s in self.spans), default=0.0)
 
     def server_time(self, timestamp: Any, now: float) -> float | None:
         """A debug timestamp on the view's clock."""
@@ -64,27 +77,41 @@ class TimelineReducer:
         if seconds is None:
             return None
         if self._anchor is None:
-            self._anchor = (seconds, now)
+            self._anchor = (seconds, max(now, self._floor))
         return round(self._anchor[1] + seconds - self._anchor[0], 6)
 
     def boundary(self, ns: tuple[str, ...], now: float) -> None:
         """A super-step of ``ns`` ended (a root values event, a checkpoint): the next tasks start here."""
+        if ns in self._boundary:
+            self._previous_boundary[ns] = self._boundary[ns]
         self._boundary[ns] = now
 
-    def started(self, card: Step, at: float, clock: str) -> None:
-        span = self._span(card, at, clock)
+    def boundaries(self, ns: tuple[str, ...], now: float) -> tuple[float, float]:
+        """The last two super-step boundaries of ``ns`` (``now`` when there are none)."""
+        last = self._boundary.get(ns, now)
+        return self._previous_boundary.get(ns, last), last
+
+    def started(self, card: Step, at: float, clock: str, now: float) -> None:
+        span = self._span(card, at, clock, again=True)
         if clock == "server" and span["clock"] != "server":  # debug's time wins over tasks' arrival
             span["start"], span["clock"] = at, "server"
+        if clock == "server":
+            self._lag[span["id"]] = now - at
         self.span_log.append(span["id"])
 
-    def finished(self, card: Step, at: float, clock: str, guessed_start: bool = False) -> None:
+    def finished(self, card: Step, at: float, clock: str, guessed_start: bool | float = False) -> None:
+        """``guessed_start``: the events said only when the task ended; a number: when it began at the latest."""
         ns = tuple(card["namespace"])
         start = at
-        if guessed_start and card["key"] not in self._index:
+        if guessed_start is not False and card["key"] not in self._index:
             start = min(at, self._guess_start(ns, at))
         span = self._span(card, start, clock)
+        if guessed_start is not True and guessed_start is not False and span["start"] >= at:
+            span["start"] = min(span["start"], guessed_start)
         if span["end"] is None or (clock == "server" and span["clock"] == "server"):
             span["end"] = max(at, span["start"])
+        if span["first_token"] is not None and span["first_token"] > span["end"]:  # tokens the server held back
+            span["first_token"] = span["end"]
         span["status"] = card["status"]
         self._last_end[ns] = at
         self.span_log.append(span["id"])
@@ -100,11 +127,13 @@ class TimelineReducer:
 
     def token(self, key: str | None, ns: tuple[str, ...], node: str, now: float, count: int) -> None:
         """A task streamed ``count`` tokens."""
-        span = self._index.get(key) if key else None
+        span = self._index.get(self._latest.get(key, key)) if key else None
         if span is not None:
             found = self.spans[span]
             if found["first_token"] is None:
-                found["first_token"] = max(now, found["start"])
+                at = now - self._lag.get(found["id"], 0.0)
+                end = found["end"]
+                found["first_token"] = round(max(found["start"], at if end is None else min(at, end)), 6)
             found["tokens"] += count
             self.span_log.append(found["id"])
             return
@@ -114,7 +143,7 @@ class TimelineReducer:
                 table[at] = (first, tokens + count)  # type: ignore[index]
 
     def status(self, card: Step) -> None:
-        span = self.get(card["key"])
+        span = self.get(self._latest.get(card["key"], card["key"]))
         if span is not None and span["status"] != card["status"]:
             span["status"] = card["status"]
             self.span_log.append(span["id"])
@@ -134,27 +163,31 @@ class TimelineReducer:
             self._index = {s["id"]: i for i, s in enumerate(self.spans)}
             self.removed_log.extend(removed)
 
-    def _span(self, card: Step, start: float, clock: str) -> Span:
+    def _span(self, card: Step, start: float, clock: str, again: bool = False) -> Span:
         key = card["key"]
-        index = self._index.get(key)
+        ident = self._latest.get(key, key)
+        index = self._index.get(ident)
         if index is not None:
             span = self.spans[index]
-            span["node"] = span["node"] or card["name"]
-            if span["step"] is None:
-                span["step"] = card["step"]
-            return span
+            if not (again and span["end"] is not None and self._span_run[ident] != self._run):
+                span["node"] = span["node"] or card["name"]
+                if span["step"] is None:
+                    span["step"] = card["step"]
+                return span
+            ident = self._latest[key] = f"{key}#{self._run}"  # the task runs again
         ns = card["namespace"]
         early = self._early.pop(key, None) or self._early_by_node.pop((tuple(ns), card["name"]), None)
         if early is not None:
             start = min(start, early[0])
         parent = card["parent"]
         span: Span = {
-            "id": key, "node": card["name"], "namespace": list(ns),
+            "id": ident, "node": card["name"], "namespace": list(ns),
             "parent": f"{'|'.join(ns[:-1])}/{parent}" if parent else None,
             "step": card["step"], "start": start, "end": None,
             "first_token": early[0] if early else None, "tokens": early[1] if early else 0,
             "status": card["status"], "clock": clock,  # type: ignore[typeddict-item]
         }
-        self._index[key] = len(self.spans)
+        self._index[ident] = len(self.spans)
+        self._span_run[ident] = self._run
         self.spans.append(span)
         return span

@@ -81,7 +81,8 @@ class _Share:
 
     def __init__(self) -> None:
         self.counts: tuple[int, int, int] | None = None
-        self.node = self.model = self.namespace = ""
+        self.node = self.model = ""
+        self.namespace: str | None = None  # "" is the root graph
         self.whole = False
         self.mode = ""
 
@@ -145,7 +146,7 @@ class UsageReducer:
             self._add(share, share.counts, -1)
         share.node = share.node or node
         share.model = share.model or model
-        if ns and not share.namespace:
+        if share.namespace is None:
             share.namespace = "|".join(part.split(":", 1)[0] for part in ns)
         share.counts = counts
         if counts is not None:
@@ -159,7 +160,7 @@ class UsageReducer:
     def _add(self, share: _Share, counts: tuple[int, int, int], sign: int) -> None:
         usage = self.usage
         for table, key in ((None, ""), (usage["by_node"], share.node or UNKNOWN),
-                           (usage["by_model"], share.model or UNKNOWN), (usage["by_namespace"], share.namespace)):
+                           (usage["by_model"], share.model or UNKNOWN), (usage["by_namespace"], share.namespace or "")):
             entry = usage["total"] if table is None else table.setdefault(key, zero())
             for name, n in zip(_KEYS, counts):
                 entry[name] += sign * n  # type: ignore[literal-required]
