@@ -65,7 +65,7 @@ export function laneRows(spans) {
 }
 
 const SVG = "http://www.w3.org/2000/svg";
-const TRACK = 1000; // a track's width in its own units (stretched to the lane's width)
+const pct = (fraction) => `${Math.round(Math.min(1, Math.max(0, fraction)) * 10000) / 100}%`;
 const LABEL_CHARS = 22;
 
 function svg(doc, tag, attrs = {}) {
@@ -120,8 +120,8 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
     let bar = lane.bars.get(span.id);
     if (!bar) {
       const tip = svg(doc, "title");
-      const tick = svg(doc, "line", { class: "lgw-span-tick", y1: 0, y2: 12, "vector-effect": "non-scaling-stroke" });
-      const rect = svg(doc, "rect", { class: "lgw-span-bar", y: 0, height: 12 });
+      const tick = svg(doc, "rect", { class: "lgw-span-tick", y: 0, width: 2, height: 12 });
+      const rect = svg(doc, "rect", { class: "lgw-span-bar", y: 2, height: 8 });
       bar = { el: svg(doc, "g", { class: "lgw-span", "data-id": String(span.id), role: "button", tabindex: "0" }), tip, tick, rect };
       bar.el.appendChild(tip);
       bar.el.appendChild(rect);
@@ -144,16 +144,14 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
     bar.el.setAttribute("data-status", String(span.status ?? ""));
     bar.el.setAttribute("aria-label", title(span, end));
     setText(bar.tip, title(span, end));
-    const x = (start / scale) * TRACK;
-    bar.rect.setAttribute("x", String(Math.round(x * 100) / 100));
-    bar.rect.setAttribute("width", String(Math.max(1.5, Math.round(((shownEnd - start) / scale) * TRACK * 100) / 100)));
+    // percentages of the track: no view box to stretch, a bar at least 2 px wide (CSS)
+    bar.rect.setAttribute("x", pct(start / scale));
+    bar.rect.setAttribute("width", pct(Math.max(0, shownEnd - start) / scale));
     const first = num(span.first_token);
-    if (first === null) bar.tick.setAttribute("visibility", "hidden");
+    if (first === null) bar.tick.setAttribute("hidden", "");
     else {
-      const tx = String(Math.round((first / scale) * TRACK * 100) / 100);
-      bar.tick.setAttribute("x1", tx);
-      bar.tick.setAttribute("x2", tx);
-      bar.tick.removeAttribute("visibility");
+      bar.tick.setAttribute("x", pct(first / scale));
+      bar.tick.removeAttribute("hidden");
     }
   }
 
@@ -163,9 +161,8 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
     const label = svg(doc, "svg", { x: 0, y: 0, width: "22%", height: ROW_PX }); // clips a long name
     label.appendChild(tip);
     label.appendChild(name);
-    const track = svg(doc, "svg", { class: "lgw-lane-track", x: "23%", y: 4, width: "76%", height: 12,
-      viewBox: `0 0 ${TRACK} 12`, preserveAspectRatio: "none" });
-    const g = svg(doc, "g", { class: "lgw-lane", "data-lane": row.key });
+    const track = svg(doc, "svg", { class: "lgw-lane-track", x: "23%", y: 4, width: "76%", height: 12 });
+    const g = svg(doc, "svg", { class: "lgw-lane", "data-lane": row.key, x: 0, width: "100%", height: ROW_PX });
     g.appendChild(svg(doc, "rect", { class: "lgw-lane-bg", x: 0, y: 0, width: "100%", height: ROW_PX }));
     g.appendChild(label);
     g.appendChild(track);
@@ -193,7 +190,7 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
         laneEls.set(row.key, lane);
         body.appendChild(lane.el);
       }
-      lane.el.setAttribute("transform", `translate(0 ${i * ROW_PX})`);
+      lane.el.setAttribute("y", String(i * ROW_PX));
       lane.name.setAttribute("x", String(4 + row.depth * 12));
       // a name stays whole or ends in an ellipsis; the full name is its title
       setText(lane.name, row.node.length > LABEL_CHARS ? `${row.node.slice(0, LABEL_CHARS - 1)}…` : row.node);
