@@ -20,35 +20,66 @@ const num = (v) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 /** The card a span opens: its id less the `#run` of a task run again after an interrupt. */
 export const stepKeyOf = (span) => String(span.id).split("#")[0];
 
+// A binary min-heap of lanes by `end`.
+function heapPush(heap, lane) {
+  heap.push(lane);
+  for (let i = heap.length - 1; i > 0;) {
+    const up = (i - 1) >> 1;
+    if (heap[up].end <= heap[i].end) break;
+    [heap[up], heap[i]] = [heap[i], heap[up]];
+    i = up;
+  }
+}
+
+function heapPop(heap) {
+  const top = heap[0];
+  const last = heap.pop();
+  if (heap.length) {
+    heap[0] = last;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && heap[l].end < heap[m].end) m = l;
+      if (r < heap.length && heap[r].end < heap[m].end) m = r;
+      if (m === i) break;
+      [heap[m], heap[i]] = [heap[i], heap[m]];
+      i = m;
+    }
+  }
+  return top;
+}
+
 /** Lanes from spans: [{key, node, depth, spans}], in the order the page shows them. */
 export function laneRows(spans) {
   const lanes = new Map(); // lane key -> lane
+  const byBase = new Map(); // namespace/node -> its lanes, a heap by end
+  const lanesOf = new Map(); // namespace/node -> how many lanes it has
   const laneOfSpan = new Map(); // span id -> lane key
   const children = new Map(); // parent lane key ('' for the root) -> [lane keys]
   const sorted = [...spans].sort((a, b) => (num(a.start) ?? 0) - (num(b.start) ?? 0));
   for (const span of sorted) {
     const ns = plainNs(span.namespace);
     const base = `${ns.join("|")}/${span.node}`;
-    const parentLane = span.parent != null ? laneOfSpan.get(String(span.parent)) : undefined;
-    let lane = null;
-    for (let i = 0; ; i++) {
-      const key = `${base}#${i}`;
-      const found = lanes.get(key);
-      if (!found) {
-        lane = { key, node: String(span.node ?? ""), depth: ns.length, spans: [], end: -Infinity };
-        lanes.set(key, lane);
-        const under = parentLane ?? (ns.length ? `?${ns.join("|")}` : "");
-        if (!children.has(under)) children.set(under, []);
-        children.get(under).push(key);
-        break;
-      }
-      if ((num(span.start) ?? 0) >= found.end - 1e-9) {
-        lane = found;
-        break;
-      }
+    const start = num(span.start) ?? 0;
+    let family = byBase.get(base);
+    if (!family) byBase.set(base, (family = []));
+    // the node's lane that is free soonest, if it is free by this task's start: a heap by end,
+    // so 2,000 tasks of one fan-out (each on a lane of its own) cost n log n, not n²
+    let lane = family.length && start >= family[0].end - 1e-9 ? heapPop(family) : null;
+    if (!lane) {
+      const key = `${base}#${lanesOf.get(base) || 0}`;
+      lanesOf.set(base, (lanesOf.get(base) || 0) + 1);
+      lane = { key, node: String(span.node ?? ""), depth: ns.length, spans: [], end: -Infinity };
+      lanes.set(key, lane);
+      const parentLane = span.parent != null ? laneOfSpan.get(String(span.parent)) : undefined;
+      const under = parentLane ?? (ns.length ? `?${ns.join("|")}` : "");
+      if (!children.has(under)) children.set(under, []);
+      children.get(under).push(key);
     }
     lane.spans.push(span);
     lane.end = span.end == null ? Infinity : Math.max(lane.end, num(span.end) ?? 0);
+    heapPush(family, lane);
     laneOfSpan.set(String(span.id), lane.key);
   }
   const rows = [];
