@@ -96,8 +96,8 @@ class Fields(t.HasTraits):
     timeline: t.List[Span] = t.List(read_only=True, help="Span dicts: one per task execution, in the order tasks "
                                     "started (start, end, first token in seconds; clock 'server' or 'arrival').").tag(
         sync=True, live="upsert", key="id", removed="timeline_removed")
-    usage: t.Dict[str, t.Any] = t.Dict(default_value=empty_usage(), read_only=True, help="Usage: token usage_metadata summed once per AI message: "
-                                       "total, by_node, by_model, by_namespace.").tag(
+    usage = t.Dict(default_value=dict(empty_usage()), read_only=True, help="Usage: token usage_metadata summed "
+                   "once per AI message: total, by_node, by_model, by_namespace.").tag(
         sync=True, live="replace", status_line=True)
 
     # The view's own: set by the view, not folded from the run.

@@ -28,6 +28,7 @@ class TimingFold:
         self._removed_seen = 0
         self._tuple_tokens = False  # messages-tuple counts the tokens (else the events mode)
         self._input_seen = False
+        self._task_of: dict[str, tuple[str | None, tuple[str, ...]]] = {}
 
     @property
     def timeline(self) -> list[Span]:
@@ -107,8 +108,12 @@ class TimingFold:
             else:
                 self.usage_sums.whole(chunk, node, ns, metadata)
         if chunk.get("content") and kind.endswith("Chunk"):
+            # once per token: a task's span and namespace are read from its checkpoint_ns once
             checkpoint_ns = str(metadata.get("langgraph_checkpoint_ns") or metadata.get("checkpoint_ns") or "")
-            self.spans.token(span_key(checkpoint_ns), namespace_from_metadata(metadata), node, self._now, 1)
+            where = self._task_of.get(checkpoint_ns)
+            if where is None:
+                where = self._task_of[checkpoint_ns] = (span_key(checkpoint_ns), namespace_from_metadata(metadata))
+            self.spans.token(where[0], where[1], node, self._now, 1)
 
     def _timing_whole(self, value: Any, node: str, ns: tuple[str, ...]) -> None:
         """A state, an update or a task's result: the AI messages it holds, whole."""

@@ -108,10 +108,10 @@ class TimelineReducer:
         span = self._span(card, start, clock)
         if guessed_start is not True and guessed_start is not False and span["start"] >= at:
             span["start"] = min(span["start"], guessed_start)
-        if span["end"] is None or (clock == "server" and span["clock"] == "server"):
-            span["end"] = max(at, span["start"])
-        if span["first_token"] is not None and span["first_token"] > span["end"]:  # tokens the server held back
-            span["first_token"] = span["end"]
+        end = span["end"] = max(at, span["start"]) if span["end"] is None or (
+            clock == "server" and span["clock"] == "server") else span["end"]
+        if span["first_token"] is not None and span["first_token"] > end:  # tokens the server held back
+            span["first_token"] = end
         span["status"] = card["status"]
         self._last_end[ns] = at
         self.span_log.append(span["id"])
@@ -137,10 +137,11 @@ class TimelineReducer:
             found["tokens"] += count
             self.span_log.append(found["id"])
             return
-        for table, at in ((self._early, key), (self._early_by_node, (ns, node))):
-            if at is not None:
-                first, tokens = table.get(at, (now, 0))  # type: ignore[arg-type]
-                table[at] = (first, tokens + count)  # type: ignore[index]
+        if key is not None:
+            first, tokens = self._early.get(key, (now, 0))
+            self._early[key] = (first, tokens + count)
+        first, tokens = self._early_by_node.get((ns, node), (now, 0))
+        self._early_by_node[(ns, node)] = (first, tokens + count)
 
     def status(self, card: Step) -> None:
         span = self.get(self._latest.get(card["key"], card["key"]))
@@ -168,12 +169,12 @@ class TimelineReducer:
         ident = self._latest.get(key, key)
         index = self._index.get(ident)
         if index is not None:
-            span = self.spans[index]
-            if not (again and span["end"] is not None and self._span_run[ident] != self._run):
-                span["node"] = span["node"] or card["name"]
-                if span["step"] is None:
-                    span["step"] = card["step"]
-                return span
+            found = self.spans[index]
+            if not (again and found["end"] is not None and self._span_run[ident] != self._run):
+                found["node"] = found["node"] or card["name"]
+                if found["step"] is None:
+                    found["step"] = card["step"]
+                return found
             ident = self._latest[key] = f"{key}#{self._run}"  # the task runs again
         ns = card["namespace"]
         early = self._early.pop(key, None) or self._early_by_node.pop((tuple(ns), card["name"]), None)
@@ -185,7 +186,7 @@ class TimelineReducer:
             "parent": f"{'|'.join(ns[:-1])}/{parent}" if parent else None,
             "step": card["step"], "start": start, "end": None,
             "first_token": early[0] if early else None, "tokens": early[1] if early else 0,
-            "status": card["status"], "clock": clock,  # type: ignore[typeddict-item]
+            "status": card["status"], "clock": "server" if clock == "server" else "arrival",
         }
         self._index[ident] = len(self.spans)
         self._span_run[ident] = self._run

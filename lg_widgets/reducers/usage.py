@@ -26,6 +26,15 @@ def empty_usage() -> Usage:
     return {"total": zero(), "by_node": {}, "by_model": {}, "by_namespace": {}}
 
 
+def _copy(counts: UsageCounts) -> UsageCounts:
+    return {"input_tokens": counts["input_tokens"], "output_tokens": counts["output_tokens"],
+            "total_tokens": counts["total_tokens"], "calls": counts["calls"]}
+
+
+def _copies(table: dict[str, UsageCounts]) -> dict[str, UsageCounts]:
+    return {key: _copy(entry) for key, entry in table.items()}
+
+
 def _counts(usage: Any) -> tuple[int, int, int] | None:
     if not isinstance(usage, dict):
         return None
@@ -153,9 +162,8 @@ class UsageReducer:
             self._add(share, counts, 1)
         # a fresh value each change: the publisher sends a replaced field when it differs from the last one
         usage = self.usage
-        self.usage = {"total": dict(usage["total"]),  # type: ignore[typeddict-item]
-                      **{name: {key: dict(entry) for key, entry in usage[name].items()}  # type: ignore[literal-required]
-                         for name in ("by_node", "by_model", "by_namespace")}}
+        self.usage = {"total": _copy(usage["total"]), "by_node": _copies(usage["by_node"]),
+                      "by_model": _copies(usage["by_model"]), "by_namespace": _copies(usage["by_namespace"])}
 
     def _add(self, share: _Share, counts: tuple[int, int, int], sign: int) -> None:
         usage = self.usage
