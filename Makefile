@@ -31,7 +31,7 @@ UNIT_TESTS := not (server or browser or notebooks or deploy or bench)
 # Workers for the server tier: each starts its own langgraph dev servers (tests/conftest.py).
 SERVER_WORKERS ?= 2
 
-.PHONY: setup demo lab check test test-js test-unit test-py test-server test-notebooks test-browser test-bench typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-instructions bench-quick bench-threads fixtures wheel-check docs clean
+.PHONY: setup demo lab check test test-js test-unit test-py test-server test-notebooks test-browser test-bench typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-timeline bench-instructions bench-quick bench-threads fixtures wheel-check docs clean
 
 setup: $(STAMP)
 
@@ -111,6 +111,10 @@ bench: setup
 
 bench-browser: setup browser-deps
 	$(PY) -m benchmarks.browser
+
+# The Timeline pane of a 2,000-task run against a 20-task one (to_html pages in Chromium).
+bench-timeline: setup browser-deps
+	$(PY) -m benchmarks.timeline
 
 # Instruction counts (valgrind's callgrind): the same every run, however busy the machine.
 bench-instructions: setup

@@ -37,7 +37,8 @@ from .sync import (PREVIEW, STATE_REF, TEXT_IN_SEGMENTS, checkpoints_to_json, di
                    live_messages, live_state, messages_to_json, preview_checkpoint, preview_custom, preview_diff,
                    preview_interrupt, preview_step, preview_tool_call, steps_to_json)
 from .types import (LIVE_STATUSES, STATUSES, Branch, Checkpoint, CustomEvent, Diff, ErrorKind, Interrupt, Message,
-                    Segment, Status, Step, ToolCall)
+                    Segment, Span, Status, Step, ToolCall)
+from .reducers.usage import empty_usage
 
 #: The live rules (the ``live`` tag).
 Live = Literal["replace", "append", "upsert", "merge", "final", "trait"]
@@ -92,6 +93,12 @@ class Fields(t.HasTraits):
     tool_calls: t.List[ToolCall] = t.List(read_only=True, help="ToolCall dicts: the tools the graph ran "
                                           "(thread protocol).").tag(
         sync=True, live="upsert", key="id", preview=each(preview_tool_call))
+    timeline: t.List[Span] = t.List(read_only=True, help="Span dicts: one per task execution, in the order tasks "
+                                    "started (start, end, first token in seconds; clock 'server' or 'arrival').").tag(
+        sync=True, live="upsert", key="id", removed="timeline_removed")
+    usage = t.Dict(default_value=dict(empty_usage()), read_only=True, help="Usage: token usage_metadata summed "
+                   "once per AI message: total, by_node, by_model, by_namespace.").tag(
+        sync=True, live="replace", status_line=True)
 
     # The view's own: set by the view, not folded from the run.
     assistant_id = t.Unicode("", help="The graph id (from langgraph.json) or assistant id the view runs.").tag(

@@ -26,6 +26,8 @@ from .reducers.steps import StepReducer
 from .reducers.tokens import TokenReducer
 from .reducers.tools import ToolCallReducer
 from .reducers.values import ValuesReducer
+from .namespaces import namespace_matches
+from .timing_fold import TimingFold
 from .types import (Branch, Checkpoint, CustomEvent, Diff, ErrorInfo, Interrupt, Message, RunStatus, Segment, Step,
                     ToolCall)
 
@@ -41,12 +43,7 @@ class KeyedLog(NamedTuple):
     removed: Sequence[str] = ()
 
 
-def _strip_ns(namespace: Iterable[str]) -> tuple[str, ...]:
-    """``("child:1f2e", "inner:77")`` → ``("child", "inner")``."""
-    return tuple(part.split(":", 1)[0] for part in namespace)
-
-
-class RunState:
+class RunState(TimingFold):
     """Everything a run has shown so far, folded from its events.
 
     ``stream_mode`` (optional) is what the run requested: it decides up front
@@ -68,6 +65,7 @@ class RunState:
         self.values = ValuesReducer(from_values=protocol == "threads" or "values" in modes)
         self.interrupt_list = InterruptReducer()
         self.tools = ToolCallReducer()
+        self._init_timing()  # timeline, usage (timing_fold.py)
 
         self.status: RunStatus = "idle"
         self.run_id = ""
@@ -146,7 +144,7 @@ class RunState:
             for seg in self.segments
             if (nodes is None or seg["node"] in nodes)
             and (tags is None or tags & set(seg["tags"]))
-            and (namespace is None or _namespace_matches(seg["namespace"], namespace))
+            and (namespace is None or namespace_matches(seg["namespace"], namespace))
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -164,6 +162,8 @@ class RunState:
             return KeyedLog(self.interrupt_list.interrupt_log, self.interrupt_list.get)
         if name == "tool_calls":
             return KeyedLog(self.tools.tool_log, self.tools.get)
+        if name == "timeline":
+            return KeyedLog(self.spans.span_log, self.spans.get, self.spans.removed_log)
         raise KeyError(f"{name!r} is not an upserted field of the fold")
 
     # ----------------------------------------------------------------- the fold
@@ -188,6 +188,7 @@ class RunState:
         self.event_count += 1
         # Running time: the pauses between a run and the next one of the view are left out.
         elapsed = self._ran_before + event.time - self._run_first_time  # type: ignore[union-attr]
+        self._now = round(elapsed, 6)
         if elapsed > self.duration:
             self.duration = elapsed
         counts = self.counts
@@ -231,6 +232,7 @@ class RunState:
         if kind == "start":
             self.status = "connecting"
             self.step_cards.new_run()
+            self._timing_new_run()
         elif kind == "continue":
             # The next run on the thread goes on in this view: what it shows stays; the
             # interrupts it answers count as resolved.
@@ -244,6 +246,7 @@ class RunState:
             self.error = None
             self.status = "connecting"
             self.step_cards.new_run()
+            self._timing_new_run()
         elif kind == "ids":
             self.run_id = event.run_id or self.run_id
             self.thread_id = event.thread_id or self.thread_id
@@ -252,12 +255,14 @@ class RunState:
                 return
             self.status = "interrupted" if self.stopped_on_interrupt else "done"
             self.step_cards.end(self.status)
+            self._timing_end(self.status)
         elif kind in ("fail", "cancel"):
             self.error = event.error
             self.status = "cancelled" if kind == "cancel" else "error"
             self.step_cards.end(self.status)
             if event.error and event.error.get("type") == "GraphRecursionError":
                 self.step_cards.drop_unreported()
+            self._timing_end(self.status)
 
     # server events -----------------------------------------------------------
 
@@ -280,6 +285,7 @@ class RunState:
             self.current_node = node
 
     def _on_messages_tuple(self, event: StreamEvent) -> None:
+        self._timing_tuple(event.data)
         node = self.tokens.messages_tuple(event.data, event.namespace, self._fallback_id())
         if node:
             self._speaking(node)
@@ -288,15 +294,18 @@ class RunState:
         self.tokens.messages_metadata(event.data, event.namespace)
 
     def _on_messages_partial(self, event: StreamEvent) -> None:
+        self._timing_whole(event.data, "", event.namespace)
         self._speaking(self.tokens.messages_partial(event.data, self._fallback_id()))
 
     def _on_messages_complete(self, event: StreamEvent) -> None:
+        self._timing_whole(event.data, "", event.namespace)
         self._speaking(self.tokens.messages_partial(event.data, self._fallback_id(), complete=True))
 
     def _on_events(self, event: StreamEvent) -> None:
         data = event.data if isinstance(event.data, dict) else {}
         kind = str(data.get("event") or "?")
         self.event_kinds[kind] = self.event_kinds.get(kind, 0) + 1
+        self._timing_events(data, kind)
         if kind == "on_chat_model_stream":
             self._speaking(self.tokens.chat_model_stream(data, event.namespace, self._fallback_id()))
 
@@ -308,9 +317,9 @@ class RunState:
         if kind == "checkpoint":
             self._checkpoint(payload, event.namespace)
         elif kind == "task":
-            self._task_started(payload, event, "debug", step)
+            self._task_started(payload, event, "debug", step, data)
         elif kind == "task_result":
-            self._task_finished(payload, event, "debug", step)
+            self._task_finished(payload, event, "debug", step, data)
 
     def _on_tasks(self, event: StreamEvent) -> None:
         payload = event.data if isinstance(event.data, dict) else {}
@@ -324,19 +333,25 @@ class RunState:
             self._checkpoint(event.data, event.namespace)
 
     def _checkpoint(self, payload: dict[str, Any], ns: tuple[str, ...]) -> None:
+        self.spans.boundary(ns, self._now)
         step, checkpoint_id, thread_id = self.values.checkpoint(payload, ns)
         self.step_cards.checkpoint(ns, step, checkpoint_id)
         if thread_id and not self.thread_id:
             self.thread_id = thread_id
 
-    def _task_started(self, payload: dict[str, Any], event: StreamEvent, source: str, step: int | None) -> None:
+    def _task_started(self, payload: dict[str, Any], event: StreamEvent, source: str, step: int | None,
+                      debug: Any = None) -> None:
         card = self.step_cards.task_started(payload, event.namespace, source, step, self._t(event))
+        self._span_started(card, debug, derived=type(event) is DerivedEvent)
         if not event.namespace and card["name"]:
             self.current_node = card["name"]
 
-    def _task_finished(self, payload: dict[str, Any], event: StreamEvent, source: str, step: int | None) -> None:
+    def _task_finished(self, payload: dict[str, Any], event: StreamEvent, source: str, step: int | None,
+                       debug: Any = None) -> None:
         ns = event.namespace
         card = self.step_cards.task_finished(payload, ns, source, step, self._t(event))
+        self._span_finished(card, debug, derived=type(event) is DerivedEvent)
+        self._timing_whole(payload.get("result"), card["name"], ns)
         live = type(event) is not DerivedEvent  # the thread's history also lists interrupts already answered
         for interrupt in card["interrupts"]:
             self.interrupt_list.add(interrupt, ns, card["name"], reopen=live and self._run_live)
@@ -359,12 +374,16 @@ class RunState:
             if not ns:
                 self.values.node_finished(str(node))
                 self.current_node = str(node)
-            self.step_cards.update(str(node), update, ns, self._t(event))
+            self._timing_whole(update, str(node), ns)
+            card = self.step_cards.update(str(node), update, ns, self._t(event))
+            if card is not None:
+                self._span_finished(card, None, guessed_start=True)
 
     def _on_custom(self, event: StreamEvent) -> None:
         self.custom.append({"namespace": list(event.namespace), "data": event.data, "t": self._t(event)})
 
     def _on_values(self, event: StreamEvent) -> None:
+        self._timing_values(event)
         if event.namespace:
             return  # subgraph values are the subgraph's own state, not the run's
         for interrupt in self.values.values(event.data):
@@ -383,12 +402,13 @@ class RunState:
             name, _, task_id = ns[-1].partition(":")  # the parent's node, and its task that runs the subgraph
             payload: dict[str, Any] = {"id": task_id, "name": name}
             if status == "started":
-                self.step_cards.task_started(payload, ns[:-1], "lifecycle", None, self._t(event))
+                self._span_started(self.step_cards.task_started(payload, ns[:-1], "lifecycle", None, self._t(event)), None)
             elif status in ("completed", "failed", "interrupted"):
                 payload["error"] = (data.get("error") or "the subgraph failed") if status == "failed" else None
                 card = self.step_cards.task_finished(payload, ns[:-1], "lifecycle", None, self._t(event))
                 if status == "interrupted":
                     self.step_cards.set_status(card, "interrupted")
+                self._span_finished(card, None)
             return
         if status == "running":
             if self.status in ("done", "interrupted", "error", "cancelled"):
@@ -427,17 +447,6 @@ class RunState:
 
     def _on_tools(self, event: StreamEvent) -> None:
         self.tools.event(event.data, event.namespace, getattr(event, "node", None), self._t(event))
-
-
-def _namespace_matches(segment_ns: list[str], wanted: str | Iterable[str]) -> bool:
-    if isinstance(wanted, str):
-        wanted = tuple(p for p in wanted.split("|") if p)
-    wanted = tuple(wanted)
-    if not wanted:
-        return not segment_ns
-    if tuple(segment_ns) == wanted:
-        return True
-    return _strip_ns(segment_ns) == _strip_ns(wanted)
 
 
 _HANDLERS = {

@@ -160,3 +160,44 @@ class Branch(TypedDict):
     #: where its text starts in ``text`` (code points)
     text_before: int
 
+
+
+class Span(TypedDict):
+    """One task execution on the run's timeline (``timeline`` trait), in the order tasks started."""
+
+    #: the key of the task's step card (``"<namespace>/<task id>"``): clicking the span opens it
+    id: str
+    node: str
+    namespace: list[str]
+    #: the span of the task that runs this span's subgraph, else None
+    parent: str | None
+    step: int | None
+    #: seconds from the view's first run's start (pauses between its runs left out); ``end`` is
+    #: None while the task runs, ``first_token`` while it has streamed none
+    start: float
+    end: float | None
+    first_token: float | None
+    #: the task's streamed tokens (messages-tuple chunks with content)
+    tokens: int
+    status: StepStatus
+    #: ``server``: ``start``/``end`` are the server's debug timestamps; ``arrival``: the kernel's
+    #: clock when the events arrived (the run's modes carry no timestamps)
+    clock: Literal["server", "arrival"]
+
+
+class UsageCounts(TypedDict):
+    input_tokens: int
+    output_tokens: int
+    total_tokens: int
+    #: the AI messages that reported usage
+    calls: int
+
+
+class Usage(TypedDict):
+    """Token usage summed from the AI messages' ``usage_metadata`` (``usage`` trait), each once."""
+
+    total: UsageCounts
+    by_node: dict[str, UsageCounts]
+    by_model: dict[str, UsageCounts]
+    #: ``""`` is the root graph; a subgraph is its path of node names, ``"child|inner"``
+    by_namespace: dict[str, UsageCounts]

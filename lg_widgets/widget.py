@@ -21,7 +21,7 @@ from typing import Any
 
 import anywidget
 
-from . import _background, page_requests, saved_page
+from . import _background, frames, page_requests, saved_page
 from .errors import InvalidArgument
 from .eventlog import EventLog
 from .fields import Fields
@@ -229,6 +229,10 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
         continues = {start: forks.get(start) for start in self.run_starts[1:]}
         return write_recording(path, self.events, self.assistant_id, list(self.stream_mode), continues,
                                self.protocol, self._derived)
+
+    def to_pandas(self, name: str) -> Any:
+        """``"timeline"``, ``"usage"``, ``"steps"`` or ``"events"`` as a ``pandas.DataFrame`` (the ``pandas`` extra)."""
+        return frames.to_frame(self, name)
 
     def to_html(self, path: str | os.PathLike[str]) -> pathlib.Path:
         """Write the run as one self-contained HTML file: the real front end, inlined, showing the final traits.

@@ -65,6 +65,9 @@ RECORDINGS = {
     "loop_recursion_threads": ("loop", {}, None, None, False, None, "threads", RECURSION_LIMIT),
     "broken_debug": ("broken", {}, ["debug", "values"], "new", False, None),
     "broken_threads": ("broken", {}, None, None, False, None, "threads"),
+    "branches_debug_subgraphs": ("branches", {"topic": "tea"}, ["debug", "messages-tuple", "values", "updates"],
+                                 "new", True, None),
+    "branches_threads": ("branches", {"topic": "tea"}, None, None, False, None, "threads"),
 }
 
 

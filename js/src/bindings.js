@@ -17,7 +17,7 @@ const listOf = (v) => (Array.isArray(v) ? v : []);
 /** The fields' bindings to the panes of `layout` (layout.js). */
 export function createBindings({ root, panes }, { model }) {
   const { status, error, text, steps, graph, statePane, raw, resume } = panes;
-  const { custom, interrupts, messages, checkpoints, toolCalls } = panes;
+  const { custom, interrupts, messages, checkpoints, toolCalls, timeline, usage } = panes;
 
   // What the panes show, kept as data too: the drawing needs every step, the Messages pane
   // the start of each message's text (joined from segments for streamed ones: a row shows its
@@ -213,6 +213,11 @@ export function createBindings({ root, panes }, { model }) {
       upsert: (list) => setToolCalls(list, true),
       clear: () => setToolCalls([], false),
     },
+    timeline: {
+      set: (v) => timeline.setAll(listOf(v)),
+      upsert: (list, removed) => timeline.upsert(list, removed),
+      clear: () => timeline.clear(),
+    },
     graph: {
       set: (v) => {
         graph.setGraph(v);
@@ -224,6 +229,11 @@ export function createBindings({ root, panes }, { model }) {
   // The status line's fields: shown as they are, a run's own cleared to their defaults.
   const alsoOnChange = {
     thread_id: refreshControls,
+    duration: (v) => timeline.setNow(v),
+    usage: (v) => {
+      usage.set(v);
+      timeline.setUsage(v);
+    },
     current_node: (v) => {
       currentNode = typeof v === "string" ? v : "";
       paintCurrent();

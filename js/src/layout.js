@@ -12,6 +12,7 @@ import { createStatusLine } from "./panes/status-line.js";
 import { createErrorBanner } from "./panes/error-banner.js";
 import { createGraphPane } from "./panes/graph-pane.js";
 import { createResumeControl } from "./panes/resume-control.js";
+import { createTimelinePane, createUsagePane } from "./panes/timeline-pane.js";
 import { isPreview } from "./preview.js";
 
 /** The panes, laid out in `root`; `requests` carries what the person asks of the kernel. */
@@ -37,6 +38,14 @@ export function createLayout(doc, { requests, queue, now, layouts }) {
     },
   });
   stepsSection.body.appendChild(steps.el);
+
+  const timelineSection = createSection(doc, { title: "Timeline", className: "lgw-section-timeline", hideWhenEmpty: true });
+  const timeline = createTimelinePane(doc, {
+    queue, onCount: (n) => timelineSection.setCount(n), onSelect: (key) => steps.reveal(key),
+  });
+  const usage = createUsagePane(doc);
+  timelineSection.body.appendChild(timeline.el);
+  timelineSection.body.appendChild(usage.el);
 
   const graph = createGraphPane(doc, { onSelect: (name) => steps.setNameFilter(name), layouts, queue });
   const graphSection = createSection(doc, {
@@ -87,16 +96,17 @@ export function createLayout(doc, { requests, queue, now, layouts }) {
     h(doc, "div.lgw-main", null,
       h(doc, "div.lgw-col.lgw-col-left", null, textSection.el, interrupts.section.el, resume.el, toolCalls.section.el,
         custom.section.el, messages.section.el),
-      h(doc, "div.lgw-col.lgw-col-right", null, graphSection.el, stepsSection.el, stateSection.el, diffSection.el, checkpoints.section.el)),
+      h(doc, "div.lgw-col.lgw-col-right", null, graphSection.el, timelineSection.el, stepsSection.el, stateSection.el, diffSection.el, checkpoints.section.el)),
     rawSection.el);
 
   return {
     root,
-    panes: { status, error, text, steps, statePane, raw, custom, interrupts, messages, checkpoints, toolCalls, resume, rawSection, graph },
+    panes: { status, error, text, steps, statePane, raw, custom, interrupts, messages, checkpoints, toolCalls, resume, rawSection, graph, timeline, usage },
     destroy() {
       status.destroy();
       text.destroy();
       steps.destroy();
+      timeline.destroy();
       graph.destroy();
       for (const pane of [custom, interrupts, messages, checkpoints]) pane.pane.destroy();
       statePane.destroy();

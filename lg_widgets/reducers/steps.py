@@ -119,10 +119,10 @@ class StepReducer:
             card["ended"] = t
         return card
 
-    def update(self, node: str, update: Any, ns: tuple[str, ...], t: float) -> None:
+    def update(self, node: str, update: Any, ns: tuple[str, ...], t: float) -> Step | None:
         """One node's ``updates`` entry: a finished card, unless debug/tasks make the cards."""
         if self.from_tasks:
-            return
+            return None
         # A node that ran a subgraph takes the task id its subgraph's namespace named,
         # so the subgraph's cards can hang under it.
         waiting = self._unclaimed_tasks.get((ns, node))
@@ -133,6 +133,7 @@ class StepReducer:
             step_id = f"update-{self._updates_seq}"
         card = self._upsert(step_id, node, ns, "updates")
         card["result"], card["status"], card["started"], card["ended"] = update, "done", t, t
+        return card
 
     def set_status(self, card: Step, status: str) -> None:
         card["status"] = status  # type: ignore[typeddict-item]

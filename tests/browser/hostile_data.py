@@ -14,8 +14,11 @@ MODES = ["messages-tuple", "updates", "debug", "values", "custom", "events"]
 #: Every tag and attribute the front end creates (dom.js allow-lists the attributes): no URL-bearing
 #: attribute (href, src, action...) and no event handler can exist, whatever the data.
 ALLOWED_TAGS = {"DIV", "SPAN", "SECTION", "BUTTON", "SELECT", "OPTION", "LABEL", "INPUT",
+                "TABLE", "THEAD", "TBODY", "TFOOT", "TR", "TH", "TD",  # the usage table
                 # the graph drawing: SVG shapes whose geometry comes from the layout, labels as text
-                "svg", "g", "rect", "path", "text"}
+                "svg", "g", "rect", "path", "text",
+                # the timeline's bars: a hover text is an SVG <title> (text only)
+                "title"}
 ALLOWED_ATTRIBUTES = {"class", "title", "role", "tabindex", "type", "value", "hidden", "disabled",
                       "aria-expanded", "aria-label", "aria-live", "aria-hidden", "selected",
                       "aria-level", "aria-pressed", "aria-disabled", "min",

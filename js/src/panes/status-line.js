@@ -14,15 +14,16 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
   const steps = h(doc, "span.lgw-status-steps");
   const events = h(doc, "span.lgw-status-events");
   const tokens = h(doc, "span.lgw-status-tokens");
+  const usage = h(doc, "span.lgw-status-usage", { title: "tokens the run's models reported (usage_metadata)" });
   const elapsed = h(doc, "span.lgw-status-elapsed", { title: "time spent running" });
   const ids = h(doc, "span.lgw-status-ids");
   const note = h(doc, "span.lgw-status-note");
   const cancel = h(doc, "button.lgw-cancel", { type: "button", hidden: true }, "Cancel");
   const cancelError = h(doc, "span.lgw-cancel-error", { hidden: true, role: "alert" });
   const el = h(doc, "div.lgw-status", { role: "group", "aria-label": "run status", tabindex: "-1" },
-    value, node, steps, events, tokens, elapsed, ids, note, h(doc, "span.lgw-spacer"), cancelError, cancel);
+    value, node, steps, events, tokens, usage, elapsed, ids, note, h(doc, "span.lgw-spacer"), cancelError, cancel);
 
-  const data = { status: "idle", current_node: "", steps: 0, event_count: 0, tokens: 0, duration: 0, run_id: "", thread_id: "", assistant_id: "", note: "" };
+  const data = { status: "idle", current_node: "", steps: 0, event_count: 0, tokens: 0, duration: 0, run_id: "", thread_id: "", assistant_id: "", note: "", usage: null };
   let clockStart = null; // ms timestamp: now() - duration at the time the clock started
   let timer = null;
   let cancelling = false;
@@ -89,6 +90,8 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
     setText(steps, formatCount(data.steps, "step"));
     setText(events, formatCount(data.event_count, "event"));
     setText(tokens, formatCount(data.tokens, "char"));
+    const total = data.usage && data.usage.total;
+    setText(usage, total && total.calls ? `${total.total_tokens} tokens used (${total.input_tokens} in · ${total.output_tokens} out)` : "");
     const idParts = [];
     if (data.assistant_id) idParts.push(`assistant ${data.assistant_id}`);
     if (data.thread_id) idParts.push(`thread ${data.thread_id}`);

@@ -366,6 +366,20 @@ export function createStepsPane(doc, { onCount, onFork, queue } = {}) {
       refreshAll = true;
       job.request();
     },
+    /** Open the card of `key` and bring it into view (a timeline bar was clicked). */
+    reveal(key) {
+      if (!steps.has(String(key))) return false;
+      if (dirty.has(String(key))) {
+        dirty.delete(String(key));
+        draw(String(key));
+      }
+      const card = cards.get(String(key));
+      if (!card) return false;
+      if (!card.expanded) card.setExpanded(true);
+      if (card.el.scrollIntoView) card.el.scrollIntoView({ block: "nearest" });
+      card.header.focus();
+      return true;
+    },
     /** Show only the cards of one node name (and the parents that hold them); null: all. */
     setNameFilter(name) {
       nameFilter = name || null;
