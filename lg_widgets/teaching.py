@@ -183,6 +183,32 @@ class Wire:
         return _SSE_ID.sub(r"<ms>-\1", event_id)
 
 
+def check(answer: Any, truth: Any) -> None:
+    """The check under an exercise: compare a learner's prediction with what the run says.
+
+    An exercise is three cells: the learner's prediction (``answer = ...``), a collapsed solution
+    that fills ``answer`` only when it is still ``...`` (so "Run all" checks the learner's own
+    answer, and nbval, running top to bottom, checks the solution), and this check.
+
+    Args:
+        answer: the prediction; ``...`` when the learner has not written one yet.
+        truth: what the run says, computed from its events.
+
+    Raises:
+        AssertionError: the prediction is not the run's, with both in the message.
+
+    Example:
+        ```python
+        answer = ...               # your prediction
+        check(answer, view.counts["messages"])
+        ```
+    """
+    if answer is ...:
+        raise AssertionError("Write your prediction in place of `...` first (or open the solution).")
+    assert answer == truth, f"Not quite: you predicted {answer!r}, the run says {truth!r}."
+    print(f"Right: {truth!r}")
+
+
 def sequence(names: Iterable[str]) -> str:
     """Event names in order, repeats counted: ``"metadata, values, messages ×35, updates"``."""
     return ", ".join(name if (n := len(list(run))) == 1 else f"{name} ×{n}"
