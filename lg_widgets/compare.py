@@ -17,7 +17,11 @@ DEFAULT_MODES = ("values", "updates", "messages-tuple", "debug", "custom", "even
 
 
 class ModeComparison(ipywidgets.VBox):
-    """One StreamView per mode in a grid, under a table of what each mode sent."""
+    """One StreamView per mode in a grid, under a table of what each mode sent (what `compare_modes` returns).
+
+    Attributes:
+        views: the view of each mode, by mode name.
+    """
 
     def __init__(self, views: dict[str, StreamView]):
         self.views = views
@@ -28,7 +32,12 @@ class ModeComparison(ipywidgets.VBox):
 
     @property
     def table(self) -> list[dict[str, Any]]:
-        """Per mode: events, bytes of event data, seconds, token characters, steps, status."""
+        """Per mode, what the run sent and what the view made of it.
+
+        Returns:
+            One dict per mode: `mode`, `events`, `bytes` (of event data), `seconds`, `text_chars`
+            (token text), `steps` (step cards), `state_keys`, `status`.
+        """
         return [
             {
                 "mode": mode,
@@ -74,7 +83,30 @@ class ModeComparison(ipywidgets.VBox):
 
 def compare_modes(assistant_id: str, input: Any = None, modes: list[str] | tuple[str, ...] = DEFAULT_MODES,
                   **options: Any) -> ModeComparison:
-    """Run ``assistant_id`` once per mode (one after another, so timings don't compete)."""
+    """Run `assistant_id` once per stream mode, one after another, and show the runs side by side.
+
+    Each mode gets a run of its own (so timings don't compete), in a `StreamView`; a table above
+    them says, per mode, how many events and bytes it sent and what the view could show (token
+    text, step cards, state). A run that fails shows its error; the comparison goes on.
+
+    Args:
+        assistant_id: a graph id of langgraph.json, or an assistant's id.
+        input: the run's input.
+        modes: the modes to compare (default: values, updates, messages-tuple, debug, custom, events).
+        **options: anything `StreamView` takes (`url`, `api_key`, `config`, `thread_id`, ...).
+
+    Returns:
+        A `ModeComparison` (an ipywidgets VBox); `.table` holds the figures, `.views` the views.
+
+    Raises:
+        InvalidArgument: an option no run can use (raised by the first view).
+
+    Example:
+        ```python
+        comparison = lg_widgets.compare_modes("joke", {"topic": "x"}, modes=["values", "updates"])
+        comparison.table[0]["events"]
+        ```
+    """
     views = {}
     for mode in modes:
         view = StreamView(assistant_id, input, stream_mode=mode, **options)

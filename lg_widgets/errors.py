@@ -12,12 +12,32 @@ from typing import Any
 
 
 class LGWidgetsError(Exception):
-    """Base class of every lg_widgets error."""
+    """Base class of every lg_widgets error: `except lg_widgets.LGWidgetsError` catches them all.
+
+    Each message says what went wrong and what to do; none contains a key or a secret header.
+
+    Attributes:
+        kind: a short machine-readable kind (`"argument"`, `"connection"`, `"http"`, `"run"`,
+            `"stream"`, `"cancelled"`, ...), the `kind` of the view's `error` trait.
+
+    Example:
+        ```python
+        try:
+            view.run()
+        except lg_widgets.RunError as error:     # a node raised
+            print(error.error_type, view.error)  # the view keeps the output before it
+        ```
+    """
 
     #: Short machine-readable kind, used in the widget's ``error`` trait.
     kind = "error"
 
     def to_dict(self) -> dict[str, Any]:
+        """The error as the view's `error` trait holds it.
+
+        Returns:
+            `{"type": <class name>, "message": str(self), "kind": self.kind}`.
+        """
         return {"type": type(self).__name__, "message": str(self), "kind": self.kind}
 
 
@@ -58,7 +78,14 @@ class StreamStalled(LGWidgetsError):
 
 
 class HTTPStatusError(LGWidgetsError):
-    """The server answered with a 4xx/5xx status instead of a stream."""
+    """The server answered with a 4xx/5xx status instead of a stream.
+
+    A 401/403 names `api_key=` and `headers=`; under custom auth, another user's thread answers 404.
+
+    Attributes:
+        status_code: the HTTP status.
+        detail: the server's `detail` (its JSON answer's), or None.
+    """
 
     kind = "http"
 
@@ -75,7 +102,12 @@ class MalformedStream(LGWidgetsError):
 
 
 class RunError(LGWidgetsError):
-    """The run itself failed: a node raised, and the server sent an ``error`` event."""
+    """The run itself failed: a node raised, and the server sent an `error` event.
+
+    Attributes:
+        error_type: the graph's own exception class name (e.g. `"ValueError"`).
+        error_message: its message.
+    """
 
     kind = "run"
 
@@ -85,6 +117,11 @@ class RunError(LGWidgetsError):
         self.error_message = message
 
     def to_dict(self) -> dict[str, Any]:
+        """The error as the view's `error` trait holds it: the graph's exception type, not `RunError`.
+
+        Returns:
+            `{"type": error_type, "message": error_message, "kind": "run"}`.
+        """
         return {"type": self.error_type, "message": self.error_message, "kind": self.kind}
 
 
@@ -108,9 +145,11 @@ class ProtocolUnsupported(LGWidgetsError):
 class CommandError(LGWidgetsError):
     """The server refused or failed a thread-protocol command (its error envelope).
 
-    ``code`` is the protocol's error code (``unknown_command``, ``no_such_run``,
-    ``no_such_interrupt``, ``invalid_argument``, ``unknown_error``, ...),
-    ``method`` the command (``None`` for an error the stream itself reported).
+    Attributes:
+        code: the protocol's error code (`unknown_command`, `no_such_run`, `no_such_interrupt`,
+            `invalid_argument`, `unknown_error`, ...).
+        method: the command (`run.start`, `input.respond`, ...), None for an error the stream itself reported.
+        server_message: the server's own message.
     """
 
     kind = "command"

@@ -18,7 +18,14 @@ from .protocol import StreamEvent, parse_event, split_event_name
 
 
 class EventLog(Sequence[Any]):
-    """A read-only sequence of ``StreamEvent``; ``append`` is for the view that owns it."""
+    """A read-only sequence of `StreamEvent` (`view.events`); `append` is for the view that owns it.
+
+    It keeps each event's JSON text as it arrived and parses it again when an event is read,
+    so a long run holds little more than its bytes. Index, slice and iterate it like a list.
+
+    Args:
+        events: events to start with.
+    """
 
     __slots__ = ("_items",)
 

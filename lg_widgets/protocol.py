@@ -34,7 +34,18 @@ REQUEST_MODES = frozenset(
 
 @dataclass(slots=True)
 class StreamEvent:
-    """One parsed server-sent event of a run."""
+    """One parsed server-sent event of a run: what `langgraph_sdk`'s `StreamPart` holds, name split.
+
+    `event` is the SSE name as sent; `mode` and `namespace` are its parts (as the SDK's
+    `version="v2"` stream splits them: `type` and `ns`); `data` is the parsed JSON. The fields
+    are listed below with what each holds.
+
+    Example:
+        ```python
+        event = lg_widgets.parse_event("updates|child:1f2e", '{"write": {"summary": "..."}}')
+        event.mode, event.namespace      # ('updates', ('child:1f2e',))
+        ```
+    """
 
     #: the SSE event name exactly as sent, e.g. ``"updates|child:1f2e"``
     event: str
@@ -78,7 +89,20 @@ def event_of(name: str, data: Any, event_id: str | None, at: float) -> StreamEve
 
 
 def parse_event(name: str | None, data: str, id: str | None = None, time: float = 0.0) -> StreamEvent:
-    """Parse one SSE event. Raises ``MalformedStream`` when its data is not JSON."""
+    """Parse one server-sent event into a `StreamEvent`.
+
+    Args:
+        name: the SSE `event:` name (None: the SSE default, `"message"`).
+        data: the `data:` text (JSON; empty for no payload).
+        id: the SSE `id:`, if any.
+        time: its arrival time in seconds (any clock; the fold only takes differences).
+
+    Returns:
+        The event, its name split into mode and namespace.
+
+    Raises:
+        MalformedStream: the data is not JSON (the message quotes its start).
+    """
     name = name or "message"  # the SSE default event name
     mode, namespace = split_event_name(name)
     if data == "" or data is None:

@@ -56,7 +56,20 @@ def stop_process_group(process: subprocess.Popen[bytes], timeout: float) -> None
 
 
 class LocalServer:
-    """A running ``langgraph dev`` process. Use ``.url``; ``.stop()`` or a ``with`` block ends it."""
+    """A running `langgraph dev` process (what `local_server` returns).
+
+    Attributes:
+        url: `http://127.0.0.1:<port>`.
+        port: the port it listens on.
+        config: the langgraph.json it serves.
+        log_path: its log file (in a temporary working directory of its own).
+
+    Example:
+        ```python
+        with LocalServer(pathlib.Path("langgraph.json"), free_port()).start() as server:
+            view = StreamView("agent", {...}, url=server.url).run()
+        ```
+    """
 
     def __init__(self, config: pathlib.Path, port: int):
         self.config = config
@@ -79,6 +92,17 @@ class LocalServer:
         self.stop()
 
     def start(self, timeout: float = START_TIMEOUT) -> "LocalServer":
+        """Start the server and wait until it answers.
+
+        Args:
+            timeout: seconds to wait for it to be ready.
+
+        Returns:
+            The server itself.
+
+        Raises:
+            ServerStartError: it exited or did not answer in time (the message quotes its log's tail).
+        """
         workdir = self._workdir
         config = _config_with_absolute_paths(self.config, workdir)
         command = [
@@ -130,6 +154,14 @@ class LocalServer:
         raise error
 
     def log_tail(self, lines: int = LOG_LINES_IN_ERRORS) -> str:
+        """The last lines of the server's log.
+
+        Args:
+            lines: how many.
+
+        Returns:
+            Those lines, or `"(no log)"`.
+        """
         try:
             text = self.log_path.read_text(errors="replace")
         except OSError:
@@ -137,10 +169,19 @@ class LocalServer:
         return "\n".join(text.splitlines()[-lines:])
 
     def is_running(self) -> bool:
+        """Whether the server process is alive.
+
+        Returns:
+            True until it stopped or died.
+        """
         return self._process is not None and self._process.poll() is None
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server and everything it started (its whole process group)."""
+        """Stop the server and everything it started (its whole process group), and remove its files.
+
+        Args:
+            timeout: seconds to wait before it is killed.
+        """
         process = self._process
         if process is not None:
             stop_process_group(process, timeout)
@@ -185,7 +226,30 @@ def _config_with_absolute_paths(config: pathlib.Path, workdir: pathlib.Path) -> 
 
 
 def local_server(config: str | os.PathLike[str] | None = None, port: int | None = None) -> LocalServer:
-    """The embedded LangGraph API server for ``config`` (the demo graphs when ``None``), started if needed."""
+    """The embedded LangGraph API server for `config`, started if needed (one per config, shared).
+
+    It is the real in-memory `langgraph dev` (the `lg_widgets[server]` extra) on a free loopback
+    port, in a temporary working directory, with tracing and telemetry off. It stops when the
+    kernel exits. A `StreamView` with no `url` and no `$LANGGRAPH_API_URL` uses the demo one.
+
+    Args:
+        config: a langgraph.json path; None: the demo graphs in `lg_widgets/demo` (fake chat
+            models: no key, no network).
+        port: a port to listen on (default: a free one).
+
+    Returns:
+        A `LocalServer`: `.url` to connect to, `.stop()` to end it.
+
+    Raises:
+        InvalidArgument: no langgraph.json at `config`.
+        ServerStartError: the server did not start (its log's tail in the message).
+
+    Example:
+        ```python
+        server = lg_widgets.local_server("my_project/langgraph.json")
+        view = StreamView("agent", {"messages": [...]}, url=server.url).run()
+        ```
+    """
     path = pathlib.Path(config).expanduser().resolve() if config is not None else DEMO_CONFIG
     if not path.is_file():
         raise InvalidArgument(f"No langgraph.json at {path}. Pass the path of your project's langgraph.json.")

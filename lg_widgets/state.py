@@ -44,16 +44,27 @@ class KeyedLog(NamedTuple):
 
 
 class RunState(TimingFold):
-    """Everything a run has shown so far, folded from its events.
+    """Everything a run has shown so far, folded from its events: no I/O, no widget, no clock.
 
-    ``stream_mode`` (optional) is what the run requested: it decides up front
-    whether step cards come from ``debug``/``tasks`` or from ``updates`` and
-    whether the state comes from ``values`` or from checkpoints. Without it
-    (a recorded stream), the fold switches to the better source when it sees one.
+    Feed it events with `apply` (or `apply_all`), end it with `finish`, and read the same fields
+    a `StreamView` syncs (`text`, `segments`, `messages`, `steps`, `state`, `diffs`, `checkpoints`,
+    `interrupts`, `custom`, `status`, `error`, ...; `to_dict()` gives them all).
 
-    ``protocol``: ``"runs"`` (the runs stream's events, by stream mode) or ``"threads"``
-    (the thread-centric protocol's events, by channel: step cards then come from the
-    thread's checkpoints, which the source folds in as ``DerivedEvent``s).
+    Args:
+        stream_mode: what the run requested: it decides up front whether step cards come from
+            `debug`/`tasks` or from `updates`, and the state from `values` or from checkpoints.
+            Without it (a recorded stream), the fold switches to the better source when it sees one.
+        protocol: `"runs"` (the runs stream's events, by stream mode) or `"threads"` (the
+            thread-centric protocol's events, by channel: step cards then come from the thread's
+            checkpoints, which the source folds in as `DerivedEvent`s).
+
+    Example:
+        ```python
+        from lg_widgets import RunState, parse_event
+
+        state = RunState(["updates"]).apply_all(events).finish()
+        state.status, [step["node"] for step in state.steps]
+        ```
     """
 
     def __init__(self, stream_mode: str | Iterable[str] | None = None, protocol: Protocol = "runs"):
@@ -132,9 +143,14 @@ class RunState(TimingFold):
                  namespace: str | Iterable[str] | None = None) -> str:
         """The token text of the segments that match every given filter.
 
-        ``node``: node name(s) (``langgraph_node``); ``tag``: LLM call tag(s);
-        ``namespace``: ``""``/``()`` for the root graph, else a subgraph path as
-        ``"child"``, ``"child|inner"`` or a tuple, with or without task ids.
+        Args:
+            node: node name(s) (the event's `langgraph_node`).
+            tag: tag(s) of the model call.
+            namespace: `""`/`()` for the root graph, else a subgraph path as `"child"`,
+                `"child|inner"` or a tuple, with or without task ids.
+
+        Returns:
+            The matching text, in the order it arrived.
         """
         nodes = {node} if isinstance(node, str) else (set(node) if node is not None else None)
         tags = {tag} if isinstance(tag, str) else (set(tag) if tag is not None else None)
@@ -169,7 +185,11 @@ class RunState(TimingFold):
     # ----------------------------------------------------------------- the fold
 
     def apply(self, event: StreamEvent | Lifecycle) -> None:
-        """Fold one event in: a server event, or a lifecycle event of the run."""
+        """Fold one event in: a server event (`StreamEvent`), or a lifecycle event of the run (`Lifecycle`).
+
+        Args:
+            event: the event.
+        """
         # This runs once per event (often per token): keep it lean.
         kind = type(event)
         if kind is Lifecycle:
@@ -204,6 +224,14 @@ class RunState(TimingFold):
             handler(self, event)  # type: ignore[arg-type]
 
     def apply_all(self, events: Iterable[StreamEvent | Lifecycle]) -> "RunState":
+        """Fold every event in, in order.
+
+        Args:
+            events: any iterable of events (a recording, `view.events`, a client's stream collected).
+
+        Returns:
+            The state itself.
+        """
         for event in events:
             self.apply(event)
         return self
@@ -215,7 +243,11 @@ class RunState(TimingFold):
         return self._static_interrupt or self.interrupt_list.pending
 
     def finish(self) -> "RunState":
-        """Shorthand for ``apply(Lifecycle("end"))``: the stream closed without an error."""
+        """Shorthand for `apply(Lifecycle("end"))`: the stream closed without an error.
+
+        Returns:
+            The state itself (status `done`, or `interrupted` when the run stopped on an interrupt).
+        """
         self.apply(Lifecycle("end"))
         return self
 

@@ -56,7 +56,19 @@ _KIND_OF_VALUES = {"checkpoint_map": "checkpoint", "parents": "checkpoint"}
 
 
 class Wire:
-    """Prints events as they arrived, with ids, times and addresses replaced by stable placeholders."""
+    """Prints events as they arrived, with ids, times and addresses replaced by stable placeholders.
+
+    Each distinct id gets its own numbered placeholder named after what it is (`<run 1>`,
+    `<checkpoint 2>`, `child:<task 1>`, `lc_run--<message 1>`); the same id prints the same
+    everywhere one `Wire` sees it. The course uses it so strict nbval can compare its outputs.
+
+    Example:
+        ```python
+        wire = Wire()
+        async for part in client.runs.stream(None, "joke", input={"topic": "x"}, stream_mode="updates"):
+            wire.show(part)            # StreamPart(event='updates', id=...) and its data as JSON
+        ```
+    """
 
     def __init__(self) -> None:
         self._names: dict[str, str] = {}
@@ -65,8 +77,13 @@ class Wire:
     def stable(self, value: Any, key: str | None = None) -> Any:
         """A copy of a JSON value (or a string) with every per-run value replaced by its placeholder.
 
-        ``key``: the name the value is held under (``"run_id"``, ``"checkpoint_id"``, ``"task_id"``,
-        ...), which says what kind of id a bare id is.
+        Args:
+            value: a JSON value or a string.
+            key: the name the value is held under (`"run_id"`, `"checkpoint_id"`, `"task_id"`, ...),
+                which says what kind of id a bare id is.
+
+        Returns:
+            The stable copy.
         """
         if isinstance(value, dict):
             if key in _KIND_OF_VALUES:
@@ -87,11 +104,14 @@ class Wire:
         return value
 
     def show(self, part: Any, sort_keys: bool = True) -> None:
-        """Print one stream part: a langgraph_sdk ``StreamPart``, an lg_widgets ``StreamEvent``, or ``(event, data)``.
+        """Print one stream part: a langgraph_sdk `StreamPart`, an lg_widgets `StreamEvent`, or `(event, data)`.
 
-        Its data is printed as indented JSON with the keys sorted: the server builds its
-        metadata in an order that changes from run to run (``run_id`` before or after
-        ``graph_id``), so unsorted, the same event would not print the same twice.
+        Its data is printed as indented JSON with the keys sorted: the server builds its metadata in
+        an order that changes from run to run, so unsorted, the same event would not print the same twice.
+
+        Args:
+            part: the part.
+            sort_keys: sort the JSON's keys.
         """
         event, data, event_id = _fields(part)
         kind = "StreamPart" if isinstance(part, tuple) else type(part).__name__
@@ -100,10 +120,13 @@ class Wire:
         print(json.dumps(self.stable(data), indent=1, ensure_ascii=False, sort_keys=sort_keys))
 
     def show_frame(self, lines: Iterable[str], sort_keys: bool = False) -> None:
-        """Print raw SSE lines (``event:``, ``id:``, ``data:``, blank) exactly as sent, but stable.
+        """Print raw SSE lines (`event:`, `id:`, `data:`, blank) exactly as sent, but stable.
 
-        A ``data:`` line's JSON keeps the server's compact form and key order: only the values
-        change (``sort_keys=True`` for frames that carry the server's metadata, see ``show``).
+        A `data:` line's JSON keeps the server's compact form and key order: only the values change.
+
+        Args:
+            lines: the frame's lines.
+            sort_keys: sort the keys of `data:` JSON (for frames that carry the server's metadata).
         """
         for line in lines:
             field, sep, value = line.partition(":")
@@ -158,6 +181,32 @@ class Wire:
     @staticmethod
     def _sse_id(event_id: str) -> str:
         return _SSE_ID.sub(r"<ms>-\1", event_id)
+
+
+def check(answer: Any, truth: Any) -> None:
+    """The check under an exercise: compare a learner's prediction with what the run says.
+
+    An exercise is three cells: the learner's prediction (``answer = ...``), a collapsed solution
+    that fills ``answer`` only when it is still ``...`` (so "Run all" checks the learner's own
+    answer, and nbval, running top to bottom, checks the solution), and this check.
+
+    Args:
+        answer: the prediction; ``...`` when the learner has not written one yet.
+        truth: what the run says, computed from its events.
+
+    Raises:
+        AssertionError: the prediction is not the run's, with both in the message.
+
+    Example:
+        ```python
+        answer = ...               # your prediction
+        check(answer, view.counts["messages"])
+        ```
+    """
+    if answer is ...:
+        raise AssertionError("Write your prediction in place of `...` first (or open the solution).")
+    assert answer == truth, f"Not quite: you predicted {answer!r}, the run says {truth!r}."
+    print(f"Right: {truth!r}")
 
 
 def sequence(names: Iterable[str]) -> str:

@@ -41,7 +41,30 @@ __all__ = ["DEFAULT_STREAM_MODE", "FRAME", "REQUEST_TIMEOUT", "StreamView"]
 class StreamView(Fields, LiveRun, anywidget.AnyWidget):
     """Start a LangGraph run and show it live: tokens, step cards, state diffs, events.
 
-    Its synced traits are the rows of ``Fields`` (fields.py)."""
+    A view is one ipywidgets widget (anywidget front end). Make it with the constructor (a new
+    run on a LangGraph API server) or one of the class methods for other sources: `attach`
+    (a thread another client runs), `join` (a run started elsewhere), `replay` (a recording),
+    `from_graph` (a compiled graph in this kernel), `from_sdk` (an SDK stream). Then `run()`
+    (blocking) or `start()` (live). Every source fills the same synced traits, the rows of
+    `lg_widgets.fields.Fields` (`status`, `text`, `messages`, `steps`, `state`, `diffs`, `custom`,
+    `interrupts`, `error`, ...), with the shapes of `lg_widgets.types`.
+
+    Attributes:
+        events: every event of every run of the view (an `lg_widgets.EventLog` of
+            `lg_widgets.StreamEvent`).
+        run_starts: where each run of the view starts in `events` (a resume or an in-place fork adds one).
+        forked_from: the checkpoint id a view made by `fork` started from, else None.
+
+    Example:
+        ```python
+        from lg_widgets import StreamView
+
+        view = StreamView("joke", {"topic": "ice cream"}, stream_mode=["messages-tuple", "updates"])
+        view.run()                      # blocks; the cell shows the finished run
+        view.status, view.text          # ('done', 'Why did the ice cream ...')
+        view.text_for(node="writer")    # the tokens of one node
+        ```
+    """
 
     # The front end as text, read once: given a Path, anywidget wraps it in a class-level FileContents
     # whose `changed` signal keeps every view ever made alive (its hot reload: a dev server's).
@@ -55,13 +78,43 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
                  verify: Any = None, thread_id: str | None = None, config: dict[str, Any] | None = None,
                  context: dict[str, Any] | None = None, stream_subgraphs: bool = False, protocol: str = "runs",
                  transport: str = "sse", **run_options: Any):
-        """A view of a new run of ``assistant_id`` (a graph id of langgraph.json, or an assistant's id).
+        """A view of a new run of `assistant_id`, checked at once and started by `run()` or `start()`.
 
-        ``protocol``: ``"runs"`` (the runs stream) or ``"threads"`` (the thread-centric protocol, over
-        ``transport`` ``"sse"`` or ``"websocket"``). ``thread_id``: None (a stateless run), ``"new"``, or
-        an existing thread. ``url``/``api_key``/``headers``/``verify``: the server and its credentials
-        (never synced, saved or shown). The rest go to the run as langgraph_sdk names them. Everything
-        is checked here, before a widget exists: a typo fails at once.
+        Args:
+            assistant_id: a graph id of the server's langgraph.json, or an assistant's id.
+            input: the run's input (the graph's input state), or None.
+            stream_mode: one mode or a list (`"values"`, `"updates"`, `"messages-tuple"`, `"messages"`,
+                `"debug"`, `"tasks"`, `"checkpoints"`, `"custom"`, `"events"`). Default for the runs
+                stream: `["messages-tuple", "debug", "values"]`; for `protocol="threads"` it names
+                channels (default: all).
+            url: the server; None: `$LANGGRAPH_API_URL`, else the embedded `lg_widgets.local_server()`.
+            api_key: a LangGraph Platform key, sent as the `x-api-key` header; None: `$LANGGRAPH_API_KEY`.
+                Never synced, saved or shown.
+            headers: extra headers on every request of the view (custom auth, e.g.
+                `{"Authorization": "Bearer ..."}`); held like `api_key`.
+            verify: TLS: None (the system's authorities), a CA bundle path, an `ssl.SSLContext`, or False.
+            thread_id: None (a stateless run), `"new"` (create a thread), or an existing thread's id.
+                A thread is what `resume`, `fork` and `history` need.
+            config: the run's config as the SDK takes it, e.g. `{"configurable": {"user_id": "ada"}}`
+                (a node reads it from its `config` argument).
+            context: the run's context (LangGraph's `context_schema`), or None.
+            stream_subgraphs: also stream the events of subgraphs (their event names get `|<namespace>`).
+            protocol: `"runs"` (the runs stream, `POST /runs/stream`) or `"threads"` (the thread-centric
+                protocol of langgraph-api 0.16+).
+            transport: for `protocol="threads"`: `"sse"` or `"websocket"`.
+            **run_options: any other option of `langgraph_sdk`'s `client.runs.stream` (`interrupt_before`,
+                `stream_resumable`, `metadata`, `multitask_strategy`, ...).
+
+        Raises:
+            InvalidArgument: an argument the run can't use (an unknown mode, protocol or option, a
+                header that is not a string, ...): raised here, before a widget exists or anything is sent.
+
+        Example:
+            ```python
+            view = StreamView("agent", {"messages": [{"role": "user", "content": "hi"}]},
+                              url="https://my-deployment.example.com", api_key="lsv2_...",
+                              config={"configurable": {"model": "small"}}, thread_id="new")
+            ```
         """
         server = Server.checked(url, api_key, headers, verify)
         self._setup(run_source(assistant_id, input, server=server, protocol=protocol, transport=transport,
@@ -113,22 +166,61 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
 
     @property
     def run_state(self) -> RunState:
-        """The fold behind the traits (its data is the traits' once a run has ended)."""
+        """The fold behind the traits (`lg_widgets.RunState`); its data is the traits' once a run has ended.
+
+        Returns:
+            The view's `RunState` (read it; the view writes it).
+        """
         return self._fold
 
     def start(self) -> "StreamView":
-        """Start the run in the background and return at once."""
+        """Start the run in the background and return at once; the view streams live where it is shown.
+
+        Calling it again starts a new run of the same source (a new run on the server).
+
+        Returns:
+            The view itself, so that `view = StreamView(...).start(); view` shows it.
+
+        Example:
+            ```python
+            view = StreamView("joke", {"topic": "cats"}).start()
+            view                    # the cell's output: watch the tokens arrive
+            ```
+        """
         return self._launch(self._origin.again())
 
     def run(self) -> "StreamView":
-        """Start the run and block until it ends (a notebook cell or a plain script)."""
+        """Start the run and block until it ends (a notebook cell or a plain script).
+
+        Returns:
+            The view itself, finished (status `done`, `interrupted`, `error` or `cancelled`).
+
+        Raises:
+            InvalidArgument: called on lg_widgets' own event loop (use `await view.wait()` there).
+            LGWidgetsError: the run's error, typed (`RunError` when a node raised, `HTTPStatusError`,
+                `ServerUnreachable`, `StreamStalled`, `MalformedStream`, ...). The output received
+                before it stays on the view, and `view.error` says the same.
+
+        Example:
+            ```python
+            view = StreamView("joke", {"topic": "cats"}).run()
+            assert view.status == "done"
+            ```
+        """
         if _background.in_background_thread():
             raise InvalidArgument("run() blocks; inside the lg_widgets loop use `await view.wait()`.")
         self.start()
         return self._finish_blocking()
 
     async def wait(self) -> "StreamView":
-        """Wait until the run ends. Raises the run's error (partial output stays on the view)."""
+        """Wait until the run ends, without blocking the event loop (`await view.wait()`).
+
+        Returns:
+            The view itself.
+
+        Raises:
+            LGWidgetsError: the run's error, as `run()` raises it; the partial output stays on the view.
+        """
         if self._future is not None:
             await asyncio.wrap_future(self._future)
         self._raise_if_failed()
@@ -136,23 +228,53 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
 
     @property
     def running(self) -> bool:
-        """A run of the view is under way (an attachment: until it is cancelled or closed)."""
+        """Whether a run of the view is under way (an attachment: until it is cancelled or closed).
+
+        Returns:
+            True while the view reads a stream.
+        """
         return self._live()
 
     def cancel(self, timeout: float = 10.0) -> "StreamView":
-        """Stop the run, on the server too where it can (threaded runs, the thread protocol); output
-        received before the cancel stays. A no-op when nothing runs. ``timeout``: seconds to wait
-        for the server and for the run's end."""
+        """Stop the run, on the server too where it can (threaded runs, the thread protocol).
+
+        Output received before the cancel stays; the status becomes `cancelled`. A no-op when nothing runs.
+
+        Args:
+            timeout: seconds to wait for the server's answer and for the run's end.
+
+        Returns:
+            The view itself.
+        """
         self._stop(timeout)
         return self
 
     def resume(self, value: Any = None, *, wait: bool = False, timeout: float = REQUEST_TIMEOUT) -> "StreamView":
-        """Answer the interrupt: a new run on the same thread (the runs stream: ``command={"resume":
-        value}``; the thread protocol: ``input.respond``). With several interrupts waiting, ``value``
-        maps each interrupt id to its answer; a stop on ``interrupt_before``/``after`` takes none.
+        """Answer the interrupt the run stopped on: a new run on the same thread, shown in this view.
 
-        Its output goes into this view (the text grows, the steps go on). An attached view answers on
-        the thread and reads the resumed run on the attachment. ``wait=True`` blocks until it ends.
+        The runs stream sends `command={"resume": value}`; the thread protocol `input.respond`. The
+        text grows and the steps go on in this view. An attached view answers on the thread and reads
+        the resumed run on its attachment.
+
+        Args:
+            value: the answer (what `interrupt(...)` returns in the node). With several interrupts
+                waiting, a dict of interrupt id → answer (those not named stay waiting). A stop on
+                `interrupt_before`/`interrupt_after` takes None.
+            wait: block until the resumed run ends.
+            timeout: seconds to wait for the server's answer (an attachment's).
+
+        Returns:
+            The view itself.
+
+        Raises:
+            InvalidArgument: the run is still live, has no thread (a stateless run), or is not `interrupted`.
+            LGWidgetsError: with `wait=True`, the resumed run's error.
+
+        Example:
+            ```python
+            view = StreamView("human", {"draft": "hello"}, thread_id="new").run()   # 'interrupted'
+            view.resume("yes", wait=True)
+            ```
         """
         source = self._source
         if self.running and not source.follows_thread:
@@ -172,19 +294,48 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
         return self._finish_blocking() if wait else self
 
     def history(self, limit: int = 100, timeout: float = REQUEST_TIMEOUT) -> list[dict[str, Any]]:
-        """The thread's checkpoints, newest first (``POST /threads/{id}/history``)."""
+        """The thread's checkpoints, newest first (`POST /threads/{thread_id}/history`).
+
+        Args:
+            limit: at most this many checkpoints.
+            timeout: seconds to wait for the server.
+
+        Returns:
+            The server's checkpoint states (dicts with `values`, `next`, `checkpoint`, `metadata`, ...).
+
+        Raises:
+            InvalidArgument: a stateless run (no thread), or a view with no server behind it.
+            HTTPStatusError: the server refused (e.g. 404: not this user's thread).
+        """
         if not self.thread_id:
             raise InvalidArgument("A stateless run has no history: create the view with thread_id='new'.")
         return self._call(lambda api: api.history(self.thread_id, limit), timeout)
 
     def fork(self, checkpoint_id: str, input: Any = None, *, update: dict[str, Any] | None = None,
              wait: bool = False, in_place: bool = False, timeout: float = REQUEST_TIMEOUT) -> "StreamView":
-        """A new view that runs this thread again from ``checkpoint_id`` (time travel).
+        """Run the thread again from one of its checkpoints (time travel).
 
-        ``update`` first writes those values into the state at that checkpoint
-        (``POST /threads/{id}/state``) and forks from the checkpoint it creates.
-        ``in_place=True`` runs the fork in this view instead, as a new branch
-        after what it already shows (what a step card's Fork button does).
+        Args:
+            checkpoint_id: where to start: a step's `checkpoint_id` (`view.steps[i]["checkpoint_id"]`)
+                or one from `history()`.
+            input: input for the forked run (None: go on from the checkpoint's state).
+            update: values written into the state at that checkpoint first (`POST /threads/{id}/state`);
+                the fork starts from the checkpoint that write creates.
+            wait: block until the forked run ends.
+            in_place: run the fork in this view, as a new branch after what it shows (what a step
+                card's Fork button does), instead of in a new view.
+            timeout: seconds to wait for the state update.
+
+        Returns:
+            The new view (or this one with `in_place=True`).
+
+        Raises:
+            InvalidArgument: the run is still live, has no thread, or its source can't fork (a replay).
+
+        Example:
+            ```python
+            fork = view.fork(view.steps[1]["checkpoint_id"], update={"draft": "hi"}, wait=True)
+            ```
         """
         if self.running:
             raise InvalidArgument("The run is still live: fork once it has stopped.")
@@ -203,11 +354,26 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
         return view._finish_blocking() if wait else view
 
     def text_for(self, node: Any = None, tag: Any = None, namespace: Any = None) -> str:
-        """The token text of chosen nodes, LLM call tags or subgraph namespace (see RunState.text_for)."""
+        """The token text of chosen nodes, LLM call tags or subgraph namespaces (see `RunState.text_for`).
+
+        Args:
+            node: a node name or a collection of them (None: any).
+            tag: a tag of the model call (`llm.with_config(tags=[...])`) or a collection of them.
+            namespace: a subgraph namespace (`"writer:<task id>"` or its node part), or a collection.
+
+        Returns:
+            The concatenated text of the matching message chunks.
+
+        Example:
+            ```python
+            view.text_for(node="headline"), view.text_for(tag="draft")
+            ```
+        """
         return self._fold.text_for(node=node, tag=tag, namespace=namespace)
 
     def close(self) -> None:
-        """Stop the run (if any) and close the widget; the view can't run again."""
+        """Stop the run (if any) and close the widget; the view can't run again.
+        """
         self._closed = True
         if self.running:
             try:
@@ -220,10 +386,16 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
     # other sources, same view --------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> int:
-        """Write every received event (with its arrival offset) to a JSON-lines file; returns the count.
+        """Write every received event, with its arrival offset, to a JSON-lines recording.
 
-        ``StreamView.replay(path)`` plays it back with no server, runs and branches included.
-        Secrets in the server's config/metadata are redacted; the API key is never in an event.
+        `StreamView.replay(path)` plays it back with no server, runs and branches included. Secrets in
+        the server's config/metadata are redacted; the API key and headers are never in an event.
+
+        Args:
+            path: the file to write.
+
+        Returns:
+            The number of events written.
         """
         forks = {b["events_before"]: b["checkpoint_id"] for b in self.branches}
         continues = {start: forks.get(start) for start in self.run_starts[1:]}
@@ -235,9 +407,18 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
         return frames.to_frame(self, name)
 
     def to_html(self, path: str | os.PathLike[str]) -> pathlib.Path:
-        """Write the run as one self-contained HTML file: the real front end, inlined, showing the final traits.
+        """Write the finished run as one self-contained HTML file: the real front end, inlined, showing the final traits.
 
-        It opens offline in any browser: no CDN, no kernel, no server address, no api key.
+        It opens offline in any browser: no CDN, no kernel, no server address, no API key.
+
+        Args:
+            path: the file to write.
+
+        Returns:
+            The path written.
+
+        Raises:
+            InvalidArgument: the run is still live (write it once `await view.wait()` returns).
         """
         if self.running:
             raise InvalidArgument("The run is still live: write it once it has ended (`await view.wait()`).")
@@ -247,11 +428,33 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
     def attach(cls, thread_id: str, *, url: str | None = None, api_key: str | None = None,
                headers: dict[str, str] | None = None, verify: Any = None, transport: str = "sse",
                stream_mode: list[str] | None = None) -> "StreamView":
-        """A view that watches a thread over the thread protocol: its current run, from its start
-        when the server still holds its events, else from the moment of attaching (``view.note``
-        says which), then every later run on the thread, whoever starts it. An interrupt it
-        reaches can be answered from the view (``resume``, or the page's Resume box). It runs
-        until ``cancel()`` (which cancels the thread's current run) or ``close()``. Call ``start()``."""
+        """A view that watches a thread over the thread protocol, whoever runs it.
+
+        It shows the thread's current run (from its start when the server still holds its events,
+        else from the moment of attaching: `view.note` says which), then every later run on the
+        thread. An interrupt it reaches can be answered with `resume` or the page's Resume box. It
+        reads until `cancel()` (which cancels the thread's current run) or `close()`.
+
+        Args:
+            thread_id: the thread to watch.
+            url: the server (as in the constructor).
+            api_key: as in the constructor.
+            headers: as in the constructor.
+            verify: as in the constructor.
+            transport: `"sse"` or `"websocket"`.
+            stream_mode: the channels to subscribe to (default: all).
+
+        Returns:
+            A view; call `start()`.
+
+        Raises:
+            InvalidArgument: an argument it can't use.
+
+        Example:
+            ```python
+            watch = StreamView.attach(thread_id).start(); watch
+            ```
+        """
         return cls._create(attach_source(thread_id, server=Server.checked(url, api_key, headers, verify),
                                          transport=transport, stream_mode=stream_mode))
 
@@ -259,30 +462,93 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
     def join(cls, thread_id: str, run_id: str, *, url: str | None = None, api_key: str | None = None,
              headers: dict[str, str] | None = None, verify: Any = None,
              stream_mode: str | list[str] | None = None) -> "StreamView":
-        """A view of a run another client started (the runs stream's join: ``GET
-        /threads/{thread_id}/runs/{run_id}/stream``): the events the server kept from its start
-        (a run started with ``stream_resumable``), then live ones to its end. ``stream_mode``
-        keeps only those modes (default: all the run streams). Call ``start()`` or ``run()``."""
+        """A view of a threaded run another client started (the runs stream's join).
+
+        `GET /threads/{thread_id}/runs/{run_id}/stream`: the events the server kept from its start
+        (a run started with `stream_resumable=True`), then live ones to its end. Only threaded runs
+        can be joined: the server has no such route for a stateless run.
+
+        Args:
+            thread_id: the run's thread.
+            run_id: the run.
+            url: the server (as in the constructor).
+            api_key: as in the constructor.
+            headers: as in the constructor.
+            verify: as in the constructor.
+            stream_mode: keep only these modes (default: every mode the run streams).
+
+        Returns:
+            A view; call `start()` or `run()`.
+        """
         return cls._create(join_source(thread_id, run_id, server=Server.checked(url, api_key, headers, verify),
                                        stream_mode=stream_mode))
 
     @classmethod
     def replay(cls, path: str | os.PathLike[str], speed: float = 1.0) -> "StreamView":
-        """A view that plays a recording (``view.save``) at ``speed`` × its pace (0: at once). Call ``run()``/``start()``."""
+        """A view that plays a recording written by `save`, with no server.
+
+        Args:
+            path: the recording (JSON lines).
+            speed: how fast against the recorded pace (2.0: twice as fast; 0: at once).
+
+        Returns:
+            A view; call `run()` or `start()`.
+
+        Example:
+            ```python
+            view.save("run.jsonl")
+            StreamView.replay("run.jsonl", speed=0).run()
+            ```
+        """
         return cls._create(replay_source(path, speed))
 
     @classmethod
     def from_graph(cls, graph: Any, input: Any = None, *, stream_mode: str | list[str] | None = None,
                    config: dict[str, Any] | None = None, context: Any = None,
                    stream_subgraphs: bool = False) -> "StreamView":
-        """A view of a compiled graph run in this kernel with its own ``astream`` (no server)."""
+        """A view of a compiled graph run in this kernel with its own `astream` (no server).
+
+        The graph's `(mode, chunk)` tuples are folded into the same traits as a server's events.
+
+        Args:
+            graph: a compiled LangGraph graph (`StateGraph(...).compile()` or an `@entrypoint`).
+            input: the graph's input.
+            stream_mode: as in the constructor (the library's own names, e.g. `"messages"` for token tuples).
+            config: the run's config (`{"configurable": {"thread_id": ...}}` with a checkpointer).
+            context: the run's context.
+            stream_subgraphs: also stream subgraphs' events.
+
+        Returns:
+            A view; call `run()` or `start()`.
+
+        Example:
+            ```python
+            StreamView.from_graph(compiled_graph, {"topic": "x"}, stream_mode=["updates", "messages"]).run()
+            ```
+        """
         return cls._create(graph_source(graph, input, stream_mode=stream_mode, config=config, context=context,
                                         stream_subgraphs=stream_subgraphs))
 
     @classmethod
     def from_sdk(cls, stream: Any, *, assistant_id: str = "sdk",
                  stream_mode: str | list[str] | None = None) -> "StreamView":
-        """A view of an existing ``langgraph_sdk`` ``client.runs.stream(...)`` iterator (read once)."""
+        """A view of an existing `langgraph_sdk` stream (`client.runs.stream(...)`), read once.
+
+        Args:
+            stream: the SDK's async iterator of `StreamPart`s.
+            assistant_id: the name the view shows.
+            stream_mode: the modes the stream was started with (default: guessed from its events).
+
+        Returns:
+            A view; call `run()` or `start()`.
+
+        Example:
+            ```python
+            from langgraph_sdk import get_client
+            client = get_client(url=url)
+            StreamView.from_sdk(client.runs.stream(None, "joke", input={"topic": "x"})).run()
+            ```
+        """
         return cls._create(sdk_source(stream, assistant_id=assistant_id, stream_mode=stream_mode))
 
     def _set_traits(self, values: dict[str, Any]) -> None:
@@ -310,7 +576,11 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
             self._parted = frozenset()
 
     def send_state(self, key: Any = None) -> None:
-        """ipywidgets' update of the page, less the final traits that just went as parts."""
+        """ipywidgets' update of the page, less the final traits that just went as parts.
+
+        Args:
+            key: the trait name(s) to send (None: all).
+        """
         if self._parted and key is not None:
             key = [name for name in ([key] if isinstance(key, str) else key) if name not in self._parted]
             if not key:

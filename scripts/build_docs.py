@@ -114,7 +114,7 @@ def index_page(course: list[tuple[str, str]], design: list[tuple[str, str]], api
 
 def api_pages(out: pathlib.Path) -> str:
     """The API reference (pdoc) under ``out``; the path of StreamView's page, relative to the site."""
-    pdoc.render.configure(search=True, show_source=False, docformat="markdown")
+    pdoc.render.configure(search=True, show_source=False, docformat="google")
     with warnings.catch_warnings():  # names lg_widgets loads lazily are documented in their own modules
         warnings.simplefilter("ignore", UserWarning)
         pdoc.pdoc(*API_MODULES, output_directory=out)

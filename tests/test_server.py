@@ -18,7 +18,8 @@ from waiting import wait_until
 
 pytestmark = pytest.mark.server
 DEMO_GRAPHS = {"joke", "agent", "subgraph", "human", "custom", "long", "failing", "parallel",
-               "newsroom", "weather", "weather_channels", "quiet", "async_progress", "ticker"}
+               "newsroom", "weather", "weather_channels", "quiet", "async_progress", "ticker",
+               "briefing", "subgraph_narrated", "thumbnail", "branches"}
 
 
 def test_serves_every_demo_graph_on_a_free_port(server):

@@ -128,3 +128,14 @@ def test_the_saved_course_shows_no_server_address_or_memory_address():
         text = notebook.read_text(encoding="utf-8")
         assert not re.search(r"(127\.0\.0\.1|localhost|\[::1\]):\d+", text), notebook.name
         assert not re.search(r"\b0x[0-9a-f]{8,}\b", text), notebook.name
+
+
+def test_an_exercise_check_names_both_answers_when_the_prediction_is_wrong(capsys):
+    from lg_widgets.teaching import check
+
+    check(35, 35)
+    assert capsys.readouterr().out == "Right: 35\n"
+    with pytest.raises(AssertionError, match="you predicted 34, the run says 35"):
+        check(34, 35)
+    with pytest.raises(AssertionError, match="prediction"):
+        check(..., 35)

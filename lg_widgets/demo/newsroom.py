@@ -1,8 +1,10 @@
-"""`newsroom`: reporter → editor, two nodes whose models both stream, each call with its own tag.
+"""`newsroom`: reporter → editor, two nodes whose models stream, each call with its own tag.
 
-Input ``{"topic": "Paris"}``. The reporter's model (tag ``draft``) writes a forecast,
-then the editor's model (tag ``review``) judges it: one run, two streaming nodes, two
-tags, so filters by node (``langgraph_node``) and by tag (``tags``) have text to separate.
+Input ``{"topic": "Paris"}``. The reporter's model (tag ``draft``) writes a forecast, then
+the editor makes two calls: one model (tag ``review``) judges it, another (tag
+``headline``) titles it. Filters by node (``langgraph_node``) and by tag (``tags``) both
+have text to separate, and the tag filter splits what the node filter can't: the editor's
+two replies.
 """
 
 from typing import TypedDict
@@ -16,6 +18,7 @@ class State(TypedDict, total=False):
     topic: str
     draft: str
     verdict: str
+    headline: str
 
 
 def reporter(state: State) -> dict:
@@ -25,8 +28,10 @@ def reporter(state: State) -> dict:
 
 
 def editor(state: State) -> dict:
-    model = GenericFakeChatModel(messages=iter([AIMessage("Clear and short: approved.")])).with_config(tags=["review"])
-    return {"verdict": model.invoke(f"Review: {state['draft']}").content}
+    judge = GenericFakeChatModel(messages=iter([AIMessage("Clear and short: approved.")])).with_config(tags=["review"])
+    verdict = judge.invoke(f"Review: {state['draft']}").content
+    titler = GenericFakeChatModel(messages=iter([AIMessage("Wet start, bright finish")])).with_config(tags=["headline"])
+    return {"verdict": verdict, "headline": titler.invoke(f"A headline for: {state['draft']}").content}
 
 
 graph = (

@@ -2,6 +2,10 @@
 
 Input ``{"topic": "parsers"}``. Run with ``stream_subgraphs=True`` to see the
 child's events under namespaces like ``child:<task id>``.
+
+``narrated`` (served as ``subgraph_narrated``) is the same graph whose root ``finish`` node
+calls a model too: its tokens stream beside the child's ``write`` tokens, so a filter by
+namespace (root vs ``child``) has something to separate.
 """
 
 from operator import add
@@ -58,6 +62,24 @@ graph = (
     .add_node(prepare)
     .add_node("child", child)
     .add_node(finish)
+    .add_edge(START, "prepare")
+    .add_edge("prepare", "child")
+    .add_edge("child", "finish")
+    .add_edge("finish", END)
+    .compile()
+)
+
+
+def finish_aloud(state: State) -> dict:
+    reply = GenericFakeChatModel(messages=iter([AIMessage("Filed.")])).invoke(state.get("summary", ""))
+    return {"notes": [reply.content]}
+
+
+narrated = (
+    StateGraph(State)
+    .add_node(prepare)
+    .add_node("child", child)
+    .add_node("finish", finish_aloud)
     .add_edge(START, "prepare")
     .add_edge("prepare", "child")
     .add_edge("child", "finish")

@@ -12,7 +12,28 @@ from ..request import check_run_arguments
 
 @dataclass
 class RunRequest:
-    """What to run, with langgraph_sdk's parameter names."""
+    """What to run, with `langgraph_sdk`'s parameter names (the arguments are checked at once).
+
+    Args:
+        assistant_id: a graph id of langgraph.json, or an assistant's id.
+        input: the run's input.
+        stream_mode: one mode or a list.
+        config: the run's config, e.g. `{"configurable": {...}}`.
+        context: the run's context.
+        stream_subgraphs: also stream subgraphs' events.
+        interrupt_before: stop before these nodes.
+        interrupt_after: stop after these nodes.
+        command: e.g. `{"resume": value}` to answer an interrupt.
+        checkpoint_id: run from this checkpoint of the thread (a fork).
+        metadata: the run's metadata.
+        thread_id: None (stateless), `"new"` (create a thread first), or a thread's id.
+        stream_resumable: ask the server to keep events so a dropped stream can be rejoined.
+        on_disconnect: what the server does when the client goes away.
+        extra: any other field of the request body.
+
+    Raises:
+        InvalidArgument: an argument the server can't use.
+    """
 
     assistant_id: str
     input: Any = None

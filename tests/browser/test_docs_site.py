@@ -33,7 +33,7 @@ def site(tmp_path_factory) -> pathlib.Path:
 def test_the_site_has_a_page_per_notebook_the_api_and_the_design_pages_linked_from_its_index(site, page):
     pages = [f"{nb.stem}.html" for nb in NOTEBOOKS]
     assert len(pages) >= 8 and all((site / name).exists() for name in pages)
-    design = ["architecture.html", "threads-protocol.html"]
+    design = ["architecture.html", "threads-protocol.html", "benchmarks.html"]
     requested = refuse_network(page)
     page.goto((site / "index.html").as_uri())
     links = page.locator("a").evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
