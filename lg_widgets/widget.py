@@ -403,7 +403,26 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
                                self.protocol, self._derived)
 
     def to_pandas(self, name: str) -> Any:
-        """``"timeline"``, ``"usage"``, ``"steps"`` or ``"events"`` as a ``pandas.DataFrame`` (the ``pandas`` extra)."""
+        """One of the run's tables as a ``pandas.DataFrame`` (install the ``lg_widgets[pandas]`` extra).
+
+        Args:
+            name: ``"timeline"`` (one row per span), ``"usage"`` (one row per node, model and
+                subgraph, and the total), ``"steps"`` (one row per step card) or ``"events"``
+                (one row per raw event).
+
+        Returns:
+            A new DataFrame; changing it changes nothing in the view.
+
+        Raises:
+            InvalidArgument: an unknown ``name``.
+            ImportError: pandas is not installed (the message names the extra).
+
+        Example:
+            ```python
+            view = StreamView("branches", {"topic": "x"}, stream_mode=["debug", "messages-tuple"]).run()
+            view.to_pandas("timeline")[["node", "start", "end"]]
+            ```
+        """
         return frames.to_frame(self, name)
 
     def to_html(self, path: str | os.PathLike[str]) -> pathlib.Path:
