@@ -243,8 +243,8 @@ def test_typed_errors(server, comms):
         StreamView("joke", protocol="graphql")
     with pytest.raises(InvalidArgument, match="Unknown channel"):
         StreamView("joke", protocol="threads", stream_mode=["debug"])
-    with pytest.raises(InvalidArgument, match="run.start takes no interrupt_before"):
-        StreamView("joke", protocol="threads", interrupt_before=["x"])
+    with pytest.raises(InvalidArgument, match="run.start takes no context"):
+        StreamView("joke", protocol="threads", context={"x": 1})
     with pytest.raises(InvalidArgument, match="transport='websocket' needs protocol='threads'"):
         StreamView("joke", transport="websocket")
 
