@@ -13,6 +13,7 @@ from .errors import InvalidArgument
 from .live_run import LiveRun
 from .sources.base import Breakpoints
 from .sources.update import StateUpdateSource
+from .stops import last_step
 from .types import Interrupt
 
 #: step(): the next run stops again before whatever comes next
@@ -51,13 +52,16 @@ class Debugger(LiveRun):
     def update_state(self: D, values: dict[str, Any], as_node: str | None = None, *, wait: bool = True) -> D:
         """At a stop, write ``values`` into the thread's state (``POST /threads/{id}/state``, as if
         ``as_node`` had returned them; the graph's reducers apply). The view shows it as a step card
-        of its own (``update_state``) and a diff; the next ``step()`` / ``resume()`` goes on from it."""
+        of its own (``update_state``) and a diff; the next ``step()`` / ``resume()`` goes on from it.
+        After parallel branches the server needs to know which node wrote: ``as_node`` None then
+        writes as the first of them."""
         self._at_stop("update its state")
         if not isinstance(values, dict):
             raise InvalidArgument(f"update_state takes a dict of state keys, got {type(values).__name__}.")
         if as_node is not None and not isinstance(as_node, str):
             raise InvalidArgument(f"as_node must be a node name or None, got {as_node!r}.")
-        self._launch(StateUpdateSource(self._source, values, as_node), continue_view=True, breakpoints=STEP)
+        source = StateUpdateSource(self._source, values, as_node, last_step(self._fold.step_cards.reported()))
+        self._launch(source, continue_view=True, breakpoints=STEP)
         return self._finish_blocking() if wait else self
 
     def submit(self: D, message: Any = None, *, input: Any = None, wait: bool = False) -> D:

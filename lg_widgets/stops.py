@@ -45,14 +45,19 @@ def breakpoint_stop(following: list[str], breakpoints: Breakpoints, steps: Itera
     stopped = [n for n in following if "*" in before or n in before]
     if stopped:
         return {"when": "before", "nodes": stopped, "next": following}
-    root = [s for s in steps if not s["namespace"] and s["status"] != "running"]
-    numbered = [s["step"] for s in root if s["step"] is not None]
-    last = [s for s in root if s["step"] == max(numbered)] if numbered else root[-1:]
-    names = list(dict.fromkeys(s["name"] for s in last))
+    names = last_step(steps)
     named = [n for n in names if "*" in after or n in after]
     if not sure and not (named and following):
         return None
     return {"when": "after", "nodes": named or names, "next": following}
+
+
+def last_step(steps: Iterable[Step]) -> list[str]:
+    """The root nodes of the last super-step that ran."""
+    root = [s for s in steps if not s["namespace"] and s["status"] != "running"]
+    numbered = [s["step"] for s in root if s["step"] is not None]
+    last = [s for s in root if s["step"] == max(numbered)] if numbered else root[-1:]
+    return list(dict.fromkeys(s["name"] for s in last))
 
 
 def next_nodes(checkpoints: list[Checkpoint], graph: dict[str, Any], steps: list[Step]) -> list[str]:
@@ -62,9 +67,7 @@ def next_nodes(checkpoints: list[Checkpoint], graph: dict[str, Any], steps: list
     root = [c for c in checkpoints if not c["namespace"]]
     if root and root[-1]["next"]:
         return list(root[-1]["next"])
-    done = [s for s in steps if not s["namespace"] and s["status"] != "running"]
-    numbered = [s["step"] for s in done if s["step"] is not None]
-    last = {s["name"] for s in done if not numbered or s["step"] == max(numbered)}
+    last = set(last_step(steps))
     edges = graph.get("edges") or [] if isinstance(graph, dict) else []
     return list(dict.fromkeys(str(e.get("target")) for e in edges if isinstance(e, dict)
                               and e.get("source") in last and e.get("target") != "__end__"))

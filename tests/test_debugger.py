@@ -125,3 +125,15 @@ def test_step_continue_edit_and_submit_through_the_page(server, test_graphs_serv
     wait_until(lambda: not chat.running and chat.status == "done", what="the second turn")
     assert "Turn 2: you said 'two'." in chat.text
     chat.close()
+
+
+def test_a_state_edit_after_parallel_branches_writes_as_the_first_of_them(test_graphs_server, comms):
+    """The server refuses an update with no as_node after a super-step of several nodes ("Ambiguous
+    update"): the view writes it as the first of them, and the fan-in goes on from it."""
+    view = StreamView("fanin", {"topic": "owls"}, url=test_graphs_server.url, thread_id="new",
+                      interrupt_before=["merge"]).run()
+    view.update_state({"findings": ["extra"]})
+    assert view.steps[-1]["input"] == {"values": {"findings": ["extra"]}, "as_node": "left"}
+    view.resume(wait=True)
+    assert view.state["merged"] == "extra + left:owls + right:owls"
+    view.close()

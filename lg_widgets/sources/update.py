@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any, AsyncIterator
 
-from ..errors import InvalidArgument
+from ..errors import HTTPStatusError, InvalidArgument
 from ..lifecycle import Lifecycle
 from ..protocol import DerivedEvent, StreamEvent
 from ..transport import ApiClient
@@ -26,10 +26,12 @@ class StateUpdateSource:
     note = ""
     run_id: str | None = None
 
-    def __init__(self, previous: RunSource, values: Any, as_node: str | None):
+    def __init__(self, previous: RunSource, values: Any, as_node: str | None, ran: list[str] | None = None):
         if previous.server is None or not previous.thread_id:
             raise InvalidArgument("Only a threaded run's state can be updated: create the view with thread_id='new'.")
         self.previous, self.values, self.as_node = previous, values, as_node
+        #: the nodes of the last super-step: with several, the server wants to know which one wrote
+        self.ran = list(ran or [])
         self.protocol = previous.protocol
         self.assistant_id = previous.assistant_id
         self.modes, self.fold_modes = previous.modes, previous.fold_modes
@@ -43,14 +45,21 @@ class StateUpdateSource:
         return self._thread_id
 
     def again(self) -> "StateUpdateSource":
-        return StateUpdateSource(self.previous, self.values, self.as_node)
+        return StateUpdateSource(self.previous, self.values, self.as_node, self.ran)
 
     async def open(self) -> None:
         self.api = await (self.server or Server()).api()
 
     async def events(self) -> AsyncIterator[StreamEvent | Lifecycle]:
         assert self.api is not None, "open() first"
-        checkpoint_id = await self.api.update_state(self._thread_id, self.values, None, self.as_node)
+        try:
+            checkpoint_id = await self.api.update_state(self._thread_id, self.values, None, self.as_node)
+        except HTTPStatusError as error:
+            # Several nodes ran in the last super-step (parallel branches): the update is the first's.
+            if self.as_node is not None or "Ambiguous update" not in str(error) or not self.ran:
+                raise
+            self.as_node = self.ran[0]
+            checkpoint_id = await self.api.update_state(self._thread_id, self.values, None, self.as_node)
         state = await self.api.thread_state(self._thread_id)
         now = time.monotonic()
         task = {"id": f"update_state:{checkpoint_id}", "name": "update_state", "triggers": [],
