@@ -15,7 +15,7 @@ from slow_run import SLOW_GRAPH, SLOW_INPUT
 from test_lab import own_server  # noqa: F401  (the fixture)
 from views import expand_all_json
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 IMPORT = "from lg_widgets import StreamView"
 FINISHED = ("done", "error", "cancelled", "interrupted")
