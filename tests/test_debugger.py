@@ -137,3 +137,31 @@ def test_a_state_edit_after_parallel_branches_writes_as_the_first_of_them(test_g
     view.resume(wait=True)
     assert view.state["merged"] == "extra + left:owls + right:owls"
     view.close()
+
+
+@pytest.mark.parametrize("protocol", list(PROTOCOLS))
+def test_a_saved_stop_replays_as_a_stop(test_graphs_server, comms, tmp_path, protocol):
+    view = StreamView("fanin", {"topic": "owls"}, url=test_graphs_server.url, interrupt_before=["merge"],
+                      **PROTOCOLS[protocol]).run()
+    view.step(wait=True)
+    view.save(tmp_path / "run.jsonl")
+    replayed = StreamView.replay(tmp_path / "run.jsonl", speed=0).run()
+    assert (replayed.status, replayed.stop, names(replayed)) == (view.status, view.stop, names(view))
+    for v in (view, replayed):
+        v.close()
+
+
+def test_a_plain_answer_to_two_interrupts_is_refused_and_the_thread_can_still_be_resumed(test_graphs_server, comms):
+    """#32.3: a plain resume("ok") with two interrupts waiting is refused before anything is sent
+    (the server would fail the run); nothing is marked answered, and a proper answer resumes."""
+    view = StreamView("two_interrupts", {}, url=test_graphs_server.url, thread_id="new",
+                      stream_mode=["updates", "values", "debug"]).run()
+    with pytest.raises(InvalidArgument, match="2 interrupts wait"):
+        view.resume("ok")
+    comm = comms.instances[-1]
+    comm.receive({"type": "resume", "request_id": "r1", "value": "ok"})
+    assert comm.custom_messages()[-1]["ok"] is False
+    assert view.status == "interrupted" and [i["resolved"] for i in view.interrupts] == [False, False]
+    view.resume({i["id"]: "yes" for i in view.interrupts}, wait=True)
+    assert view.status == "done" and all(i["resolved"] for i in view.interrupts)
+    view.close()
