@@ -123,7 +123,7 @@ class ThreadSource:
 
     async def events(self) -> AsyncIterator[StreamEvent | Lifecycle]:
         assert self.thread is not None, "open() first"
-        history = HistoryReader(self.thread)
+        history = HistoryReader(self.thread, self.graph)
         stream = view_events(self.thread, self._start, self._started, history)
         if not self.request.attach:
             async for event in stream:
