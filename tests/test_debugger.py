@@ -34,6 +34,7 @@ def test_stop_before_a_fan_in_step_edit_and_resume(test_graphs_server, comms, pr
     assert view.status == "interrupted" and view.state["merged"] == "edited"
     assert names(view)[-1] == "update_state"
     assert view.diffs[-1]["ops"] == [{"op": "replace", "path": "/merged", "value": "edited"}]
+    assert view.diffs[-1]["node"] == "update_state"
 
     view.resume(wait=True)
     assert view.status == "done" and view.stop is None

@@ -67,6 +67,8 @@ class StateUpdateSource:
         yield DerivedEvent("tasks", "tasks", (), task, None, now)
         yield DerivedEvent("tasks", "tasks", (), {"id": task["id"], "name": "update_state", "result": self.values,
                                                   "error": None, "interrupts": []}, None, now)
+        # as the updates mode would say it: the diff that follows is the update's
+        yield DerivedEvent("updates", "updates", (), {"update_state": self.values}, None, now)
         yield DerivedEvent("values", "values", (), state.get("values") or {}, None, now)
 
     async def cancel(self) -> bool:
