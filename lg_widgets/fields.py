@@ -33,6 +33,7 @@ from typing import Any, Callable, Literal, get_args
 
 import traitlets as t
 
+from .stops import WHEN, breakpoints_of, split_breakpoints
 from .sync import (PREVIEW, STATE_REF, TEXT_IN_SEGMENTS, checkpoints_to_json, diffs_to_json, each, live_duration,
                    live_messages, live_state, messages_to_json, preview_checkpoint, preview_custom, preview_diff,
                    preview_interrupt, preview_step, preview_tool_call, steps_to_json)
@@ -99,6 +100,9 @@ class Fields(t.HasTraits):
     usage = t.Dict(default_value=dict(empty_usage()), read_only=True, help="Usage: token usage_metadata summed "
                    "once per AI message: total, by_node, by_model, by_namespace.").tag(
         sync=True, live="replace", status_line=True)
+    stop = t.Dict(allow_none=True, default_value=None, read_only=True,
+                  help="A breakpoint stop (interrupt_before/after) {when: 'before'|'after', nodes, next}, else None: "
+                  "apart from an interrupt() value, which is in `interrupts`.").tag(sync=True, live="replace")
 
     # The view's own: set by the view, not folded from the run.
     assistant_id = t.Unicode("", help="The graph id (from langgraph.json) or assistant id the view runs.").tag(
@@ -110,11 +114,20 @@ class Fields(t.HasTraits):
         sync=True, live="trait")
     note = t.Unicode("", help="Where the view's events start, when it did not start the run "
                               "(an attachment to a thread).").tag(sync=True, live="trait", status_line=True)
+    breakpoints = t.Dict(value_trait=t.Enum(WHEN), key_trait=t.Unicode(),
+                         help="Where the view's next run, step or resume stops: node → 'before' | 'after' "
+                              "('*': every node). The page's drawing sets it too.").tag(
+        sync=True, live="trait", page_sets=True)
+
+    @t.validate("breakpoints")
+    def _checked_breakpoints(self, proposal: Any) -> dict[str, str]:
+        return breakpoints_of(*split_breakpoints(dict(proposal["value"])))
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
-        """A page's update of traits (ipywidgets): the fields are the kernel's, so a page's value for
-        one is dropped (traitlets' ``read_only`` does not stop it: ipywidgets sets with ``set_trait``)."""
-        super().set_state({name: value for name, value in sync_data.items() if name not in ROWS})  # type: ignore[misc]
+        """A page's update of traits (ipywidgets): the fields are the kernel's (but ``page_sets`` ones,
+        the breakpoints), so a page's value for one is dropped (traitlets' ``read_only`` does not stop it: ipywidgets sets with ``set_trait``)."""
+        super().set_state({name: value for name, value in sync_data.items()  # type: ignore[misc]
+                           if name not in ROWS or ROWS[name].metadata.get("page_sets")})
 
 
 #: Every row, in the table's order: field name → its trait.

@@ -28,7 +28,9 @@ from .lifecycle import Lifecycle
 from .protocol import DerivedEvent
 from .publisher import LIVE_STATUSES, Publisher
 from .sources import RunSource
+from .sources.base import Breakpoints
 from .state import RunState
+from .stops import breakpoint_stop, next_nodes, split_breakpoints
 from .sync import json_bytes
 from .transport import ApiClient
 
@@ -51,6 +53,10 @@ class LiveRun:
     assistant_id: str
     graph: dict[str, Any]
     note: str
+    #: node → "before" | "after": where the view's next run stops (debugger.py)
+    breakpoints: dict[str, str]
+    #: the breakpoints the latest run was started with
+    _run_breakpoints: Breakpoints = ([], [])
 
     events: EventLog
     run_starts: list[int]
@@ -103,11 +109,16 @@ class LiveRun:
         future = getattr(self, "_future", None)  # None too when __init__ failed validation
         return future is not None and not future.done()
 
-    def _launch(self: V, source: RunSource, continue_view: bool = False, fork_from: str | None = None) -> V:
+    def _launch(self: V, source: RunSource, continue_view: bool = False, fork_from: str | None = None,
+                breakpoints: Breakpoints | None = None) -> V:
+        """Run ``source`` in the view, stopping on ``breakpoints`` (default: the view's ``breakpoints``)."""
         if self._closed:
             raise InvalidArgument("This view was closed: make a new StreamView to run again.")
         if self._live():
             raise InvalidArgument("This view is already running; wait for it or cancel() it first.")
+        self._run_breakpoints = breakpoints or split_breakpoints(self.breakpoints)
+        if "breakpoints" in source.capabilities:
+            source = source.with_breakpoints(self._run_breakpoints)
         self._exception = None
         self._cancelling = False
         self._source = source
@@ -160,8 +171,7 @@ class LiveRun:
             elif fold.status == "error" and fold.error is not None:
                 self._exception = RunError(fold.error["type"], fold.error["message"])
             else:
-                if not fold.stopped_on_interrupt:
-                    await self._interrupts_the_stream_left_out(source, fold)
+                await self._interrupts_the_stream_left_out(source, fold)
                 fold.apply(lifecycle.END)
         except asyncio.CancelledError:
             self._mark_cancelled(fold)
@@ -195,19 +205,34 @@ class LiveRun:
         """A run on a thread may stop on an interrupt its stream does not carry (``interrupt()``
         under messages-tuple or custom alone; ``interrupt_before``/``after`` without ``updates``, or
         on the thread protocol, which says ``completed`` there): the thread says so once the stream
-        has ended. Its interrupts are folded as the ``updates`` mode would have brought them (kept as
-        a derived event: a recording replays it)."""
+        has ended. Its interrupts are folded as the ``updates`` mode would have brought them, and a
+        breakpoint stop as ``stop`` (derived events: a recording replays them)."""
         if not fold.thread_id:
             return
+        breakpoints = any(self._run_breakpoints)
         try:
-            interrupts = await source.thread_stop()
+            stop = await source.thread_stop(breakpoints)
         except LGWidgetsError:
             return  # the view shows what the stream said
-        if interrupts is None:
-            return
-        event = DerivedEvent("updates", "updates", (), {"__interrupt__": interrupts}, None, time.monotonic())
-        self._derived.append((len(self.events), event))
-        fold.apply(event)
+        interrupts, following = (stop or {}).get("interrupts") or [], (stop or {}).get("next") or []
+        if stop is None or not (interrupts or following or breakpoints):
+            return  # not stopped (a fork's thread may say interrupted with nothing to run)
+        where = None
+        if not interrupts:
+            ran = fold.step_cards.reported()  # the thread's history lists tasks that never ran
+            following = following or next_nodes(fold.checkpoints, self.graph, ran)
+            where = breakpoint_stop(following, self._run_breakpoints, ran, sure=stop["status"] == "interrupted")
+            if where is None:
+                return  # an idle thread whose run did not stop on its breakpoints: it ended
+        events = []
+        if not fold.stopped_on_interrupt:
+            events.append(DerivedEvent("updates", "updates", (), {"__interrupt__": interrupts}, None,
+                                       time.monotonic()))
+        if where is not None:
+            events.append(DerivedEvent("stop", "stop", (), where, None, time.monotonic()))
+        for event in events:
+            self._derived.append((len(self.events), event))
+            fold.apply(event)
 
     def _watched_run_moved(self, was: str) -> None:
         """An attachment outlives the runs it shows. At each run's end the traits take what it showed

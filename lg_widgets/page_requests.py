@@ -2,7 +2,8 @@
 
 ``hello`` (a page appeared: send it a snapshot while a run is live; no answer), ``cancel``,
 ``resume`` (``value``), ``fork`` (``checkpoint_id``: a fork in the view), ``events`` (a page of raw
-events). Every other request gets ``{"type": "reply", "request_id", "ok", "error"?, ...}``: an error
+events); at a breakpoint stop ``step``, ``continue`` and ``update_state`` (``values``, ``as_node``);
+``submit`` (``message``: the next turn). Every other request gets ``{"type": "reply", "request_id", "ok", "error"?, ...}``: an error
 is shown where the page asked, never raised in the kernel.
 """
 
@@ -40,6 +41,12 @@ class PageView(Protocol):
     def fork(self, checkpoint_id: str, input: Any = ..., *, update: Any = ..., wait: bool = ...,
              in_place: bool = ..., timeout: float = ...) -> Any: ...
 
+    def step(self, *, wait: bool = ...) -> Any: ...
+
+    def update_state(self, values: dict[str, Any], as_node: str | None = ..., *, wait: bool = ...) -> Any: ...
+
+    def submit(self, message: Any = ..., *, input: Any = ..., wait: bool = ...) -> Any: ...
+
 
 def answer(view: PageView, content: Any) -> None:
     """Do what the page asked and answer it."""
@@ -62,6 +69,14 @@ def answer(view: PageView, content: Any) -> None:
             view.resume(content.get("value"))
         elif kind == "fork":
             view.fork(str(content.get("checkpoint_id") or ""), in_place=True)
+        elif kind == "step":
+            view.step()
+        elif kind == "continue":
+            view.resume(None)
+        elif kind == "update_state":
+            view.update_state(content.get("values"), content.get("as_node") or None, wait=False)  # type: ignore[arg-type]
+        elif kind == "submit":
+            view.submit(content.get("message"))
         else:
             raise InvalidArgument(f"unknown request {kind!r}")
     except Exception as exc:

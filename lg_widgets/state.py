@@ -95,6 +95,8 @@ class RunState(TimingFold):
         self._run_first_time: float | None = None
         self._ran_before = 0.0
         self._static_interrupt = False  # interrupt_before/after: stopped with no interrupt value
+        #: a breakpoint stop: ``{when: "before"|"after", nodes, next}`` (the thread's next nodes), else None
+        self.stop: dict[str, Any] | None = None
         # The run's own events are arriving: an interrupt they report waits now. A resumed run on the
         # thread protocol is preceded by the thread's replay of where it stood (an interrupt answered
         # in the same command among it), until the run's root `running`.
@@ -274,6 +276,7 @@ class RunState(TimingFold):
                                       "events_before": self.event_count, "text_before": self.tokens.length})
             self._ran_before, self._run_first_time = self.duration, None
             self._static_interrupt = False
+            self.stop = None
             self._run_live = self.protocol != "threads"
             self.error = None
             self.status = "connecting"
@@ -373,6 +376,8 @@ class RunState(TimingFold):
 
     def _task_started(self, payload: dict[str, Any], event: StreamEvent, source: str, step: int | None,
                       debug: Any = None) -> None:
+        if type(event) is DerivedEvent and self.step_cards.never_ran(payload, event.namespace):
+            return
         card = self.step_cards.task_started(payload, event.namespace, source, step, self._t(event))
         self._span_started(card, debug, derived=type(event) is DerivedEvent)
         if not event.namespace and card["name"]:
@@ -381,6 +386,8 @@ class RunState(TimingFold):
     def _task_finished(self, payload: dict[str, Any], event: StreamEvent, source: str, step: int | None,
                        debug: Any = None) -> None:
         ns = event.namespace
+        if type(event) is DerivedEvent and self.step_cards.never_ran(payload, ns):
+            return
         card = self.step_cards.task_finished(payload, ns, source, step, self._t(event))
         self._span_finished(card, debug, derived=type(event) is DerivedEvent)
         self._timing_whole(payload.get("result"), card["name"], ns)
@@ -410,6 +417,12 @@ class RunState(TimingFold):
             card = self.step_cards.update(str(node), update, ns, self._t(event))
             if card is not None:
                 self._span_finished(card, None, guessed_start=True)
+
+    def _on_stop(self, event: StreamEvent) -> None:
+        """A breakpoint stop the view read off the thread (a derived event: a recording keeps it)."""
+        self.stop = event.data if isinstance(event.data, dict) else None
+        self._static_interrupt = self.stop is not None
+        self.step_cards.drop_unreported()  # the thread's history lists the next tasks: they never ran
 
     def _on_custom(self, event: StreamEvent) -> None:
         self.custom.append({"namespace": list(event.namespace), "data": event.data, "t": self._t(event)})
@@ -495,6 +508,7 @@ _HANDLERS = {
     "updates": RunState._on_updates,
     "values": RunState._on_values,
     "custom": RunState._on_custom,
+    "stop": RunState._on_stop,
 }
 
 #: The thread protocol's channels. ``tasks`` and ``checkpoints`` are what the source reads from
@@ -510,4 +524,5 @@ _THREAD_HANDLERS = {
     "tasks": RunState._on_tasks,
     "checkpoints": RunState._on_checkpoints,
     "error": RunState._on_error,
+    "stop": RunState._on_stop,
 }

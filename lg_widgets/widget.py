@@ -22,23 +22,25 @@ from typing import Any
 import anywidget
 
 from . import _background, frames, page_requests, saved_page
+from .debugger import Debugger
 from .errors import InvalidArgument
 from .eventlog import EventLog
 from .fields import Fields
-from .live_run import FRAME, REQUEST_TIMEOUT, LiveRun
+from .live_run import FRAME, REQUEST_TIMEOUT
 from .protocol import DerivedEvent
 from .publisher import Publisher
 from .sources import (RunSource, Server, attach_source, graph_source, join_source, replay_source, run_source,
                       sdk_source, write_recording)
 from .sources.factory import DEFAULT_STREAM_MODE
 from .state import RunState
+from .stops import breakpoints_of
 from .transcript import as_html, as_text
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 __all__ = ["DEFAULT_STREAM_MODE", "FRAME", "REQUEST_TIMEOUT", "StreamView"]
 
 
-class StreamView(Fields, LiveRun, anywidget.AnyWidget):
+class StreamView(Fields, Debugger, anywidget.AnyWidget):
     """Start a LangGraph run and show it live: tokens, step cards, state diffs, events.
 
     A view is one ipywidgets widget (anywidget front end). Make it with the constructor (a new
@@ -77,7 +79,8 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
                  url: str | None = None, api_key: str | None = None, headers: dict[str, str] | None = None,
                  verify: Any = None, thread_id: str | None = None, config: dict[str, Any] | None = None,
                  context: dict[str, Any] | None = None, stream_subgraphs: bool = False, protocol: str = "runs",
-                 transport: str = "sse", **run_options: Any):
+                 transport: str = "sse", interrupt_before: str | list[str] | None = None,
+                 interrupt_after: str | list[str] | None = None, **run_options: Any):
         """A view of a new run of `assistant_id`, checked at once and started by `run()` or `start()`.
 
         Args:
@@ -102,7 +105,10 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
             protocol: `"runs"` (the runs stream, `POST /runs/stream`) or `"threads"` (the thread-centric
                 protocol of langgraph-api 0.16+).
             transport: for `protocol="threads"`: `"sse"` or `"websocket"`.
-            **run_options: any other option of `langgraph_sdk`'s `client.runs.stream` (`interrupt_before`,
+            interrupt_before: nodes to stop before (`"*"`: every node), on both protocols; kept in
+                `view.breakpoints` for the view's later runs (`step()`, `resume()`, `submit()`).
+            interrupt_after: nodes to stop after, likewise.
+            **run_options: any other option of `langgraph_sdk`'s `client.runs.stream` (
                 `stream_resumable`, `metadata`, `multitask_strategy`, ...).
 
         Raises:
@@ -117,9 +123,11 @@ class StreamView(Fields, LiveRun, anywidget.AnyWidget):
             ```
         """
         server = Server.checked(url, api_key, headers, verify)
+        breakpoints = breakpoints_of(interrupt_before, interrupt_after)
         self._setup(run_source(assistant_id, input, server=server, protocol=protocol, transport=transport,
                                stream_mode=stream_mode, thread_id=thread_id, config=config, context=context,
                                stream_subgraphs=stream_subgraphs, **run_options))
+        self.breakpoints = breakpoints
 
     @classmethod
     def _create(cls, source: RunSource) -> "StreamView":

@@ -41,7 +41,7 @@ API_MODULES = ["lg_widgets", "lg_widgets.widget", "lg_widgets.client", "lg_widge
                "lg_widgets.teaching", "lg_widgets.fields", "lg_widgets.types", "lg_widgets.errors", "lg_widgets.state",
                "lg_widgets.threads", "lg_widgets.sources"]
 #: The design pages, in the order the index lists them (those that exist).
-DESIGN_PAGES = ["architecture", "threads-protocol", "benchmarks", "course", "timeline"]
+DESIGN_PAGES = ["architecture", "threads-protocol", "timeline", "debugger", "benchmarks", "course"]
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.6}"
           "code,pre{font-size:0.92em}pre{overflow-x:auto;background:#f5f5f5;padding:0.6rem}"
           "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:0.2rem 0.5rem;vertical-align:top}")

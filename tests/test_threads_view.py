@@ -69,14 +69,17 @@ def test_the_thread_protocol_gives_the_runs_streams_traits(request, comms, where
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_parallel_branches_and_what_the_server_keeps_of_them(server, comms, transport):
-    """Both branches stream into one view; the node that waits for both (a barrier) shows in the
-    state but not in the steps: the server's checkpoint history, where the thread protocol's step
-    cards come from, does not list it (nor does it for a runs-stream run on a thread)."""
+    """Both branches stream into one view; the node that waits for both (a barrier) has a card on
+    both protocols, although the server's checkpoint history, where the thread protocol's step
+    cards come from, does not list it (nor does it for a runs-stream run on a thread): the thread
+    protocol's view names it from the drawing (threads/history.py)."""
     runs = StreamView("parallel", {"topic": "tea"}, url=server.url, thread_id="new").run()
     threads = StreamView("parallel", {"topic": "tea"}, url=server.url, protocol="threads", transport=transport).run()
     assert threads.text == runs.text
     assert plain(threads.state) == plain(runs.state) or threads.state["joined"]
-    assert root_steps(runs) == ["left", "right", "join"] and root_steps(threads) == ["left", "right"]
+    assert root_steps(runs) == ["left", "right", "join"] and root_steps(threads) == ["left", "right", "join"]
+    join = threads.steps[-1]
+    assert join["result"] == {"joined": threads.state["joined"]} and join["checkpoint_id"]
     history = get_sync_client(url=server.url).threads.get_history(runs.thread_id)
     assert "join" not in [t["name"] for h in history for t in h["tasks"]], "the history names no join task"
 
@@ -243,8 +246,8 @@ def test_typed_errors(server, comms):
         StreamView("joke", protocol="graphql")
     with pytest.raises(InvalidArgument, match="Unknown channel"):
         StreamView("joke", protocol="threads", stream_mode=["debug"])
-    with pytest.raises(InvalidArgument, match="run.start takes no interrupt_before"):
-        StreamView("joke", protocol="threads", interrupt_before=["x"])
+    with pytest.raises(InvalidArgument, match="run.start takes no context"):
+        StreamView("joke", protocol="threads", context={"x": 1})
     with pytest.raises(InvalidArgument, match="transport='websocket' needs protocol='threads'"):
         StreamView("joke", transport="websocket")
 

@@ -11,13 +11,14 @@ import { LIVE_STATUSES, TEXT_IN_SEGMENTS, FIELDS } from "./wire.js";
 import { resolveRefs, resolveStateRefs } from "./patch.js";
 import { appendedPieces, messageTexts, withSegmentText } from "./segments.js";
 import { MESSAGE_TEXT_CHARS } from "./panes/items.js";
+import { createJob } from "./render-queue.js";
 
 const listOf = (v) => (Array.isArray(v) ? v : []);
 
 /** The fields' bindings to the panes of `layout` (layout.js). */
-export function createBindings({ root, panes }, { model }) {
+export function createBindings({ root, panes }, { model, queue }) {
   const { status, error, text, steps, graph, statePane, raw, resume } = panes;
-  const { custom, interrupts, messages, checkpoints, toolCalls, timeline, usage } = panes;
+  const { custom, interrupts, messages, checkpoints, toolCalls, timeline, usage, debug } = panes;
 
   // What the panes show, kept as data too: the drawing needs every step, the Messages pane
   // the start of each message's text (joined from segments for streamed ones: a row shows its
@@ -34,8 +35,31 @@ export function createBindings({ root, panes }, { model }) {
   const refreshControls = () => {
     const threaded = !!model.get("thread_id");
     steps.setForkable(threaded && !LIVE_STATUSES.has(shownStatus));
-    resume.set({ status: shownStatus, thread_id: model.get("thread_id") });
+    // A breakpoint stop has its own controls (Step, Continue); the Resume box is an interrupt's.
+    resume.set({ status: debug.stop ? "stopped" : shownStatus, thread_id: model.get("thread_id") });
+    debug.refresh({ status: shownStatus, threaded, chat: messagesById.size > 0 });
+    graph.setBreakpoints(model.get("breakpoints"), threaded);
+    markStopped();
   };
+  // The stopped node's card (a stop after it: its latest card) says so.
+  const markJob = createJob(() => {
+    const stop = debug.stop;
+    const names = new Set(stop && stop.when === "after" && Array.isArray(stop.nodes) ? stop.nodes.map(String) : []);
+    const cards = [...root.querySelectorAll(".lgw-step")].filter((c) => !c.closest(".lgw-step .lgw-step"));
+    const last = new Map();
+    for (const c of cards) {
+      c.removeAttribute("data-stopped");
+      if (names.has(c.getAttribute("data-name"))) last.set(c.getAttribute("data-name"), c);
+    }
+    for (const c of last.values()) c.setAttribute("data-stopped", "after");
+    return false;
+  }, queue);
+  const markStopped = () => markJob.request();
+  function setStop(v) {
+    debug.setStop(v);
+    graph.setStopped(v && typeof v === "object" && Array.isArray(v.nodes) ? v.nodes : []);
+    refreshControls();
+  }
   const paintCurrent = () => graph.setCurrent(LIVE_STATUSES.has(shownStatus) ? currentNode : null);
   function setStatus(v) {
     shownStatus = typeof v === "string" && v ? v : "idle";
@@ -51,6 +75,7 @@ export function createBindings({ root, panes }, { model }) {
     messagesById.clear();
     for (const m of list) if (m && m.id != null) messagesById.set(m.id, m);
     messages.pane.setAll(withSegmentText(list, messageText));
+    debug.refresh({ status: shownStatus, threaded: !!model.get("thread_id"), chat: messagesById.size > 0 });
   }
   /** A delta's new text and new segments, together: the streamed messages they extend grow too. */
   function growText(piece, segments) {
@@ -127,7 +152,7 @@ export function createBindings({ root, panes }, { model }) {
     },
     text: {
       /** A finished run goes on (a resume, a fork in place): its text is set apart. */
-      runStart: (label) => text.markRunStart(label),
+      runStart: (label) => text.markRunStart(debug.takeSent() || label),
       set: (v, traits) => {
         text.setText(v);
         setMessages(listOf(traits.get("messages")), v, traits.get("segments"));
@@ -162,6 +187,7 @@ export function createBindings({ root, panes }, { model }) {
         steps.remove(removed);
         steps.upsert(list.map(withTools));
         graph.setSteps([...stepsByKey.values()]);
+        markStopped();
       },
       clear: () => setSteps([]),
     },
@@ -224,6 +250,8 @@ export function createBindings({ root, panes }, { model }) {
         graph.setSteps([...stepsByKey.values()]);
       },
     },
+    stop: { set: setStop, replace: setStop, clear: () => setStop(null) },
+    breakpoints: { set: refreshControls },
   };
 
   // The status line's fields: shown as they are, a run's own cleared to their defaults.

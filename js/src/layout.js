@@ -13,10 +13,11 @@ import { createErrorBanner } from "./panes/error-banner.js";
 import { createGraphPane } from "./panes/graph-pane.js";
 import { createResumeControl } from "./panes/resume-control.js";
 import { createTimelinePane, createUsagePane } from "./panes/timeline-pane.js";
+import { createDebugger } from "./panes/debugger.js";
 import { isPreview } from "./preview.js";
 
 /** The panes, laid out in `root`; `requests` carries what the person asks of the kernel. */
-export function createLayout(doc, { requests, queue, now, layouts }) {
+export function createLayout(doc, { requests, queue, now, layouts, onBreak = null }) {
   const status = createStatusLine(doc, { onCancel: () => requests.request({ type: "cancel" }), now });
   const error = createErrorBanner(doc);
 
@@ -47,16 +48,18 @@ export function createLayout(doc, { requests, queue, now, layouts }) {
   timelineSection.body.appendChild(timeline.el);
   timelineSection.body.appendChild(usage.el);
 
-  const graph = createGraphPane(doc, { onSelect: (name) => steps.setNameFilter(name), layouts, queue });
+  const graph = createGraphPane(doc, { onSelect: (name) => steps.setNameFilter(name), onBreak, layouts, queue });
   const graphSection = createSection(doc, {
     title: "Graph", className: "lgw-section-graph", collapsed: true, onToggle: (open) => graph.setOpen(open),
   });
   graphSection.body.appendChild(graph.el);
   const resume = createResumeControl(doc, { onResume: (value) => requests.request({ type: "resume", value }) });
+  const debug = createDebugger(doc, { request: (msg) => requests.request(msg) });
 
   const stateSection = createSection(doc, { title: "State", className: "lgw-section-state" });
   const diffSection = createSection(doc, { title: "Diffs", className: "lgw-section-diffs", collapsed: false });
   const statePane = createStatePane(doc, { onDiffCount: (n) => diffSection.setCount(n), queue });
+  stateSection.body.appendChild(debug.editEl);
   stateSection.body.appendChild(statePane.stateEl);
   diffSection.body.appendChild(statePane.diffsEl);
 
@@ -94,14 +97,14 @@ export function createLayout(doc, { requests, queue, now, layouts }) {
     status.el,
     error.el,
     h(doc, "div.lgw-main", null,
-      h(doc, "div.lgw-col.lgw-col-left", null, textSection.el, interrupts.section.el, resume.el, toolCalls.section.el,
+      h(doc, "div.lgw-col.lgw-col-left", null, textSection.el, debug.submitEl, debug.stopEl, interrupts.section.el, resume.el, toolCalls.section.el,
         custom.section.el, messages.section.el),
       h(doc, "div.lgw-col.lgw-col-right", null, graphSection.el, timelineSection.el, stepsSection.el, stateSection.el, diffSection.el, checkpoints.section.el)),
     rawSection.el);
 
   return {
     root,
-    panes: { status, error, text, steps, statePane, raw, custom, interrupts, messages, checkpoints, toolCalls, resume, rawSection, graph, timeline, usage },
+    panes: { status, error, text, steps, statePane, raw, custom, interrupts, messages, checkpoints, toolCalls, resume, rawSection, graph, timeline, usage, debug },
     destroy() {
       status.destroy();
       text.destroy();

@@ -11,9 +11,17 @@ export function createView({ model, el, options = {} }) {
   const requests = createRequests(model, { timeoutMs: options.timeoutMs ?? 30000 });
   const layout = createLayout(el.ownerDocument, {
     requests, queue: options.queue, now: options.now, layouts: options.layouts,
+    // A node's breakpoint cycles on the view's own trait (the kernel checks it).
+    onBreak: (node, when) => {
+      const next = { ...(model.get("breakpoints") || {}) };
+      if (when) next[node] = when;
+      else delete next[node];
+      model.set("breakpoints", next);
+      if (model.save_changes) model.save_changes();
+    },
   });
   el.appendChild(layout.root);
-  const bindings = createBindings(layout, { model });
+  const bindings = createBindings(layout, { model, queue: options.queue });
   const live = followModel(model, bindings, { queue: options.queue, onReply: (msg) => requests.handleReply(msg) });
 
   return {

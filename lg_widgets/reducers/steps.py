@@ -66,6 +66,9 @@ class StepReducer:
         self._unclaimed_tasks: dict[tuple[tuple[str, ...], str], list[str]] = {}
         # keys of the cards this run's end closed without the server reporting back on them
         self._unreported: list[str] = []
+        # keys of cards dropped because their task never ran (a stop before it): the thread's
+        # history still lists it, without a result, once a later checkpoint supersedes it
+        self._never_ran: set[str] = set()
 
     def step(self, key: str) -> Step:
         return self.steps[self._index[key]]
@@ -156,8 +159,25 @@ class StepReducer:
         thread's history lists the next step's tasks, which never start): they are no steps."""
         dropped = set(self._unreported) | {s["key"] for s in self.steps if s["status"] == "running"}
         self._unreported = []
+        self._never_ran |= dropped
         if dropped:
             self._remove(dropped)
+
+    def reported(self) -> list[Step]:
+        """The cards of tasks the server reported on (not those the run's end closed unreported)."""
+        unreported = set(self._unreported)
+        return [s for s in self.steps if s["key"] not in unreported and s["status"] != "running"]
+
+    def never_ran(self, payload: dict[str, Any], ns: tuple[str, ...]) -> bool:
+        """A task read again from the history that never ran (dropped at a stop); one that now has
+        a result, an error or interrupts ran after all (a resume ran it under the same id)."""
+        key = "|".join(ns) + "/" + str(payload.get("id") or "")
+        if key not in self._never_ran:
+            return False
+        if payload.get("result") is not None or payload.get("error") or payload.get("interrupts"):
+            self._never_ran.discard(key)
+            return False
+        return True
 
     # internals -------------------------------------------------------------
 

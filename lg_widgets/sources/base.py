@@ -26,8 +26,17 @@ from .connection import Server
 ProtocolName = Literal["runs", "threads"]
 #: What a source can do besides streaming its events:
 #: ``resume`` an interrupted run, ``fork`` from a checkpoint, ``cancel`` on the server, read the thread
-#: (``thread``: its status, ``history``, state updates), start the next run on the same thread (``continue``).
-Capability = Literal["resume", "fork", "cancel", "thread", "continue"]
+#: (``thread``: its status, ``history``, state updates), start the next run on the same thread (``continue``),
+#: stop its runs on ``interrupt_before``/``after`` (``breakpoints``).
+Capability = Literal["resume", "fork", "cancel", "thread", "continue", "breakpoints"]
+#: ``interrupt_before`` and ``interrupt_after`` of a run (``"*"``: every node)
+Breakpoints = tuple[list[str], list[str]]
+
+
+def on_the_wire(nodes: list[str]) -> str | list[str] | None:
+    """Breakpoints as the server takes them: every node is the string ``"*"`` (a list holding
+    ``"*"`` names a node called ``*``), none is no field at all."""
+    return "*" if "*" in nodes else (list(nodes) or None)
 
 
 @runtime_checkable
@@ -76,9 +85,16 @@ class RunSource(Protocol):
     async def graph(self) -> dict[str, Any] | None:
         """The graph's drawing ``{nodes, edges}``, or None when unknown."""
 
-    async def thread_stop(self) -> list[dict[str, Any]] | None:
-        """What the run's thread waits for now the stream has ended: its interrupts (``[]``: a
-        breakpoint), or None when it waits for nothing (or there is no thread)."""
+    async def thread_stop(self, breakpoints: bool = False) -> dict[str, Any] | None:
+        """What the run's thread waits for now the stream has ended: ``{status, interrupts, next}``
+        (no interrupts: a breakpoint), or None when it waits for nothing (or there is no thread);
+        ``breakpoints``: the run had some (connection.thread_stop)."""
+
+    def with_breakpoints(self, breakpoints: Breakpoints) -> "RunSource":
+        """The same run, stopping on these breakpoints (a source without ``breakpoints``: itself)."""
+
+    def continued(self, input: Any) -> "RunSource":
+        """The next run on the thread with ``input`` (a next turn)."""
 
     def resumed(self, value: Any, waiting: list[Interrupt]) -> "RunSource":
         """The run that answers ``waiting`` with ``value`` (one value, or interrupt id → value)."""
@@ -115,8 +131,14 @@ class Serverless:
     async def graph(self) -> dict[str, Any] | None:
         return None
 
-    async def thread_stop(self) -> list[dict[str, Any]] | None:
+    async def thread_stop(self, breakpoints: bool = False) -> dict[str, Any] | None:
         return None
+
+    def with_breakpoints(self, breakpoints: Breakpoints) -> "RunSource":
+        return self  # type: ignore[return-value]
+
+    def continued(self, input: Any) -> "RunSource":
+        raise InvalidArgument(f"{self.offline}: it takes no next message.")
 
     def resumed(self, value: Any, waiting: list[Interrupt]) -> "RunSource":
         raise InvalidArgument(f"{self.offline}: it can't be resumed from the view.")

@@ -66,22 +66,26 @@ async def assistant_graph(api: ApiClient, server: Server, assistant_id: str) -> 
     return graph
 
 
-async def thread_stop(api: ApiClient, thread_id: str) -> list[dict[str, Any]] | None:
-    """What a thread waits for once a run has ended: the interrupts it waits on (``[]``: a
-    breakpoint, ``interrupt_before``/``after``), or None when it waits for nothing.
+async def thread_stop(api: ApiClient, thread_id: str, breakpoints: bool = False) -> dict[str, Any] | None:
+    """What a thread waits for once a run has ended: ``{status, interrupts, next}``, the thread's
+    status, the interrupts it waits on (none: a breakpoint) and the nodes its state runs next; None
+    when it waits for nothing. ``breakpoints``: the run had some, so an ``idle`` thread may be stopped
+    on one too (a run the thread protocol streams ends ``success`` there, the thread ``idle``).
 
     The thread's ``status`` alone can't say: after a fork the embedded server marks it
-    ``interrupted`` from the checkpoint the fork started at (it had a ``next``), with no interrupt
-    and nothing left to run. A stop has interrupts, or a next node in the thread's state."""
+    ``interrupted`` from the checkpoint the fork started at, with no interrupt and nothing left to
+    run; and at a breakpoint before a fan-in node (``add_edge([a, b], c)``) the state's ``next`` is
+    empty although the run goes on into ``c`` (langgraph-api 0.16). The view, which knows the run's
+    breakpoints and the graph, tells them apart (live_run.py, stops.py)."""
     thread = await api.get_thread(thread_id)
-    if thread.get("status") != "interrupted":
+    status = thread.get("status")
+    if status != "interrupted" and not (breakpoints and status == "idle"):
         return None
     waiting = thread.get("interrupts")
     interrupts = [i for items in (waiting.values() if isinstance(waiting, dict) else ())
                   if isinstance(items, list) for i in items if isinstance(i, dict)]
-    if interrupts or (await api.thread_state(thread_id)).get("next"):
-        return interrupts
-    return None
+    following = [] if interrupts else [str(n) for n in (await api.thread_state(thread_id)).get("next") or []]
+    return {"status": status, "interrupts": interrupts, "next": following}
 
 
 def graph_of(thread: dict[str, Any], run: dict[str, Any] | None) -> str | None:

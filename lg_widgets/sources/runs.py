@@ -12,7 +12,7 @@ from ..runs import JoinedRunStream, RunRequest, RunStream
 from ..transport import ApiClient
 from ..types import Interrupt
 from .answers import answers
-from .base import Capability, ProtocolName
+from .base import Breakpoints, Capability, ProtocolName, on_the_wire
 from .connection import Server, assistant_graph, graph_of, thread_stop
 
 
@@ -23,7 +23,8 @@ class RunsSource:
     protocol: ProtocolName = "runs"
     follows_thread = False
     note = ""
-    capabilities: frozenset[Capability] = frozenset({"resume", "fork", "cancel", "thread", "continue"})
+    capabilities: frozenset[Capability] = frozenset({"resume", "fork", "cancel", "thread", "continue",
+                                                     "breakpoints"})
 
     def __init__(self, request: RunRequest, server: Server, *, join: str | None = None,
                  join_modes: list[str] | None = None):
@@ -76,10 +77,10 @@ class RunsSource:
             return None
         return await assistant_graph(self.api, self.server, self.assistant_id)
 
-    async def thread_stop(self) -> list[dict[str, Any]] | None:
+    async def thread_stop(self, breakpoints: bool = False) -> dict[str, Any] | None:
         if self.api is None or not self.thread_id:
             return None
-        return await thread_stop(self.api, self.thread_id)
+        return await thread_stop(self.api, self.thread_id, breakpoints)
 
     # the next run of the view ----------------------------------------------------------------
 
@@ -102,6 +103,15 @@ class RunsSource:
 
     async def answer(self, value: Any, waiting: list[Interrupt]) -> None:
         raise InvalidArgument("Only an attachment answers on its thread: resume() starts a new run here.")
+
+    def with_breakpoints(self, breakpoints: Breakpoints) -> "RunsSource":
+        """The same run with ``interrupt_before``/``after`` (a joined run is another client's: itself)."""
+        if self._join:
+            return self
+        before, after = breakpoints
+        request = dataclasses.replace(self.request, interrupt_before=on_the_wire(before),
+                                      interrupt_after=on_the_wire(after))
+        return RunsSource(request, self.server or Server())
 
     def _next(self, **changes: Any) -> "RunsSource":
         request = dataclasses.replace(self.request, assistant_id=self.assistant_id, thread_id=self.thread_id, **changes)

@@ -22,7 +22,7 @@ from ..threads.window import RunWindow
 from ..transport import wait_for_name
 from ..types import Interrupt
 from .answers import answers
-from .base import Capability, ProtocolName
+from .base import Breakpoints, Capability, ProtocolName, on_the_wire
 from .connection import Server, assistant_graph, graph_of, thread_stop
 
 
@@ -44,6 +44,9 @@ class ThreadRequest:
     respond: dict[str, tuple[list[str], Any]] | None = None
     since: int | None = None
     attach: bool = False
+    #: breakpoints: run.start can't carry them, so such a run starts through the REST API (see _start)
+    interrupt_before: str | list[str] | None = None
+    interrupt_after: str | list[str] | None = None
 
     def __post_init__(self) -> None:
         check_run_arguments(self.assistant_id, self.input, self.thread_id, assistant_optional=self.attach,
@@ -66,7 +69,8 @@ class ThreadSource:
     """A view's run on the thread protocol (``RunSource``)."""
 
     protocol: ProtocolName = "threads"
-    capabilities: frozenset[Capability] = frozenset({"resume", "fork", "cancel", "thread", "continue"})
+    capabilities: frozenset[Capability] = frozenset({"resume", "fork", "cancel", "thread", "continue",
+                                                     "breakpoints"})
 
     def __init__(self, request: ThreadRequest, server: Server):
         self.request = request
@@ -119,7 +123,7 @@ class ThreadSource:
 
     async def events(self) -> AsyncIterator[StreamEvent | Lifecycle]:
         assert self.thread is not None, "open() first"
-        history = HistoryReader(self.thread)
+        history = HistoryReader(self.thread, self.graph)
         stream = view_events(self.thread, self._start, self._started, history)
         if not self.request.attach:
             async for event in stream:
@@ -170,8 +174,12 @@ class ThreadSource:
                 await answer_interrupts(thread, respond)
                 return RunWindow()
             return ThreadRun(thread.events(with_lifecycle(channels), since=request.since), answer)
-        return thread.run(request.assistant_id, request.input, channels=channels, config=request.config,
-                          metadata=request.metadata, checkpoint_id=request.checkpoint_id)
+        options: dict[str, Any] = {"config": request.config, "metadata": request.metadata, "checkpoint_id": request.checkpoint_id}
+        if request.interrupt_before or request.interrupt_after:
+            return thread.run(request.assistant_id, request.input, channels=channels, rest=True,
+                              interrupt_before=request.interrupt_before, interrupt_after=request.interrupt_after,
+                              **options)
+        return thread.run(request.assistant_id, request.input, channels=channels, **options)
 
     async def cancel(self) -> bool:
         run = self.run
@@ -193,16 +201,18 @@ class ThreadSource:
             return None
         return await assistant_graph(self.client.http, self.server, self.assistant_id)
 
-    async def thread_stop(self) -> list[dict[str, Any]] | None:
+    async def thread_stop(self, breakpoints: bool = False) -> dict[str, Any] | None:
         if self.client is None or self.thread is None:
             return None
-        return await thread_stop(self.client.http, self.thread.thread_id)
+        return await thread_stop(self.client.http, self.thread.thread_id, breakpoints)
 
     # the next run of the view ----------------------------------------------------------------
 
     def resumed(self, value: Any, waiting: list[Interrupt]) -> "ThreadSource":
         """``input.respond``: each waiting interrupt with its answer, read on after the last ``seq``
-        this run read."""
+        this run read. A breakpoint stop waits for no answer: the next run goes on from it."""
+        if not waiting:
+            return self._next(input=None, respond=None, since=None, checkpoint_id=None)
         respond = {i["id"]: (list(i["namespace"]), answer) for i, answer in _paired(waiting, value)}
         return self._next(input=None, respond=respond, since=self._last_seq, checkpoint_id=None)
 
@@ -213,6 +223,15 @@ class ThreadSource:
     def continued(self, input: Any) -> "ThreadSource":
         """The next run on the thread (a next turn): ``run.start`` with ``input``."""
         return self._next(input=input, respond=None, since=None, checkpoint_id=None)
+
+    def with_breakpoints(self, breakpoints: Breakpoints) -> "ThreadSource":
+        """The same run with ``interrupt_before``/``after`` (an attachment reads others' runs: itself)."""
+        if self.request.attach:
+            return self
+        before, after = breakpoints
+        request = dataclasses.replace(self.request, interrupt_before=on_the_wire(before),
+                                      interrupt_after=on_the_wire(after))
+        return ThreadSource(request, self.server or Server())
 
     async def answer(self, value: Any, waiting: list[Interrupt]) -> None:
         """An attachment answers on the thread; the resumed run comes on the attachment."""

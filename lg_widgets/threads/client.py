@@ -37,6 +37,9 @@ ATTACH_RUNS_LIMIT = 10_000
 #: the pause doubles while nothing changes (an attachment to an idle thread), up to the second.
 STALL_CHECK = 2.0
 STALL_CHECK_MAX = 30.0
+#: The stream modes of a run the protocol streams (the server's run.start sets these, with its own
+#: ``tools`` and ``lifecycle``, which the REST route refuses and the protocol adds by itself).
+REST_RUN_MODES = ("values", "updates", "messages-tuple", "custom", "tasks", "checkpoints")
 
 
 class ThreadClient:
@@ -239,10 +242,30 @@ class Thread:
         kind = WebSocketSubscription if self.client.transport == "websocket" else SseSubscription
         return kind(self.client.http, self.thread_id, filter, since)
 
+    async def start_rest_run(self, assistant_id: str, input: Any = None, *, config: dict[str, Any] | None = None,
+                             metadata: dict[str, Any] | None = None, checkpoint_id: str | None = None,
+                             interrupt_before: str | list[str] | None = None,
+                             interrupt_after: str | list[str] | None = None) -> str:
+        """A run the protocol streams, started through the REST API (``POST /threads/{id}/runs``):
+        ``run.start`` takes no ``interrupt_before``/``after``, the REST route does. The config key
+        the server's ``run.start`` sets marks the run as the protocol's (its events stream here)."""
+        config = {**(config or {})}
+        config["configurable"] = {**config.get("configurable", {}), "__event_streaming_v2": True}
+        body = {"assistant_id": assistant_id, "input": input, "config": config, "metadata": metadata,
+                "checkpoint_id": checkpoint_id, "interrupt_before": interrupt_before,
+                "interrupt_after": interrupt_after, "stream_mode": list(REST_RUN_MODES),
+                "stream_subgraphs": True, "stream_resumable": True, "multitask_strategy": "enqueue"}
+        run = await self.client.http.request_json("POST", f"/threads/{self.thread_id}/runs",
+                                                  {k: v for k, v in body.items() if v is not None})
+        return str(run.get("run_id") or "") if isinstance(run, dict) else ""
+
     def run(self, assistant_id: str, input: Any = None, *, channels: list[str] | tuple[str, ...] = CHANNELS,
-            **options: Any) -> "ThreadRun":
-        """Start a run and read its events, from its start to the root lifecycle that ends it."""
+            rest: bool = False, **options: Any) -> "ThreadRun":
+        """Start a run and read its events, from its start to the root lifecycle that ends it
+        (``rest``: started through the REST API, for what ``run.start`` can't carry)."""
         async def start() -> RunWindow:
+            if rest:
+                return RunWindow(await self.start_rest_run(assistant_id, input, **options))
             return RunWindow(await self.start_run(assistant_id, input, **options))
         return ThreadRun(self.events(with_lifecycle(channels)), start)
 

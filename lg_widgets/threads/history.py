@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, AsyncIterator, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 from ..errors import LGWidgetsError
 from ..protocol import DerivedEvent, StreamEvent
@@ -44,8 +44,12 @@ def _derived(mode: str, data: Any) -> DerivedEvent:
 class HistoryReader:
     """What the thread's checkpoints say that the view has not been told yet."""
 
-    def __init__(self, thread: Thread):
+    def __init__(self, thread: Thread, drawing: Callable[[], Awaitable[dict[str, Any] | None]] | None = None):
         self.thread = thread
+        #: the graph's drawing, asked for only to name a fan-in node's task (see _fan_in)
+        self.drawing = drawing
+        #: checkpoint id → the names of the tasks that ran from it
+        self._ran_from: dict[str, list[str]] = {}
         self._checkpoints: set[str] = set()
         self._started: set[str] = set()
         #: task id → whether it ended waiting on interrupts (a resumed run may end it again, with a result)
@@ -62,7 +66,36 @@ class HistoryReader:
         found: list[DerivedEvent] = []
         for age, snapshot in reversed(list(enumerate(history))):
             found.extend(self._new(snapshot, superseded=age > 0))
+            if age > 0:
+                found.extend(await self._fan_in(snapshot, history[age - 1]))
         return found
+
+    async def _fan_in(self, snapshot: dict[str, Any], newer: dict[str, Any]) -> list[DerivedEvent]:
+        """A fan-in node's task (``add_edge([a, b], c)``): the server's history lists no task and no
+        ``next`` at the checkpoint it ran from (langgraph-api 0.16), although the next checkpoint
+        shows its writes. Named from the drawing when one node alone follows the tasks before it."""
+        checkpoint_id = str((snapshot.get("checkpoint") or {}).get("checkpoint_id") or "")
+        parent = str((snapshot.get("parent_checkpoint") or {}).get("checkpoint_id") or "")
+        newer_parent = str((newer.get("parent_checkpoint") or {}).get("checkpoint_id") or "")
+        task_id = f"fan-in:{checkpoint_id}"
+        if (snapshot.get("next") or snapshot.get("tasks") or not checkpoint_id or task_id in self._started
+                or newer_parent != checkpoint_id or (newer.get("metadata") or {}).get("source") != "loop"
+                or not self._ran_from.get(parent) or self.drawing is None):
+            return []
+        ran = set(self._ran_from[parent])
+        edges = (await self.drawing() or {}).get("edges") or []
+        following = {str(e.get("target")) for e in edges if isinstance(e, dict) and e.get("source") in ran
+                     and e.get("target") != "__end__"}
+        if len(following) != 1:
+            return []
+        [name] = following
+        before, after = snapshot.get("values") or {}, newer.get("values") or {}
+        wrote = ({k: v for k, v in after.items() if before.get(k) != v}
+                 if isinstance(before, dict) and isinstance(after, dict) else None)
+        self._started.add(task_id)
+        self._finished[task_id] = False
+        return [_derived("tasks", {"id": task_id, "name": name, "input": None, "triggers": []}),
+                _derived("tasks", {"id": task_id, "name": name, "result": wrote, "error": None, "interrupts": []})]
 
     async def _unseen(self) -> list[dict[str, Any]]:
         """The newest checkpoints, page by page back to one read before (a fast run makes more
@@ -85,6 +118,8 @@ class HistoryReader:
         checkpoint = snapshot.get("checkpoint") or {}
         checkpoint_id = str(checkpoint.get("checkpoint_id") or "")
         found = []
+        self._ran_from[checkpoint_id] = [str(t.get("name")) for t in snapshot.get("tasks") or []
+                                         if t.get("name") != "__start__"]
         if checkpoint_id and checkpoint_id not in self._checkpoints:
             self._checkpoints.add(checkpoint_id)
             found.append(_derived("checkpoints", {

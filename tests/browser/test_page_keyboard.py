@@ -114,13 +114,13 @@ def test_filter_selects_and_trees_take_their_arrow_keys_from_the_notebook(lab):
     assert tree_root.evaluate("(el) => el === document.activeElement")
     assert nb.js("return panel.content.activeCellIndex;") == 0
 
-    # A graph node by keyboard: Enter shows its steps only.
+    # A graph node by keyboard: "f" shows its steps only (Enter, on a threaded view, cycles its breakpoint).
     view.locator(".lgw-section-graph .lgw-section-header").focus()
     nb.page.keyboard.press("Enter")
     node = view.locator('.lgw-node[data-node="generate_joke"]')
     expect(node).to_have_attribute("aria-label", "generate_joke: done")
     node.focus()
-    nb.page.keyboard.press("Enter")
+    nb.page.keyboard.press("f")
     expect(view.locator('.lgw-step[data-name="refine_topic"]')).to_be_hidden()
     expect(node).to_have_attribute("aria-pressed", "true")
     assert _focus(nb, root).startswith("view: g")

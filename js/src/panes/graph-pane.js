@@ -6,6 +6,7 @@
 import { h, show, setText } from "../dom.js";
 import { layoutService } from "../layout-service.js";
 import { createJob } from "../render-queue.js";
+import { nextBreak } from "./debugger.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -61,7 +62,10 @@ export function nodeLabel(label, state) {
   return `${label}: ${state || "not run"}`;
 }
 
-export function createGraphPane(doc, { onSelect, layouts = layoutService(), queue } = {}) {
+/** A root node a breakpoint can name (not the graph's start or end, not a subgraph's node). */
+export const breakable = (id) => !String(id).includes(":") && id !== "__start__" && id !== "__end__";
+
+export function createGraphPane(doc, { onSelect, onBreak = null, layouts = layoutService(), queue } = {}) {
   const el = h(doc, "div.lgw-graph", { hidden: true });
   const note = h(doc, "div.lgw-graph-note");
   el.appendChild(note);
@@ -75,6 +79,9 @@ export function createGraphPane(doc, { onSelect, layouts = layoutService(), queu
   let drawn = true; // nothing to draw yet
   let steps = [];
   let current = null;
+  let breaks = {}; // node → "before" | "after": the view's breakpoints
+  let stopped = new Set(); // the nodes a breakpoint stop names
+  let threaded = false; // breakpoints apply to threaded runs: a click cycles them there
   // The nodes' colours follow the steps: once per slice, however many deltas came meanwhile.
   const paintJob = createJob(() => {
     paintStates();
@@ -137,12 +144,18 @@ export function createGraphPane(doc, { onSelect, layouts = layoutService(), queu
       const label = svg(doc, "text", { x: n.x, y: n.y + 4, "text-anchor": "middle" });
       label.textContent = n.label;
       node.appendChild(label);
-      node.addEventListener("click", () => select(id));
+      // On a threaded view a click cycles the node's breakpoint (Shift+click, or "f", filters the
+      // cards); on a stateless one, where breakpoints do nothing, it filters.
+      const activate = (filter) => {
+        if (filter || !threaded || !onBreak || !breakable(id)) select(id);
+        else onBreak(id, nextBreak(breaks[id]));
+      };
+      node.addEventListener("click", (ev) => activate(ev.shiftKey));
       node.addEventListener("keydown", (ev) => {
-        if (ev.key === "Enter" || ev.key === " ") {
+        if (ev.key === "Enter" || ev.key === " " || ev.key === "f") {
           ev.preventDefault(); // Space would scroll the page
           ev.stopPropagation(); // and Enter would open the notebook cell's editor
-          select(id);
+          activate(ev.key === "f" || ev.shiftKey);
         }
       });
       nodeEls.set(id, node);
@@ -158,7 +171,11 @@ export function createGraphPane(doc, { onSelect, layouts = layoutService(), queu
     for (const [id, node] of nodeEls) {
       const st = states.get(id);
       for (const s of NODE_STATES) node.classList.toggle(`lgw-node-${s}`, st === s);
-      node.setAttribute("aria-label", nodeLabel(labels.get(id) ?? id, st));
+      const when = breaks[id];
+      node.setAttribute("aria-label", nodeLabel(labels.get(id) ?? id, st) + (when ? `, breakpoint ${when}` : ""));
+      if (when) node.setAttribute("data-break", when);
+      else node.removeAttribute("data-break");
+      node.classList.toggle("lgw-node-stopped", stopped.has(id));
     }
   }
 
@@ -185,6 +202,16 @@ export function createGraphPane(doc, { onSelect, layouts = layoutService(), queu
     },
     destroy() {
       paintJob.cancel();
+    },
+    /** The view's breakpoints, whether they apply (a threaded view), and the nodes a stop names. */
+    setBreakpoints(value, isThreaded) {
+      breaks = value && typeof value === "object" ? value : {};
+      threaded = !!isThreaded;
+      paintStates();
+    },
+    setStopped(nodes) {
+      stopped = new Set(Array.isArray(nodes) ? nodes.map(String) : []);
+      paintStates();
     },
     /** The root node running now (null once the run is over). */
     setCurrent(name) {
