@@ -28,11 +28,17 @@ import pathlib
 import types
 
 import pytest
+from hypothesis import settings
 
 import recording_comm
 import lg_widgets
 from lg_widgets.server import LocalServer
 from drain import drain
+
+# Hypothesis: a few hundred examples per property in the unit tier, 10,000 under `make soak`.
+settings.register_profile("unit", max_examples=200, deadline=None)
+settings.register_profile("soak", max_examples=10_000, deadline=None)
+settings.load_profile(os.environ.get("LGW_HYPOTHESIS_PROFILE", "unit"))
 
 TEST_GRAPHS = pathlib.Path(__file__).parent / "graphs" / "langgraph.json"
 AUTH_GRAPHS = pathlib.Path(__file__).parent / "auth" / "langgraph.json"
