@@ -36,8 +36,9 @@ from lg_widgets.server import LocalServer
 from drain import drain
 
 # Hypothesis: a few hundred examples per property in the unit tier, 10,000 under `make soak`.
-settings.register_profile("unit", max_examples=200, deadline=None)
-settings.register_profile("soak", max_examples=10_000, deadline=None)
+# No example database: nothing written into the tree (a failure prints its example to paste as @example).
+settings.register_profile("unit", max_examples=200, deadline=None, database=None)
+settings.register_profile("soak", max_examples=10_000, deadline=None, database=None)
 settings.load_profile(os.environ.get("LGW_HYPOTHESIS_PROFILE", "unit"))
 
 TEST_GRAPHS = pathlib.Path(__file__).parent / "graphs" / "langgraph.json"
