@@ -75,8 +75,8 @@ def event_from_frame(frame: Any, time: float = 0.0, size: int = 0) -> ThreadEven
             or isinstance(seq, bool) or not isinstance(namespace, list)
             or not all(isinstance(part, str) for part in namespace)):
         raise MalformedStream(
-            f"The server sent an event without a method, a seq, params or a namespace (a list of names): "
-            f"{orjson.dumps(frame)[:200]!r}. "
+            f"The server sent an event without a method, a seq or params (or a namespace that is no list of "
+            f"names): {orjson.dumps(frame)[:200]!r}. "
             "Is the URL a LangGraph API server of the thread protocol? Events received before this one are kept.")
     return ThreadEvent(method, method, tuple(namespace), params.get("data"), str(seq), time, size, None, seq,
                        frame.get("event_id"), params.get("timestamp"), params.get("node"))
