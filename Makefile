@@ -83,7 +83,7 @@ test-bench: setup
 # the fuzzers' long profile).
 soak: setup
 	$(PY) scripts/soak.py --runs 500
-	LGW_HYPOTHESIS_PROFILE=soak $(PYTEST) tests/test_fuzz.py
+	LGW_HYPOTHESIS_PROFILE=soak $(PYTEST) --timeout 1800 tests/test_fuzz.py
 	$(PYTEST) -m soak tests
 
 test-py: test-unit test-server test-notebooks test-browser test-bench
