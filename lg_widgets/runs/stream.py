@@ -26,6 +26,11 @@ from ..transport import LIVE_RUN_STATUSES, ApiClient, EventStreamReader, Resumab
 from ..transport.settings import same_origin_path
 from .request import RunRequest
 
+#: Seconds from a rejoin's start in which the replay's last event sent again is taken for the
+#: server's repeat (the replay is sent at once; its repeat follows it at once).
+REQUEUE_WINDOW = 2.0
+
+
 class RunStream(Resumable[StreamEvent]):
     """One run's event stream. ``async for event in run_stream`` yields ``StreamEvent``s;
     ``thread_id`` / ``run_id`` once known; ``cancel()``; ``resumes`` counts the rejoins."""
@@ -45,6 +50,7 @@ class RunStream(Resumable[StreamEvent]):
         self._requeued = False  # this connection went back to events already received
         #: this connection's last event (id, name, JSON text)
         self._just_received: tuple[str | None, str, str | None] | None = None
+        self._opened = 0.0  # when this connection opened
         self._ended = False
         self._asked = False  # the request that starts the run went out
         self._named = asyncio.Event()  # the run's id is known, or never will be
@@ -70,6 +76,7 @@ class RunStream(Resumable[StreamEvent]):
         method, path, body, headers = await self._request(resuming)
         self._asked = True
         self._requeued, self._just_received = False, None
+        self._opened = time.monotonic()
         try:
             async with self.client.event_stream(method, path, body=body, headers=headers, resuming=resuming,
                                                 refused=lambda response: self._refused(response, method, path,
@@ -120,9 +127,11 @@ class RunStream(Resumable[StreamEvent]):
                 self._skip_id, self._skip = self._last_id, self._seen_with_last_id
             return True
         self._skip = 0
-        if not self._requeued and self._just_received == (event_id, event.event, event.raw):
+        if (not self._requeued and self._just_received == (event_id, event.event, event.raw)
+                and time.monotonic() - self._opened < REQUEUE_WINDOW):
             # The queue starts inside the last id, with the one event stored while the replay ran: the
-            # same event twice in a row in one millisecond (a run does not send one event twice).
+            # same event twice in a row in one millisecond, early in the connection (a run seldom
+            # sends one event twice in a millisecond; only this window takes it for a repeat).
             self._requeued = True
             return True
         return False
