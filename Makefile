@@ -9,6 +9,8 @@
 #   make test-browser    Chromium + JupyterLab, one test at a time
 #   make test-bench      the tests that bound a time, alone
 #   make test-deploy     the runs-stream tests against a deployment: langgraph-api on Postgres + Redis, two replicas
+# Not in make test (minutes):
+#   make soak            500 runs of mixed fates in one process (scripts/soak.py), 200 exits, 10,000 fuzz examples
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -27,11 +29,11 @@ DEPLOY_TESTS := tests/test_fold_vs_sdk.py tests/test_interactive.py tests/test_w
 # pytest for every tier: its cache stays out of the tree. PYTEST_ARGS adds options (-x, -k ..., -p randomly).
 PYTEST := $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 # The unmarked tests (a tier's marker is given to each of its tests: see pyproject's `markers`).
-UNIT_TESTS := not (server or browser or notebooks or deploy or bench)
+UNIT_TESTS := not (server or browser or notebooks or deploy or bench or soak)
 # Workers for the server tier: each starts its own langgraph dev servers (tests/conftest.py).
 SERVER_WORKERS ?= 2
 
-.PHONY: setup demo lab check test test-js test-unit test-py test-server test-notebooks test-browser test-bench typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-timeline bench-instructions bench-quick bench-threads fixtures wheel-check docs clean
+.PHONY: soak setup demo lab check test test-js test-unit test-py test-server test-notebooks test-browser test-bench typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-timeline bench-instructions bench-quick bench-threads fixtures wheel-check docs clean
 
 setup: $(STAMP)
 
@@ -64,7 +66,7 @@ test-unit: setup
 	$(PYTEST) -m "$(UNIT_TESTS)" tests
 
 test-server: setup
-	$(PYTEST) -m "server and not (browser or deploy or bench)" -n $(SERVER_WORKERS) tests \
+	$(PYTEST) -m "server and not (browser or deploy or bench or soak)" -n $(SERVER_WORKERS) tests \
 		--ignore=tests/browser --ignore=tests/deploy
 
 # One notebook per worker (its cells in order, on one kernel); each kernel starts its own server.
@@ -76,6 +78,13 @@ test-browser: setup browser-deps
 
 test-bench: setup
 	$(PYTEST) -m "bench and not deploy" tests
+
+# Hours in one kernel, in minutes: the soak script's 500 runs, then the soak tier (repeated exits,
+# the fuzzers' long profile).
+soak: setup
+	$(PY) scripts/soak.py --runs 500
+	LGW_HYPOTHESIS_PROFILE=soak $(PYTEST) --timeout 1800 tests/test_fuzz.py
+	$(PYTEST) -m soak tests
 
 test-py: test-unit test-server test-notebooks test-browser test-bench
 

@@ -139,6 +139,7 @@ class LiveRun:
             self._publisher.new_epoch(self._fold)
             self._set_traits(orjson.loads(json_bytes(self._fold.to_dict())))
         self._future = _background.submit(self._stream_run(source))
+        _background.track(self)
         return self
 
     async def _stream_run(self, source: RunSource) -> None:
@@ -268,6 +269,14 @@ class LiveRun:
         if self._source.note and not self.note:  # an attachment says where its events start
             live["note"] = self._source.note
         self._set_traits(live)
+
+    async def stop_at_exit(self) -> None:
+        """At interpreter exit (``_background.shutdown``): cancel the run if it is still live, and
+        let it end (its connections closed, its final traits set) before the loop stops."""
+        task = self._task
+        if task is not None:
+            await self._cancel()
+            await asyncio.wait([task])
 
     async def _cancel(self) -> None:
         self._cancelling = True

@@ -10,7 +10,8 @@ Tiers are markers (registered in pyproject.toml, ``--strict-markers``):
   cancelled, and the test ends when their worker is idle again: no test sees another's leftovers.
 - ``browser`` (Chromium; tests/browser), ``notebooks`` (nbval, given to every notebook cell),
   ``deploy`` (Postgres + Redis: ``make test-deploy``), ``bench`` (asserts bounds on time:
-  run alone, never beside other tests).
+  run alone, never beside other tests), ``soak`` (minutes: hundreds of runs and exits, fuzzing at
+  length; ``make soak``, never in ``make test``).
 
 Each tier has its own per-test timeout (``TIER_TIMEOUTS``; unmarked tests: pyproject's).
 
@@ -27,17 +28,24 @@ import pathlib
 import types
 
 import pytest
+from hypothesis import settings
 
 import recording_comm
 import lg_widgets
 from lg_widgets.server import LocalServer
 from drain import drain
 
+# Hypothesis: a few hundred examples per property in the unit tier, 10,000 under `make soak`.
+# No example database: nothing written into the tree (a failure prints its example to paste as @example).
+settings.register_profile("unit", max_examples=200, deadline=None, database=None)
+settings.register_profile("soak", max_examples=10_000, deadline=None, database=None)
+settings.load_profile(os.environ.get("LGW_HYPOTHESIS_PROFILE", "unit"))
+
 TEST_GRAPHS = pathlib.Path(__file__).parent / "graphs" / "langgraph.json"
 AUTH_GRAPHS = pathlib.Path(__file__).parent / "auth" / "langgraph.json"
 
 #: Seconds a test may take, setup and teardown included, by tier (the first marker found wins).
-TIER_TIMEOUTS = {"deploy": 300, "browser": 180, "notebooks": 180, "server": 180, "bench": 180}
+TIER_TIMEOUTS = {"soak": 3600, "deploy": 300, "browser": 180, "notebooks": 180, "server": 180, "bench": 180}
 #: Fixtures that start or reach a real server: a test that uses one (even indirectly) needs ``server``.
 SERVER_FIXTURES = {"server", "test_graphs_server", "auth_server", "deployment", "demo_server_process",
                    "test_graphs_server_process", "auth_server_process"}

@@ -98,3 +98,22 @@ async def test_extra_headers_go_with_every_request_and_stay_out_of_errors():
     assert events and replay.requests and all(headers.get("authorization") == "Bearer tok-123" and
                                               headers.get("x-api-key") == "sk-key" for _, _, headers in replay.requests)
     assert "tok-123" not in str(caught.value) and "sk-key" not in str(caught.value)
+
+
+@pytest.mark.server
+def test_a_joined_run_resumed_with_wait_returns_once_the_resumed_run_has_ended(server, comms):
+    """The runs stream's counterpart of an attachment (test_threads_view has the thread protocol's):
+    a run another client started, joined at its interrupt, then ``resume(value, wait=True)``."""
+    from langgraph_sdk import get_sync_client
+
+    from lg_widgets import StreamView
+
+    sdk = get_sync_client(url=server.url)
+    thread_id = sdk.threads.create()["thread_id"]
+    run = sdk.runs.create(thread_id, "human", input={"draft": "joined"}, stream_resumable=True,
+                          stream_mode=["values", "updates"])
+    view = StreamView.join(thread_id, run["run_id"], url=server.url).run()
+    assert view.status == "interrupted"
+    view.resume("yes", wait=True)
+    assert view.status == "done" and view.state["published"] == "Joined, world" and not view.running
+    view.close()

@@ -5,8 +5,9 @@ resumable threaded run, the stream rejoins it (``GET {location}`` with ``Last-Ev
 on where it was (``transport/resuming.py`` has the loop). The cursor: event ids may be shared by
 several events (the embedded server's per-millisecond ids), so a rejoin asks for the events after
 the id *before* the last one seen and skips as many of the last id's events as it already has; an
-id below the last one is a replay (the embedded server can send a few events twice while
-rejoining). See docs/architecture.md, "Resuming a dropped stream".
+id below the last one is a replay (the embedded server's live queue repeats the events stored while
+it replayed: those, and the last id's events once more). See docs/architecture.md, "Resuming a
+dropped stream".
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ from ..transport import LIVE_RUN_STATUSES, ApiClient, EventStreamReader, Resumab
 from ..transport.settings import same_origin_path
 from .request import RunRequest
 
+#: Seconds from a rejoin's start in which the replay's last event sent again is taken for the
+#: server's repeat (the replay is sent at once; its repeat follows it at once).
+REQUEUE_WINDOW = 2.0
+
+
 class RunStream(Resumable[StreamEvent]):
     """One run's event stream. ``async for event in run_stream`` yields ``StreamEvent``s;
     ``thread_id`` / ``run_id`` once known; ``cancel()``; ``resumes`` counts the rejoins."""
@@ -41,6 +47,10 @@ class RunStream(Resumable[StreamEvent]):
         self._seen_with_last_id = 0
         self._skip_id: str | None = None
         self._skip = 0
+        self._requeued = False  # this connection went back to events already received
+        #: this connection's last event (id, name, JSON text)
+        self._just_received: tuple[str | None, str, str | None] | None = None
+        self._opened = 0.0  # when this connection opened
         self._ended = False
         self._asked = False  # the request that starts the run went out
         self._named = asyncio.Event()  # the run's id is known, or never will be
@@ -65,6 +75,8 @@ class RunStream(Resumable[StreamEvent]):
     async def connect(self, resuming: bool) -> AsyncGenerator[StreamEvent, None]:
         method, path, body, headers = await self._request(resuming)
         self._asked = True
+        self._requeued, self._just_received = False, None
+        self._opened = time.monotonic()
         try:
             async with self.client.event_stream(method, path, body=body, headers=headers, resuming=resuming,
                                                 refused=lambda response: self._refused(response, method, path,
@@ -105,10 +117,24 @@ class RunStream(Resumable[StreamEvent]):
         if self._skip and event_id == self._skip_id:
             self._skip -= 1
             return True
-        self._skip = 0
-        # Ids only grow, so one below the last id seen is a replay.
+        # The embedded server sends its stored events, then its live queue, which holds again those
+        # stored after the rejoin subscribed. Ids only grow, so one below the last id seen is a
+        # replay: the queue's start, and the last id's events all come again after it.
         order, last = _id_order(event_id), _id_order(self._last_id)
-        return order is not None and last is not None and order < last
+        if order is not None and last is not None and order < last:
+            if not self._requeued:
+                self._requeued = True
+                self._skip_id, self._skip = self._last_id, self._seen_with_last_id
+            return True
+        self._skip = 0
+        if (not self._requeued and self._just_received == (event_id, event.event, event.raw)
+                and time.monotonic() - self._opened < REQUEUE_WINDOW):
+            # The queue starts inside the last id, with the one event stored while the replay ran: the
+            # same event twice in a row in one millisecond, early in the connection (a run seldom
+            # sends one event twice in a millisecond; only this window takes it for a repeat).
+            self._requeued = True
+            return True
+        return False
 
     def received(self, event: StreamEvent) -> None:
         if event.mode == "metadata" and isinstance(event.data, dict) and event.data.get("run_id"):
@@ -122,6 +148,7 @@ class RunStream(Resumable[StreamEvent]):
             self._seen_with_last_id += 1
         else:
             self._previous_id, self._last_id, self._seen_with_last_id = self._last_id, event.id, 1
+        self._just_received = (event.id, event.event, event.raw)
 
     def _rejoin_path(self) -> str:
         # A `location` from another origin is never followed; the standard path does the same job.

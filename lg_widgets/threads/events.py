@@ -70,12 +70,14 @@ def event_from_frame(frame: Any, time: float = 0.0, size: int = 0) -> ThreadEven
     params = frame.get("params") if isinstance(frame, dict) else None
     method = frame.get("method") if isinstance(frame, dict) else None
     seq = frame.get("seq") if isinstance(frame, dict) else None
+    namespace = (params.get("namespace") or []) if isinstance(params, dict) else None
     if (not isinstance(params, dict) or not isinstance(method, str) or not isinstance(seq, int)
-            or isinstance(seq, bool)):
+            or isinstance(seq, bool) or not isinstance(namespace, list)
+            or not all(isinstance(part, str) for part in namespace)):
         raise MalformedStream(
-            f"The server sent an event without a method, a seq or params: {orjson.dumps(frame)[:200]!r}. "
+            f"The server sent an event without a method, a seq or params (or a namespace that is no list of "
+            f"names): {orjson.dumps(frame)[:200]!r}. "
             "Is the URL a LangGraph API server of the thread protocol? Events received before this one are kept.")
-    namespace = params.get("namespace") or ()
     return ThreadEvent(method, method, tuple(namespace), params.get("data"), str(seq), time, size, None, seq,
                        frame.get("event_id"), params.get("timestamp"), params.get("node"))
 
