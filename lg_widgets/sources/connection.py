@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import dataclasses
 import hashlib
 from typing import Any, Mapping
@@ -14,7 +15,10 @@ from ..transport.settings import Verify, check_headers, tls_verify
 
 #: Drawings already fetched: (server URL, assistant, credentials) → graph. A graph does not change
 #: while a kernel runs views of it, and many views of one graph (compare_modes) need one fetch.
-_GRAPHS: dict[tuple[str, str, str], dict[str, Any]] = {}
+#: Bounded (least recently used goes first): a kernel that visits many servers or proxies in an
+#: afternoon must not keep every drawing it ever fetched (the soak found one per proxy URL).
+_GRAPHS: collections.OrderedDict[tuple[str, str, str], dict[str, Any]] = collections.OrderedDict()
+_GRAPHS_KEPT = 32
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,7 +59,9 @@ async def assistant_graph(api: ApiClient, server: Server, assistant_id: str) -> 
     server can't say (a view works without it)."""
     key = (api.url, assistant_id, server.fingerprint())
     graph = _GRAPHS.get(key)
-    if graph is None:
+    if graph is not None:
+        _GRAPHS.move_to_end(key)
+    else:
         try:
             graph = await api.assistant_graph(assistant_id)
         except LGWidgetsError:
@@ -63,6 +69,8 @@ async def assistant_graph(api: ApiClient, server: Server, assistant_id: str) -> 
         if not graph:
             return None
         _GRAPHS[key] = graph
+        while len(_GRAPHS) > _GRAPHS_KEPT:
+            _GRAPHS.popitem(last=False)
     return graph
 
 
