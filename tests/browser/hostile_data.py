@@ -14,6 +14,7 @@ MODES = ["messages-tuple", "updates", "debug", "values", "custom", "events"]
 #: Every tag and attribute the front end creates (dom.js allow-lists the attributes): no URL-bearing
 #: attribute (href, src, action...) and no event handler can exist, whatever the data.
 ALLOWED_TAGS = {"DIV", "SPAN", "SECTION", "BUTTON", "SELECT", "OPTION", "LABEL", "INPUT",
+                "TEXTAREA",  # the state editor at a breakpoint stop (its value is set as a property)
                 "TABLE", "THEAD", "TBODY", "TFOOT", "TR", "TH", "TD",  # the usage table
                 # the graph drawing: SVG shapes whose geometry comes from the layout, labels as text
                 "svg", "g", "rect", "path", "text",
