@@ -23,6 +23,7 @@ from typing import Annotated, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
 
+from benchmarks import trace as chrome_trace
 from lg_widgets import StreamView
 
 _OBSERVE_JS = """
@@ -62,11 +63,13 @@ def page_of(tasks: int, folder: pathlib.Path) -> pathlib.Path:
     return view.to_html(folder / f"timeline_{tasks}.html")
 
 
-def measure(browser, path: pathlib.Path, tasks: int) -> dict:
+def measure(browser, path: pathlib.Path, tasks: int, trace: str | None = None) -> dict:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.add_init_script(_OBSERVE_JS)
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
+    if trace:
+        browser.start_tracing(page=page, path=trace, categories=chrome_trace.CATEGORIES)
     page.goto(path.as_uri())
     page.wait_for_function("(n) => (document.querySelector('.lgw-timeline-axis') || {}).textContent?.startsWith(`${n} tasks`)",
                            arg=tasks + 2, polling=10, timeout=120_000)
@@ -74,6 +77,8 @@ def measure(browser, path: pathlib.Path, tasks: int) -> dict:
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     longest = page.evaluate("() => Math.max(0, ...window.__lgwLong)")
     bars = page.evaluate("() => document.querySelectorAll('.lgw-span').length")
+    if trace:
+        browser.stop_tracing()
     context.close()
     return {"drawn_ms": drawn_ms, "longest_ms": longest, "bars": bars}
 
@@ -83,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks", type=int, default=2000)
     parser.add_argument("--small", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--trace", metavar="PATH", default=None,
+                        help="also a Chromium trace of one more load of the big page, and what its long tasks are made of")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -94,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             rows = []
             for _ in range(args.rounds):
                 rows.append((measure(browser, small, args.small), measure(browser, big, args.tasks)))
+            if args.trace:
+                measure(browser, big, args.tasks, args.trace)
             browser.close()
     ratio = statistics.median(b["drawn_ms"] / s["drawn_ms"] for s, b in rows)
     longest = max(b["longest_ms"] for _, b in rows)
@@ -104,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
               f"longest task {b['longest_ms']:.0f} ms, {b['bars']} bars in the page")
     print(f"  time to the drawn pane: {ratio:.2f}x the small page's (median); longest task {longest:.0f} ms "
           f"({'within' if longest <= 50 else 'over'} the 50 ms bound)")
+    if args.trace:
+        print(f"\nWhat the long tasks of the {args.tasks}-task page are made of ({args.trace}; the sampler about doubles them):")
+        print("\n".join(chrome_trace.summarize(chrome_trace.load(args.trace), over_ms=30)))
     return 0
 
 

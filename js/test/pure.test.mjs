@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mergeSegments, extendSegments, filterText, emptyOptions, addSegmentOptions, sortedOptions, isFilterActive, segmentMatches, cpLength } from "../src/segments.js";
 import { classifyOp, formatPath, summarizeOps, opHasValue } from "../src/ops.js";
-import { formatDuration, stepDuration, formatBytes, formatNamespace } from "../src/format.js";
+import { formatDuration, stepDuration, formatBytes, formatNamespace, formatNumber } from "../src/format.js";
 import { isAtBottom, nextFollow } from "../src/scroll.js";
 import { isPreview } from "../src/preview.js";
 import { applyOps } from "../src/patch.js";
@@ -251,4 +251,13 @@ test("state references in steps and checkpoints resolve to the state's values, a
   assert.equal(resolveRefs(ref(""), state), state);
   const plain = { x: [1, { y: 2 }] };
   assert.equal(resolveRefs(plain, state), plain, "nothing to resolve: the same object");
+});
+
+test("formatNumber writes what Intl.NumberFormat('en-US') writes, without making one", () => {
+  const intl = new Intl.NumberFormat("en-US");
+  const values = [0, -0, 1, -1, 999, 1000, 12345, -1234567, 2 ** 53, 1e21, 2.5e22, 1e-7, -0.0004, 0.0005, 1.0005,
+    99.9995, 0.9995, 1234.5678, 999999.9996, 3.14159];
+  for (let i = 1; i < 2000; i++) values.push(Math.round(i ** 3.7) * (i % 3 ? 1 : -1), (i * 7919) / 1000 ** (i % 4));
+  for (const v of values) assert.equal(formatNumber(v), intl.format(v), String(v));
+  assert.equal(formatNumber(NaN), "0");
 });
