@@ -28,17 +28,26 @@ export function createSavedModel(traits) {
   };
 }
 
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 /**
  * Render every element `[data-lgw-view]` of `doc`: its attribute names the
  * `<script type="application/json">` holding that view's traits.
- * Returns how many views were rendered.
+ * Resolves to how many views were rendered.
+ *
+ * Each view's traits are parsed in a task of their own and the view made in the next (its panes
+ * then draw in render-queue slices): a 2,000-task run's megabyte of traits, or a docs page's twenty
+ * views, never hold the page's main thread in one long task, nor in the task that loads the page.
  */
-export function mountSavedViews(doc, widget) {
+export async function mountSavedViews(doc, widget, { yieldTask = nextTask } = {}) {
   let count = 0;
-  for (const el of doc.querySelectorAll("[data-lgw-view]")) {
+  for (const el of [...doc.querySelectorAll("[data-lgw-view]")]) {
     const source = doc.getElementById(el.getAttribute("data-lgw-view"));
     if (!source) continue;
-    widget.render({ model: createSavedModel(JSON.parse(source.textContent)), el });
+    await yieldTask();
+    const traits = JSON.parse(source.textContent);
+    await yieldTask();
+    widget.render({ model: createSavedModel(traits), el });
     count += 1;
   }
   return count;

@@ -3,7 +3,7 @@ import { BUNDLE_ID } from "./bundle-id.js";
 import { whenProvided } from "./registry.js";
 import { mountSavedViews } from "./saved-model.js";
 
-whenProvided(BUNDLE_ID).then((widget) => {
-  const count = mountSavedViews(document, widget);
+whenProvided(BUNDLE_ID).then(async (widget) => {
+  const count = await mountSavedViews(document, widget);
   document.documentElement.setAttribute("data-lgw-views", String(count));
 });

@@ -52,7 +52,9 @@ test("mountSavedViews renders each [data-lgw-view] from its JSON script, as text
   document.body.innerHTML = `<div data-lgw-view="v1"></div><script type="application/json" id="v1"></script>
     <div data-lgw-view="missing"></div>`;
   document.getElementById("v1").textContent = JSON.stringify(traits);
-  assert.equal(mountSavedViews(document, widget), 1);
+  const mounted = mountSavedViews(document, widget);
+  assert.equal(document.querySelector(".lgw-root"), null, "nothing is made in the task that called it");
+  assert.equal(await mounted, 1);
   flush();
   const root = document.querySelector(".lgw-root");
   assert.equal(root.getAttribute("data-status"), "done");

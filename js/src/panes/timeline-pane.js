@@ -4,96 +4,25 @@
 // A subgraph's lanes come right under the lane of the task that runs it, indented.
 //
 // Rows are virtualised: only the lanes in (or near) the scrolled view have elements, so a run of
-// thousands of tasks draws a screenful at a time. Drawing runs as a render-queue job.
+// thousands of tasks draws a screenful at a time. Drawing runs as a render-queue job: the lanes are
+// laid out in slices, and only again for what changed (lane-layout.js); a bar is set again only
+// when its span, the scale or (while it runs) the clock changed.
 // Every run string goes in as text (node names, titles): nothing becomes markup.
 import { h, setText, clear } from "../dom.js";
 import { formatDuration } from "../format.js";
 import { createJob } from "../render-queue.js";
+import { createLaneLayout, laneRows } from "./lane-layout.js";
 
 export const ROW_PX = 20;
 const VIEW_PX = 320; // the pane's height before the browser says (no layout yet: saved pages, tests)
 const OVERSCAN = 10; // lanes drawn above and below the view
 
-const plainNs = (ns) => (Array.isArray(ns) ? ns.map((p) => String(p).split(":")[0]) : []);
 const num = (v) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 /** The card a span opens: its id less the `#run` of a task run again after an interrupt. */
 export const stepKeyOf = (span) => String(span.id).split("#")[0];
 
-// A binary min-heap of lanes by `end`.
-function heapPush(heap, lane) {
-  heap.push(lane);
-  for (let i = heap.length - 1; i > 0;) {
-    const up = (i - 1) >> 1;
-    if (heap[up].end <= heap[i].end) break;
-    [heap[up], heap[i]] = [heap[i], heap[up]];
-    i = up;
-  }
-}
-
-function heapPop(heap) {
-  const top = heap[0];
-  const last = heap.pop();
-  if (heap.length) {
-    heap[0] = last;
-    for (let i = 0; ;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && heap[l].end < heap[m].end) m = l;
-      if (r < heap.length && heap[r].end < heap[m].end) m = r;
-      if (m === i) break;
-      [heap[m], heap[i]] = [heap[i], heap[m]];
-      i = m;
-    }
-  }
-  return top;
-}
-
-/** Lanes from spans: [{key, node, depth, spans}], in the order the page shows them. */
-export function laneRows(spans) {
-  const lanes = new Map(); // lane key -> lane
-  const byBase = new Map(); // namespace/node -> its lanes, a heap by end
-  const lanesOf = new Map(); // namespace/node -> how many lanes it has
-  const laneOfSpan = new Map(); // span id -> lane key
-  const children = new Map(); // parent lane key ('' for the root) -> [lane keys]
-  const sorted = [...spans].sort((a, b) => (num(a.start) ?? 0) - (num(b.start) ?? 0));
-  for (const span of sorted) {
-    const ns = plainNs(span.namespace);
-    const base = `${ns.join("|")}/${span.node}`;
-    const start = num(span.start) ?? 0;
-    let family = byBase.get(base);
-    if (!family) byBase.set(base, (family = []));
-    // the node's lane that is free soonest, if it is free by this task's start: a heap by end,
-    // so 2,000 tasks of one fan-out (each on a lane of its own) cost n log n, not n²
-    let lane = family.length && start >= family[0].end - 1e-9 ? heapPop(family) : null;
-    if (!lane) {
-      const key = `${base}#${lanesOf.get(base) || 0}`;
-      lanesOf.set(base, (lanesOf.get(base) || 0) + 1);
-      lane = { key, node: String(span.node ?? ""), depth: ns.length, spans: [], end: -Infinity };
-      lanes.set(key, lane);
-      const parentLane = span.parent != null ? laneOfSpan.get(String(span.parent)) : undefined;
-      const under = parentLane ?? (ns.length ? `?${ns.join("|")}` : "");
-      if (!children.has(under)) children.set(under, []);
-      children.get(under).push(key);
-    }
-    lane.spans.push(span);
-    lane.end = span.end == null ? Infinity : Math.max(lane.end, num(span.end) ?? 0);
-    heapPush(family, lane);
-    laneOfSpan.set(String(span.id), lane.key);
-  }
-  const rows = [];
-  const seen = new Set();
-  const visit = (key) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    rows.push(lanes.get(key));
-    for (const child of children.get(key) || []) visit(child);
-  };
-  for (const key of children.get("") || []) visit(key);
-  for (const key of lanes.keys()) visit(key); // lanes whose parent never showed up
-  return rows;
-}
+export { laneRows };
 
 const SVG = "http://www.w3.org/2000/svg";
 const pct = (fraction) => `${Math.round(Math.min(1, Math.max(0, fraction)) * 10000) / 100}%`;
@@ -110,8 +39,7 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
   const spans = new Map(); // id -> span
   let usage = null;
   let now = 0;
-  let rows = [];
-  let stale = true;
+  const layout = createLaneLayout();
   const body = svg(doc, "svg", { class: "lgw-timeline-body", width: "100%", height: 0 });
   const axis = h(doc, "div.lgw-timeline-axis");
   const el = h(doc, "div.lgw-timeline", { "aria-label": "timeline of the run's tasks" }, axis, body);
@@ -119,12 +47,13 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
 
   el.addEventListener("scroll", () => job.request());
 
-  const job = createJob(() => {
+  const job = createJob((timeUp) => {
+    if (layout.work(timeUp)) return true;
     draw();
     return false;
   }, queue);
-  const request = () => {
-    stale = true;
+  const request = (changed = null, removed = []) => {
+    layout.update(spans, changed, removed);
     job.request();
   };
 
@@ -149,6 +78,7 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
 
   function drawBar(lane, span, scale) {
     let bar = lane.bars.get(span.id);
+    if (bar && bar.span === span && bar.scale === scale && bar.usage === usage && (span.end != null || bar.now === now)) return;
     if (!bar) {
       const tip = svg(doc, "title");
       const tick = svg(doc, "rect", { class: "lgw-span-tick", y: 0, width: 2, height: 12 });
@@ -168,6 +98,9 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
       lane.track.appendChild(bar.el);
     }
     bar.span = span;
+    bar.scale = scale;
+    bar.usage = usage;
+    bar.now = now;
     const start = num(span.start) ?? 0;
     const end = num(span.end);
     const shownEnd = end ?? Math.max(start, now);
@@ -201,10 +134,7 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
   }
 
   function draw() {
-    if (stale) {
-      rows = laneRows([...spans.values()]);
-      stale = false;
-    }
+    const rows = layout.rows();
     const scale = total();
     setText(axis, spans.size ? `${spans.size} task${spans.size === 1 ? "" : "s"} · ${formatDuration(scale)}` : "");
     body.setAttribute("height", String(rows.length * ROW_PX));
@@ -255,8 +185,9 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
     },
     upsert(list, removed) {
       for (const id of removed || []) spans.delete(id);
-      for (const s of list || []) if (s && s.id != null) spans.set(s.id, s);
-      request();
+      const changed = (list || []).filter((s) => s && s.id != null);
+      for (const s of changed) spans.set(s.id, s);
+      request(changed, removed || []);
       notify();
     },
     /** The run's clock (seconds): bars still running grow to it. */
