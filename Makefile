@@ -121,9 +121,11 @@ bench: setup
 bench-browser: setup browser-deps
 	$(PY) -m benchmarks.browser
 
-# The Timeline pane of a 2,000-task run against a 20-task one (to_html pages in Chromium).
+# The Timeline pane of a 2,000-task run against a 20-task one: to_html pages in Chromium, then live
+# in JupyterLab. BASELINE=dir (another build's lg_widgets/static) measures its pages in the same run.
 bench-timeline: setup browser-deps
-	$(PY) -m benchmarks.timeline
+	$(PY) -m benchmarks.timeline $(if $(BASELINE),--baseline $(BASELINE))
+	$(PY) -m benchmarks.timeline --live --rounds 2 $(if $(BASELINE),--baseline $(BASELINE))
 
 # Instruction counts (valgrind's callgrind): the same every run, however busy the machine.
 bench-instructions: setup

@@ -5,6 +5,7 @@
     python -m benchmarks.timeline --baseline DIR     # also pages made with another build's
         # lg_widgets/static (e.g. the main branch's, built apart): before and after, same run
     python -m benchmarks.timeline --trace PATH       # and what the big page's long tasks are made of
+    python -m benchmarks.timeline --live             # the pane live in JupyterLab instead (timeline_live.py)
 
 Each run is real: a local graph (``StreamView.from_graph``, no server) whose ``plan`` node fans
 out to N ``work`` tasks with ``Send`` (a map step: N tasks at once, so N lanes), then ``join``.
@@ -192,7 +193,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trace", metavar="PATH", default=None,
                         help="also a Chromium trace (with the sampler) of one more load of the big page, "
                              "and what its long tasks are made of")
+    parser.add_argument("--live", action="store_true", help="the pane live in JupyterLab, as the run streams")
     args = parser.parse_args(argv)
+    if args.live:
+        from benchmarks.timeline_live import measure_live, print_live
+
+        print_live(args.tasks, args.small,
+                   measure_live(args.tasks, args.small, args.rounds, _longest_tasks, args.baseline, args.trace), _verdict)
+        if args.trace:
+            print(f"\nWhat the long tasks of the last live run are made of ({args.trace}; the sampler about doubles them):")
+            print("\n".join(chrome_trace.summarize(chrome_trace.load(args.trace), over_ms=30)))
+        return 0
     from playwright.sync_api import sync_playwright
 
     builds: dict[str, pathlib.Path | None] = {"this build": None}
