@@ -42,6 +42,27 @@ def _json(value: Any, limit: int) -> str:
     return _clip(json.dumps(readable(value), ensure_ascii=False, default=str, sort_keys=True), limit)
 
 
+def _counts(counts: Any) -> str:
+    """``{"input_tokens": 5, "output_tokens": 7, "total_tokens": 12, ...}`` → ``12 (5 in · 7 out)``."""
+    c = counts if isinstance(counts, dict) else {}
+    return f"{c.get('total_tokens', 0)} ({c.get('input_tokens', 0)} in · {c.get('output_tokens', 0)} out)"
+
+
+def usage_text(usage: Any) -> str | None:
+    """The run's token usage in one line (totals, then per node and per model), or None without any."""
+    usage = usage if isinstance(usage, dict) else {}
+    total = usage.get("total") or {}
+    calls = total.get("calls") or 0
+    if not calls:
+        return None
+    parts = [f"{_counts(total)} tokens in {calls} call{'' if calls == 1 else 's'}"]
+    for field, label in (("by_node", "by node"), ("by_model", "by model")):
+        entries = usage.get(field) or {}
+        if entries:
+            parts.append(f"{label}: " + ", ".join(f"{name} {_counts(c)}" for name, c in sorted(entries.items())))
+    return "; ".join(parts)
+
+
 def transcript_lines(view: Any) -> list[tuple[str, str]]:
     """``(label, text)`` pairs describing the run, in reading order."""
     lines: list[tuple[str, str]] = []
@@ -53,6 +74,9 @@ def transcript_lines(view: Any) -> list[tuple[str, str]]:
             name = f"{indent}/{step['name']}" if indent else step["name"]
             shown.append(f"{name} {_MARKS.get(step['status'], '')}".strip())
         lines.append(("steps", " → ".join(shown)))
+    usage = usage_text(getattr(view, "usage", None))
+    if usage:
+        lines.append(("usage", usage))
     if view.text:
         lines.append(("text", _clip(view.text, TEXT_LIMIT)))
     if view.custom:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from lg_widgets import StreamView
+from lg_widgets import StreamView, transcript
 from lg_widgets.frames import timeline_rows, usage_rows
 from lg_widgets.lifecycle import Lifecycle
 from lg_widgets.reducers.usage import ai_messages
@@ -181,3 +181,16 @@ def test_to_pandas_without_pandas_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r"lg_widgets\[pandas\]"):
         view.to_pandas("timeline")
+
+
+def test_the_saved_transcript_gives_the_usage_totals_per_node_and_per_model():
+    view = StreamView.replay(FIXTURES / f"{DEBUG}.jsonl", speed=0).run()
+    total = view.usage["total"]
+    plain = view._repr_mimebundle_()[0]["text/plain"]
+    line = next(line for line in plain.splitlines() if line.startswith("usage: "))
+    assert line.startswith(f"usage: {total['total_tokens']} ({total['input_tokens']} in · "
+                           f"{total['output_tokens']} out) tokens in {total['calls']} calls; by node: ")
+    polish = view.usage["by_node"]["polish"]
+    assert f"polish {polish['total_tokens']} ({polish['input_tokens']} in · {polish['output_tokens']} out)" in line
+    assert "by model: fake-" in line
+    assert transcript.usage_text(None) is None and transcript.usage_text({"total": {"calls": 0}}) is None
