@@ -120,9 +120,12 @@ def _longest_tasks(path: str) -> tuple[float, float]:
     """The longest task of the page's main thread (ms) by the wall clock and by thread time, from a trace.
 
     Not counted: the browser's navigation commit (it makes the window's JavaScript context, before
-    the page's document exists, the same for an empty page)."""
+    the page's document exists, the same for an empty page), and other renderers than the page's
+    (headless Chromium has a chrome:// one of its own)."""
     events = chrome_trace.load(path)
-    main = chrome_trace._main_threads(events)
+    pages = {e["pid"] for e in events if e.get("name") == "ParseHTML"
+             and str(((e.get("args") or {}).get("beginData") or {}).get("url", "")).startswith(("file:", "http:", "https:"))}
+    main = {(pid, tid) for pid, tid in chrome_trace._main_threads(events) if pid in pages}
     slices = [e for e in events if e.get("ph") == "X" and (e["pid"], e.get("tid")) in main]
     commits = [e for e in slices if e.get("name") == "CommitLoad"]
     tasks = [e for e in slices if e.get("name") in chrome_trace._TASKS

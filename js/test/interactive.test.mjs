@@ -114,7 +114,7 @@ test("fork buttons send the step's checkpoint, only on finished threaded runs", 
 test("a branch divider sits before the first step of the fork", () => {
   const steps = [step("a", "refine", "done"), step("b", "gen", "done"), step("c", "refine", "done")];
   const { $$ } = mount({ status: "done", steps, branches: [{ checkpoint_id: "1f1e7fab-aaaa", steps_before: 2 }] });
-  const children = [...$$(".lgw-steps")[0].children];
+  const children = [...$$(".lgw-steps > .lgw-steps-page")[0].children];
   const divider = children.findIndex((c) => c.classList.contains("lgw-branch"));
   assert.equal(divider, 2);
   assert.match(children[divider].textContent, /forked from checkpoint 1f1e7fab/);

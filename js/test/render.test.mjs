@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createRenderQueue, createJob } from "../src/render-queue.js";
 import { createListPane } from "../src/panes/list-pane.js";
 import { createTextPane, SLICE_CHARS } from "../src/panes/text-pane.js";
-import { createStepsPane } from "../src/panes/steps-pane.js";
+import { createStepsPane, PAGE_CARDS } from "../src/panes/steps-pane.js";
 import { createLayoutService } from "../src/layout-service.js";
 import { layoutGraph } from "../src/graph-layout.js";
 import { gzipSync } from "node:zlib";
@@ -181,11 +181,30 @@ test("thousands of subgraph steps nest under cards that arrive after them, drawn
   q.queue.flush();
   for (const parent of parents) {
     const card = pane.el.querySelector(`.lgw-step[data-key="${parent.key}"]`);
-    assert.equal(card.parentNode, pane.el);
+    assert.equal(card.parentNode.parentNode, pane.el);
     assert.equal(card.querySelector(".lgw-step-children").children.length, 20);
     assert.equal(card.querySelector(".lgw-step-childcount").textContent, "20 substeps");
   }
-  assert.equal(pane.el.children.length, 100, "no child left at the top level");
+  const pages = [...pane.el.children];
+  assert.ok(pages.every((p) => p.classList.contains("lgw-steps-page") && p.children.length <= PAGE_CARDS));
+  assert.equal(pages.flatMap((p) => [...p.children]).length, 100, "no child left at the top level");
+});
+
+test("top-level cards go in pages of PAGE_CARDS, in run order", () => {
+  const q = fakeQueue(5);
+  const { document } = makeDocument();
+  const pane = createStepsPane(document, { queue: q.queue });
+  const many = Array.from({ length: 2 * PAGE_CARDS + 20 }, (_, i) => step(`/s${i}`, { name: "work" }));
+  pane.upsert(many);
+  q.queue.flush();
+  const pages = [...pane.el.children];
+  assert.deepEqual(pages.map((p) => p.children.length), [PAGE_CARDS, PAGE_CARDS, 20]);
+  assert.deepEqual(pages.flatMap((p) => [...p.children]).map((c) => c.getAttribute("data-key")), many.map((s) => s.key));
+  pane.clear();
+  pane.upsert([step("/again", { name: "work" })]);
+  q.queue.flush();
+  assert.equal(pane.el.children.length, 1);
+  assert.equal(pane.el.children[0].children[0].getAttribute("data-key"), "/again");
 });
 
 /** A worker double: answers each posted graph with a one-node layout when `answer()` is called. */

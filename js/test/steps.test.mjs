@@ -40,7 +40,7 @@ test("subgraph steps nest under their parent card (also when the parent arrives 
   // orphan first, then its parent
   w.model.custom({ type: "delta", seq: 3, steps: [step("x:p2/c2", { name: "late-child", namespace: ["x:p2"], parent: "p2" })] });
   const orphan = w.$('.lgw-step[data-key="x:p2/c2"]');
-  assert.equal(orphan.parentNode, w.$(".lgw-steps"));
+  assert.equal(orphan.parentNode.parentNode, w.$(".lgw-steps"), "at the top level, in a page of cards");
   w.model.custom({ type: "delta", seq: 4, steps: [step("/p2", { name: "x" })] });
   assert.equal(orphan.parentNode, w.$('.lgw-step[data-key="/p2"] .lgw-step-children'));
   w.cleanup();
