@@ -123,9 +123,7 @@ def _longest_tasks(path: str) -> tuple[float, float]:
     the page's document exists, the same for an empty page), and other renderers than the page's
     (headless Chromium has a chrome:// one of its own)."""
     events = chrome_trace.load(path)
-    pages = {e["pid"] for e in events if e.get("name") == "ParseHTML"
-             and str(((e.get("args") or {}).get("beginData") or {}).get("url", "")).startswith(("file:", "http:", "https:"))}
-    main = {(pid, tid) for pid, tid in chrome_trace._main_threads(events) if pid in pages}
+    main = chrome_trace._main_threads(events)
     slices = [e for e in events if e.get("ph") == "X" and (e["pid"], e.get("tid")) in main]
     commits = [e for e in slices if e.get("name") == "CommitLoad"]
     tasks = [e for e in slices if e.get("name") in chrome_trace._TASKS

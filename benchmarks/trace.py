@@ -32,8 +32,13 @@ def load(path: str) -> list[dict]:
 
 
 def _main_threads(events: list[dict]) -> set[tuple[int, int]]:
-    return {(e["pid"], e["tid"]) for e in events
-            if e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"}
+    """The main threads of the page's renderers: not of a renderer of the browser's own chrome://
+    pages (headless Chromium has one), unless the trace says no renderer parsed a page."""
+    mains = {(e["pid"], e["tid"]) for e in events
+             if e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"}
+    pages = {e["pid"] for e in events if e.get("name") == "ParseHTML"
+             and str(((e.get("args") or {}).get("beginData") or {}).get("url", "")).startswith(("file:", "http:", "https:"))}
+    return {(pid, tid) for pid, tid in mains if pid in pages} or mains
 
 
 class _Samples:
