@@ -118,8 +118,10 @@ notebooks: setup
 bench: setup
 	$(PY) -m benchmarks
 
+# A 10,000-token run, then one size up beside the plain langgraph_sdk print loop (several minutes).
 bench-browser: setup browser-deps
 	$(PY) -m benchmarks.browser
+	$(PY) -m benchmarks.browser --scale --tokens 200000 --state-mb 20
 
 # The Timeline pane of a 2,000-task run against a 20-task one: to_html pages in Chromium, then live
 # in JupyterLab. BASELINE=dir (another build's lg_widgets/static) measures its pages in the same run.

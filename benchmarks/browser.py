@@ -126,6 +126,17 @@ async for part in get_client(url=URL).runs.stream(None, "big", input=INPUT, stre
     print(f"Receiving new event of type: {part.event}...")
     print(part.data)
     print()"""
+# The kernel's memory for the view's run: its resident size after the run (collected) less before it,
+# beside the run's payload (the JSON text of every event the view received).
+KERNEL_RSS = """import gc, os
+def kernel_rss():
+    gc.collect()
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+RSS_BEFORE = kernel_rss()"""
+KERNEL_MEMORY = """held = kernel_rss() - RSS_BEFORE
+payload = sum(len(event.raw or "") for event in view.events)
+print(held, payload)"""
 
 # What a reader does with a finished view: each action is measured on its own.
 _VIEW_ACTIONS = {
@@ -195,7 +206,8 @@ def measure_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES, 
     server = lg_widgets.local_server(SCALE_GRAPHS)
     setup = (f"from lg_widgets import StreamView\nURL = {server.url!r}\n"
              f"INPUT = {{'tokens': {tokens}, 'state_mb': {state_mb}}}\nMODES = {modes!r}")
-    cells = [setup, "view = StreamView('big', INPUT, url=URL, stream_mode=MODES).start()\nview", SDK_LOOP]
+    cells = [setup + "\n" + KERNEL_RSS, "view = StreamView('big', INPUT, url=URL, stream_mode=MODES).start()\nview",
+             SDK_LOOP, KERNEL_MEMORY]
     results: dict[str, Any] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="lgw-bench-") as home:
@@ -217,6 +229,8 @@ def measure_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES, 
                     with _tracing(browser, page, trace):
                         results["view"] = tasks.during(run_view, quiet=2.0)
                     results["status"] = notebook.view(1).get_attribute("data-status")
+                    held, payload = notebook.run_cell(3).strip().splitlines()[-1].split()
+                    results["kernel_held"], results["payload"] = int(held), int(payload)
                     root = notebook.view_handle(1)
                     for name, script in _VIEW_ACTIONS.items():
                         results[name] = tasks.during(lambda: page.evaluate(script, root))
@@ -238,7 +252,10 @@ def print_scale(tokens: int, state_mb: float, modes: list[str] = SCALE_MODES, tr
     print(f"| browser: {size}, StreamView streaming and ending | longest task {view.describe()}, "
           f"wall {view.wall_s:.1f} s ({r['status']}) | ≤ 50 ms |")
     print(f"| the same run, plain langgraph_sdk print loop | longest task {sdk.describe()}, wall {sdk.wall_s:.1f} s | — |")
-    print(f"| wall time, StreamView / SDK print loop | {view.wall_s / sdk.wall_s:.2f}× | ≤ 1.1× |")
+    print(f"| wall time, StreamView / SDK print loop | {view.wall_s / sdk.wall_s:.2f}× | ≤ 1.0× |")
+    held, payload = r["kernel_held"], r["payload"]
+    print(f"| kernel memory for the view's run (resident, after gc) / its payload | {held / payload:.2f}× "
+          f"({held / 1e6:.1f} MB for {payload / 1e6:.1f} MB) | ≤ 2× |")
     for name in [*_VIEW_ACTIONS, "reload"]:
         what = "reload of the saved notebook (a fresh kernel)" if name == "reload" else name
         print(f"| browser: the finished view, {what} | longest task {r[name].describe()} | ≤ 50 ms |")

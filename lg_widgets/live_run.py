@@ -16,6 +16,8 @@ import copy
 import logging
 import threading
 import time
+import traceback
+import types
 from typing import Any, Awaitable, Callable, TypeVar
 
 import orjson
@@ -69,6 +71,8 @@ class LiveRun:
     _cancelling: bool
     _closed: bool
     _exception: BaseException | None
+    #: the error run() last raised, and its traceback before that raise
+    _error_origin: tuple[BaseException, types.TracebackType | None] | None = None
     #: runs of the view that have ended, and who waits for the next
     _ended_runs: int
     _ends: threading.Condition
@@ -306,8 +310,25 @@ class LiveRun:
         return self
 
     def _raise_if_failed(self) -> None:
-        if self._exception is not None:
-            raise self._exception
+        error = self._exception
+        if error is not None:
+            # Each raise starts from where the error came from: the callers' frames a raise adds
+            # to its traceback are not kept on the view (they hold it; see _clear_error_frames).
+            if self._error_origin is None or self._error_origin[0] is not error:
+                self._error_origin = (error, error.__traceback__)
+            raise error.with_traceback(self._error_origin[1])
+
+    def _clear_error_frames(self) -> None:
+        """Clear the locals of the frames in the kept error's tracebacks (its causes' too): they hold
+        the view, which raised it. The error and where it was raised stay readable."""
+        error, seen = self._exception, set()
+        if error is not None and self._error_origin is not None and self._error_origin[0] is error:
+            error.with_traceback(self._error_origin[1])  # without the frames of whoever called run()
+        self._error_origin = None
+        while error is not None and id(error) not in seen:
+            seen.add(id(error))
+            traceback.clear_frames(error.__traceback__)
+            error = error.__cause__ or error.__context__
 
     def _call(self, request: Callable[[ApiClient], Awaitable[T]], timeout: float) -> T:
         """One plain request to the view's server, from the kernel thread, with a timeout."""

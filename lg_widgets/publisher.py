@@ -121,6 +121,10 @@ def live_shape(fields: dict[str, Any], run: RunState) -> dict[str, Any]:
     return {name: PREVIEWS[name](value, run) if name in PREVIEWS else value for name, value in fields.items()}
 
 
+def _nowhere(message: dict[str, Any], buffers: Any = None) -> None:
+    """A closed view's sends: its comm is gone."""
+
+
 class Publisher:
     """Sends the live contract's messages through ``send`` (the widget's ``send``)."""
 
@@ -133,6 +137,11 @@ class Publisher:
         self.part_bytes = PART_BYTES
         self._fold: RunState | None = None
         self._cursor: _Cursor | None = None
+
+    def detach(self) -> None:
+        """Send nothing more (the view closed): let go of its ``send`` and of the fold."""
+        self._send = _nowhere
+        self._fold = self._cursor = None
 
     def new_epoch(self, fold: RunState) -> None:
         """A new run of the view: the page clears what it shows, then follows ``fold``."""

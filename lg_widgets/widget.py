@@ -390,6 +390,12 @@ class StreamView(Fields, Debugger, anywidget.AnyWidget):
                 pass
         super().close()
         self.layout.close()  # ipywidgets gives each view a Layout widget of its own, and leaves it open
+        # The view's own cycles (the page's message handler, the publisher's send): without them a
+        # closed view goes with its last reference, not at the next full collection, which in a
+        # long kernel comes dozens of views later, the heap grown and fragmented by then.
+        self.on_msg(self._on_page_message, remove=True)
+        self._publisher.detach()
+        self._clear_error_frames()
 
     # other sources, same view --------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Hours in one kernel, in minutes: N runs of mixed fates in one process, then what is left.
 
-    python scripts/soak.py [--runs 500] [--url URL] [--no-rss]
+    python scripts/soak.py [--runs 500] [--url URL] [--no-rss] [--tracemalloc [N]]
 
 Each run is one fate, in turn, on both protocols: complete, cancel mid-stream, interrupt then
 resume, a node that raises, a connection cut once (through tests/fault_proxy.py) and resumed.
@@ -8,7 +8,10 @@ Every view is closed after use. Afterwards, with ``gc.collect()``: the threads a
 descriptors are back to their baseline (taken after a first round of every fate), no comm is open
 for a closed view, no ``StreamView`` is left, and the resident memory is within 10% of its level
 after the first 50 runs. Prints its figures; exits 1 when a check fails. Without ``--url`` it
-starts the embedded server (in its own process, as a notebook does).
+starts the embedded server (in its own process, as a notebook does). ``--tracemalloc`` traces the
+Python allocations from the end of the warm-up and prints the N sites that grew most between run 50
+and the end, with the traced total beside the resident size (objects that grow vs a heap that
+fragments); it slows the runs.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pathlib
 import sys
 import threading
 import time
+import tracemalloc
 from typing import Callable
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -62,7 +66,7 @@ def complete(url: str, protocol: str) -> str:
 def cancel(url: str, protocol: str) -> str:
     v = view(url, "long", {"tokens": 4000}, protocol).start()
     wait_for(lambda: len(v.run_state.text) > 200 or not v.running, 60, "tokens before the cancel")
-    v.cancel()
+    v.cancel(timeout=60)  # roomy: under --tracemalloc everything is slower
     assert v.status == "cancelled", v.status
     v.close()
     return "cancelled"
@@ -127,11 +131,33 @@ def live_views() -> int:
     return sum(isinstance(o, StreamView) for o in gc.get_objects())
 
 
+def traced_mb() -> float:
+    return tracemalloc.get_traced_memory()[0] / 2**20
+
+
+def snapshot() -> tracemalloc.Snapshot:
+    return tracemalloc.take_snapshot().filter_traces([
+        tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen importlib._bootstrap*")])
+
+
+def print_growth(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, top: int) -> None:
+    """The sites that grew most, by line, then the first few by traceback (who called them)."""
+    print(f"  tracemalloc: the {top} sites that grew most since run {RSS_RUNS}")
+    for stat in after.compare_to(before, "lineno")[:top]:
+        print(f"    {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks  {stat.traceback[0]}")
+    for stat in after.compare_to(before, "traceback")[:3]:
+        print(f"    {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks, from:")
+        for line in stat.traceback.format(most_recent_first=True)[:16]:
+            print("      " + line)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=500)
     parser.add_argument("--url", default=None)
     parser.add_argument("--no-rss", action="store_true", help="leave out the memory check (short runs)")
+    parser.add_argument("--tracemalloc", type=int, nargs="?", const=25, default=0, metavar="N",
+                        help="print the N allocation sites that grew most after run 50 (default 25)")
     args = parser.parse_args()
     resuming.FIRST_BACKOFF = 0.01
     url = args.url or local_server().url
@@ -140,6 +166,8 @@ def main() -> int:
     for fate, protocol in plan:  # the warm-up round: imports, caches, the loop's thread, connection pools
         fate(url, protocol)
     settle()
+    if args.tracemalloc:
+        tracemalloc.start(8)
     threads, fds, comms = threading.active_count(), open_fds(), len(comm.get_comm_manager().comms)
     counts: dict[str, int] = {}
     rss_at = None
@@ -151,6 +179,8 @@ def main() -> int:
         if index + 1 == RSS_RUNS:
             settle()
             rss_at = rss_mb()
+            if args.tracemalloc:
+                traced_at, first = traced_mb(), snapshot()
     elapsed = time.monotonic() - started
     settle()
     after = {"threads": threading.active_count(), "fds": open_fds(), "comms": len(comm.get_comm_manager().comms),
@@ -173,6 +203,10 @@ def main() -> int:
               f"{args.runs} ({grown:+.1%})")
         if grown > 0.10:
             failures.append(f"resident memory grew {grown:.1%} (> 10%) after run {RSS_RUNS}")
+    if args.tracemalloc and rss_at is not None:
+        print(f"  traced by tracemalloc: {traced_at:.1f} MB after {RSS_RUNS} runs -> {traced_mb():.1f} MB after "
+              f"{args.runs} (resident {rss_at:.0f} -> {after['rss']:.0f} MB)")
+        print_growth(first, snapshot(), args.tracemalloc)
     for failure in failures:
         print("FAILED:", failure)
     return 1 if failures else 0
