@@ -258,4 +258,6 @@ async def test_a_run_the_connection_missed_whole_is_read_again_from_storage(monk
             async with asyncio.timeout(20):  # before, the read waited for the run's end forever
                 events = [event async for event in run]
     assert [(e.seq, e.mode) for e in events] == [(1, "lifecycle"), (2, "values"), (3, "lifecycle")]
-    assert run.status == "completed" and run.subscription.resumes == 1 and connections == [transport] * 2
+    # One stall check is enough; on a loaded machine a second may fire before the replay arrives.
+    resumes = run.subscription.resumes
+    assert run.status == "completed" and resumes >= 1 and connections == [transport] * (resumes + 1)
