@@ -1,6 +1,6 @@
 """The thread protocol's known limits (docs/threads-protocol.md, "Known limits"), as the server has them:
-message ids that are not the graph's. Each test goes red when the server's behaviour, or what
-lg_widgets says about it, changes."""
+message ids that are not the graph's, and parallel interrupts that outlast their run's end. Each test
+goes red when the server's behaviour, or what lg_widgets says about it, changes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from lg_widgets import RunError, StreamView
 from lg_widgets.errors import HTTPStatusError, InvalidArgument
 from lg_widgets.sources.update import check_removals
+from lg_widgets.threads import ThreadClient, run_end_status
 from lg_widgets.transport import ApiClient
 
 WEATHER = {"messages": [{"role": "user", "content": "weather in sf?"}]}
@@ -60,6 +61,33 @@ async def test_thread_protocol_message_ids_are_not_the_graphs_and_a_removal_need
         again.run()
     for shown in (view, again):
         shown.close()
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("transport", ["sse", "websocket"])
+async def test_two_parallel_interrupts_on_the_thread_protocol_one_before_the_runs_end(test_graphs_server,
+                                                                                      transport):
+    async with ThreadClient(test_graphs_server.url, transport=transport) as client:
+        thread = await client.create_thread()
+        run = thread.run("two_interrupts", {})
+        asked = [event.data["payload"]["question"] async for event in run if event.mode == "input.requested"]
+        assert run.status == "interrupted" and len(asked) == 1
+        # Both are stored: the thread's tasks hold one interrupt each.
+        tasks = (await thread.get_state())["tasks"]
+        assert sorted(i["value"]["question"] for t in tasks for i in t["interrupts"]) == ["left?", "right?"]
+        # The thread's events have the other one after the root `interrupted` that ended the run.
+        order = []
+        async with thread.events(["input", "lifecycle"]) as events:
+            async for event in events:
+                order.append(run_end_status(event) or event.data.get("payload", {}).get("question"))
+                if len(order) == 4:
+                    break
+        assert order[1:] == [asked[0], "interrupted", *({"left?", "right?"} - set(asked))]
+    # The view shows both: it reads them from the thread's history.
+    view = StreamView("two_interrupts", {}, url=test_graphs_server.url, protocol="threads",
+                      transport=transport).run()
+    assert sorted(i["value"]["question"] for i in view.interrupts if not i["resolved"]) == ["left?", "right?"]
+    view.close()
 
 
 def test_a_removal_is_checked_against_the_views_state():
