@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from .errors import InvalidArgument
 from .live_run import LiveRun
 from .sources.base import Breakpoints
-from .sources.update import StateUpdateSource
+from .sources.update import StateUpdateSource, check_removals
 from .stops import last_step
 from .types import Interrupt
 
@@ -60,6 +60,7 @@ class Debugger(LiveRun):
             raise InvalidArgument(f"update_state takes a dict of state keys, got {type(values).__name__}.")
         if as_node is not None and not isinstance(as_node, str):
             raise InvalidArgument(f"as_node must be a node name or None, got {as_node!r}.")
+        check_removals(values, self.state)
         source = StateUpdateSource(self._source, values, as_node, last_step(self._fold.step_cards.reported()))
         self._launch(source, continue_view=True, breakpoints=STEP)
         return self._finish_blocking() if wait else self
@@ -81,6 +82,7 @@ class Debugger(LiveRun):
                 raise InvalidArgument("This graph's state has no `messages`: pass the next run's input as "
                                       "submit(input=...).")
             input = {"messages": [human_message(message)]}
+        check_removals(input, self.state)
         self._launch(self._source.continued(input), continue_view=True)
         return self._finish_blocking() if wait else self
 

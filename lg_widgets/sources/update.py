@@ -19,6 +19,36 @@ from .base import Breakpoints, Capability, RunSource
 from .connection import Server, thread_stop
 
 
+#: A ``RemoveMessage`` with this id empties the list (langgraph's ``REMOVE_ALL_MESSAGES``).
+REMOVE_ALL = "__remove_all__"
+
+
+def check_removals(values: Any, state: Any) -> None:
+    """Refuse, before anything is sent, a ``RemoveMessage`` whose id the view's state does not hold:
+    the server would answer 400 and the view end in error. It happens on the thread protocol, whose
+    streamed ids are not all the stored ones (docs/threads-protocol.md, "Known limits")."""
+    if not isinstance(values, dict) or not isinstance(state, dict):
+        return
+    for key, update in values.items():
+        held = state.get(key)
+        if not isinstance(update, list) or not isinstance(held, list):
+            continue
+        ids = {_field(m, "id") for m in held}
+        unknown = [str(_field(m, "id")) for m in update if _field(m, "type") == "remove"
+                   and _field(m, "id") not in ids and _field(m, "id") != REMOVE_ALL]
+        if unknown:
+            raise InvalidArgument(
+                f"No message with the id {', '.join(map(repr, unknown))} in the state's {key!r} (view.state"
+                f"[{key!r}] holds the ids a RemoveMessage can name); the server would refuse it. "
+                "On the thread protocol a tool's result streams as 'tool-<tool call id>' while the state keeps "
+                "the ToolMessage's own id, and a streamed model reply is stored as 'lc_run--<uuid>', not under "
+                "the model's or the graph's id: take the id from view.state, or use protocol='runs'.")
+
+
+def _field(message: Any, name: str) -> Any:
+    return message.get(name) if isinstance(message, dict) else getattr(message, name, None)
+
+
 class StateUpdateSource:
     """``values`` written into the thread of ``previous`` (as if ``as_node`` had returned them)."""
 

@@ -262,7 +262,12 @@ class Thread:
     def run(self, assistant_id: str, input: Any = None, *, channels: list[str] | tuple[str, ...] = CHANNELS,
             rest: bool = False, **options: Any) -> "ThreadRun":
         """Start a run and read its events, from its start to the root lifecycle that ends it
-        (``rest``: started through the REST API, for what ``run.start`` can't carry)."""
+        (``rest``: started through the REST API, for what ``run.start`` can't carry).
+
+        Parallel ``interrupt()`` calls in one step: the server ends the run (``interrupted``) right
+        after the first one's ``input.requested``, and sends the others after it, so this read
+        yields only the first. ``get_state()``'s tasks list them all; a ``resume`` reads the rest
+        first (they follow ``since``)."""
         async def start() -> RunWindow:
             if rest:
                 return RunWindow(await self.start_rest_run(assistant_id, input, **options))

@@ -18,6 +18,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 from ..errors import LGWidgetsError
 from ..protocol import DerivedEvent, StreamEvent
 from ..transport.api import HISTORY_PAGE, LIVE_RUN_STATUSES
+from ..transport.errors import detail_hint
 from .client import Thread, ThreadRun
 from .events import run_end_status
 
@@ -234,6 +235,9 @@ async def _error_type(thread: Thread, failed: StreamEvent) -> DerivedEvent:
     kept = await _kept_error(thread, message)
     if kept is not None:
         error = {"error": str(kept["error"]), "message": str(kept.get("message") or error["message"])}
+    hint = detail_hint(error["message"])  # e.g. a RemoveMessage of an id the state doesn't hold
+    if hint:
+        error["message"] = f"{error['message'].rstrip('.')}. {hint}"
     return _derived("error", error)
 
 

@@ -89,6 +89,11 @@ def detail_hint(detail: Any) -> str:
     if "invalid assistant" in lower or ("assistant not found" in lower and "thread" not in lower):
         return ("Check assistant_id: it must be a graph id of the server's langgraph.json (the server lists "
                 "them above) or an assistant's UUID.")
+    if "delete a message with an id that doesn't exist" in lower:
+        return ("A RemoveMessage names a message by its id in the thread's state (view.state). On the thread "
+                "protocol the ids seen while streaming can differ: a tool's result streams as "
+                "'tool-<tool call id>', and a model's reply is stored as 'lc_run--<uuid>', not under the model's "
+                "or the graph's id.")
     return ""
 
 
