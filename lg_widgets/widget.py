@@ -382,6 +382,9 @@ class StreamView(Fields, Debugger, anywidget.AnyWidget):
     def close(self) -> None:
         """Stop the run (if any) and close the widget; the view can't run again.
         """
+        if "_publisher" not in self.__dict__:  # its constructor refused the arguments: nothing to stop
+            super().close()
+            return
         self._closed = True
         if self.running:
             try:

@@ -81,3 +81,16 @@ def test_a_closed_view_goes_with_its_last_reference(recording):
     finally:
         gc.enable()
     assert not alive, "the closed view waited for the cyclic garbage collector"
+
+
+def test_a_view_whose_arguments_were_refused_goes_quietly(monkeypatch):
+    """Its constructor raised before the view was set up; at collection ipywidgets' ``__del__``
+    closes it, which must not raise (Python would print "Exception ignored in ... __del__")."""
+    unraisable = []
+    monkeypatch.setattr("sys.unraisablehook", unraisable.append)
+    for bad in ({"assistant_id": ""}, {"assistant_id": "joke", "stream_mode": "tokens"},
+                {"assistant_id": "joke", "input": {"x": object()}}):
+        with pytest.raises(LGWidgetsError):
+            StreamView(**bad)
+        gc.collect()
+    assert [f"{u.exc_type.__name__}: {u.exc_value}" for u in unraisable] == []
