@@ -175,12 +175,15 @@ class ReplayServer:
     after that many events while the run goes on (``None``: don't).
     ``location_base``: put this origin in front of the ``location`` header
     (e.g. a foreign server's URL). ``requests`` records ``(method, path, headers)``.
+    ``requeue``: a rejoin sends the last that many events of its replay again after it, as the
+    embedded server's live queue does with the events stored while it replayed.
     """
 
     def __init__(self, n_events: int = 2000, *, ids_per_event: int = 1, batch: int = 25, pause: float = 0.002,
                  close_after: list[int | None] | None = None, location_base: str = "",
-                 stream_status: int = 200):
+                 stream_status: int = 200, requeue: int = 0):
         self.n_events = n_events
+        self.requeue = requeue
         self.ids_per_event = ids_per_event
         self.batch = batch
         self.pause = pause
@@ -315,6 +318,10 @@ class ReplayServer:
         if after is not None:
             while index < len(run.events) and (run.events[index][2] is None or id_key(run.events[index][2]) <= after):
                 index += 1
+        if after is not None and self.requeue:
+            replay = [sse_bytes(*event) for event in run.events[index:]]
+            yield b"".join(replay + replay[len(replay) - min(self.requeue, len(replay)):])
+            index, sent = len(run.events), len(replay)
         while True:
             done = run.status not in ("pending", "running")
             chunk = []

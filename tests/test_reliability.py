@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import json
 import time
 from collections import Counter
 
@@ -84,6 +85,24 @@ async def test_ten_cuts_lose_nothing_and_repeat_nothing(reference, ids_per_event
     # Every rejoin named the id before the last one it had seen.
     rejoins = [r for r in server.requests if r[0] == "GET" and r[1].endswith("/stream")]
     assert len(rejoins) == 10 and all(r[2].get("last-event-id") for r in rejoins)
+
+
+@pytest.mark.parametrize("ids_per_event", [1, 7], ids=["unique-ids", "7-events-per-id"])
+@pytest.mark.parametrize("requeue", [1, 2, 3, 6])
+async def test_a_replay_sent_again_in_part_is_taken_once(reference, ids_per_event, requeue):
+    """The embedded server's rejoin sends its stored events, then again the last few of them (its
+    live queue held them too): within the last id or reaching back before it. Ten cuts, exact."""
+    _, ref_state, total = reference
+    with ReplayServer(2000, ids_per_event=ids_per_event, requeue=requeue) as server, \
+            FaultProxy(server.url) as proxy:
+        proxy.set_actions(cut_offsets(total))
+        events: list = []
+        stream = await collect(proxy.url, events)
+        expected = server.expected_events(stream.run_id, stream.thread_id)
+    assert stream.resumes == 10
+    assert [(e.event, e.id, e.raw) for e in events] == [
+        (name, id, json.dumps(data, separators=(",", ":"))) for name, data, id in expected]
+    assert fold(events).text == ref_state.text
 
 
 def test_stream_view_survives_cuts(reference, comms, monkeypatch):

@@ -24,10 +24,11 @@ from ..errors import LGWidgetsError, StreamDisconnected
 from ..protocol import StreamEvent, parse_event
 from ..transport import LIVE_RUN_STATUSES, ApiClient, EventStreamReader, Resumable, wait_for_name
 from ..transport.settings import same_origin_path
+from .repeats import RepeatedTail
 from .request import RunRequest
 
-#: Seconds from a rejoin's start in which the replay's last event sent again is taken for the
-#: server's repeat (the replay is sent at once; its repeat follows it at once).
+#: Seconds from a rejoin's first event in which the replay's last events sent again are taken for
+#: the server's repeat (the replay is sent at once; its repeat follows it at once).
 REQUEUE_WINDOW = 2.0
 
 
@@ -47,10 +48,10 @@ class RunStream(Resumable[StreamEvent]):
         self._seen_with_last_id = 0
         self._skip_id: str | None = None
         self._skip = 0
+        self._rejoined = False  # this connection is a rejoin (GET): it may repeat what it replayed
         self._requeued = False  # this connection went back to events already received
-        #: this connection's last event (id, name, JSON text)
-        self._just_received: tuple[str | None, str, str | None] | None = None
-        self._opened = 0.0  # when this connection opened
+        self._first_event_at: float | None = None  # when this connection's first event came
+        self._tail: RepeatedTail[StreamEvent] = RepeatedTail()
         self._ended = False
         self._asked = False  # the request that starts the run went out
         self._named = asyncio.Event()  # the run's id is known, or never will be
@@ -75,8 +76,8 @@ class RunStream(Resumable[StreamEvent]):
     async def connect(self, resuming: bool) -> AsyncGenerator[StreamEvent, None]:
         method, path, body, headers = await self._request(resuming)
         self._asked = True
-        self._requeued, self._just_received = False, None
-        self._opened = time.monotonic()
+        self._rejoined, self._requeued, self._first_event_at = method == "GET", False, None
+        self._tail = RepeatedTail()
         try:
             async with self.client.event_stream(method, path, body=body, headers=headers, resuming=resuming,
                                                 refused=lambda response: self._refused(response, method, path,
@@ -109,32 +110,36 @@ class RunStream(Resumable[StreamEvent]):
 
     # the cursor ------------------------------------------------------------------------------
 
-    def already_received(self, event: StreamEvent) -> bool:
-        """On a rejoined stream: is this an event the stream has yielded before?"""
-        if not self.resumes:
-            return False
-        event_id = event.id
-        if self._skip and event_id == self._skip_id:
+    def admit(self, event: StreamEvent) -> list[StreamEvent]:
+        """On a rejoin: drop what the stream has yielded before; hold back what may be a repeat."""
+        if not self._rejoined:
+            return [event]
+        if self._first_event_at is None:
+            self._first_event_at = time.monotonic()
+        key = (event.event, event.raw)
+        if self._skip and event.id == self._skip_id:  # the last id's events, which the replay starts with
             self._skip -= 1
-            return True
+            self._tail.seen(event.id, key)
+            return []
         # The embedded server sends its stored events, then its live queue, which holds again those
-        # stored after the rejoin subscribed. Ids only grow, so one below the last id seen is a
-        # replay: the queue's start, and the last id's events all come again after it.
-        order, last = _id_order(event_id), _id_order(self._last_id)
+        # stored after the rejoin subscribed (repeats.py). Ids only grow, so one below the last id
+        # seen is that repeat's start, and the last id's events all come again after it.
+        order, last = _id_order(event.id), _id_order(self._last_id)
         if order is not None and last is not None and order < last:
             if not self._requeued:
                 self._requeued = True
                 self._skip_id, self._skip = self._last_id, self._seen_with_last_id
-            return True
-        self._skip = 0
-        if (not self._requeued and self._just_received == (event_id, event.event, event.raw)
-                and time.monotonic() - self._opened < REQUEUE_WINDOW):
-            # The queue starts inside the last id, with the one event stored while the replay ran: the
-            # same event twice in a row in one millisecond, early in the connection (a run seldom
-            # sends one event twice in a millisecond; only this window takes it for a repeat).
-            self._requeued = True
-            return True
-        return False
+            return self._tail.release()
+        # A repeat within the last id: only once, early in the connection (a run seldom sends the
+        # same events twice in a row in one millisecond; only this window takes them for a repeat).
+        if self._requeued or time.monotonic() - self._first_event_at > REQUEUE_WINDOW:
+            return [*self._tail.release(), event]
+        passed, repeated = self._tail.offer(event.id, key, event)
+        self._requeued = repeated
+        return passed
+
+    def closed_cleanly(self) -> list[StreamEvent]:
+        return self._tail.release()
 
     def received(self, event: StreamEvent) -> None:
         if event.mode == "metadata" and isinstance(event.data, dict) and event.data.get("run_id"):
@@ -148,7 +153,6 @@ class RunStream(Resumable[StreamEvent]):
             self._seen_with_last_id += 1
         else:
             self._previous_id, self._last_id, self._seen_with_last_id = self._last_id, event.id, 1
-        self._just_received = (event.id, event.event, event.raw)
 
     def _rejoin_path(self) -> str:
         # A `location` from another origin is never followed; the standard path does the same job.

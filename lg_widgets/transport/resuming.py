@@ -75,11 +75,14 @@ class Resumable(Generic[E]):
             try:
                 async with contextlib.aclosing(self.connect(resuming=self.resumes > 0)) as events:
                     async for event in events:
-                        if self.already_received(event):
-                            continue
-                        self.received(event)
-                        self.events_received += 1
-                        yield event
+                        for new in self.admit(event):
+                            self.received(new)
+                            self.events_received += 1
+                            yield new
+                for new in self.closed_cleanly():
+                    self.received(new)
+                    self.events_received += 1
+                    yield new
                 cause = await self.after_close()
                 if cause is None:
                     return
@@ -99,9 +102,18 @@ class Resumable(Generic[E]):
         """One connection's events, from the cursor when ``resuming``; raises ``Dropped`` when it breaks."""
         raise NotImplementedError
 
+    def admit(self, event: E) -> list[E]:
+        """What to yield for an event that arrived: nothing (yielded before), the event, or events a
+        subclass held back until a later one told whether they were repeats."""
+        return [] if self.already_received(event) else [event]
+
     def already_received(self, event: E) -> bool:
         """A replayed event the stream has yielded before (skipped)."""
         return False
+
+    def closed_cleanly(self) -> list[E]:
+        """The events still held back when a connection closed cleanly (a dropped one's come again)."""
+        return []
 
     def received(self, event: E) -> None:
         """Move the cursor past ``event``."""
