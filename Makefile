@@ -33,7 +33,7 @@ UNIT_TESTS := not (server or browser or notebooks or deploy or bench or soak)
 # Workers for the server tier: each starts its own langgraph dev servers (tests/conftest.py).
 SERVER_WORKERS ?= 2
 
-.PHONY: soak setup demo lab check test test-js test-unit test-py test-server test-notebooks test-browser test-bench typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-timeline bench-instructions bench-quick bench-threads fixtures wheel-check docs clean
+.PHONY: soak setup demo lab check test system-deps test-js test-unit test-py test-server test-notebooks test-browser test-bench typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-timeline bench-instructions bench-quick bench-threads fixtures wheel-check docs clean
 
 setup: $(STAMP)
 
@@ -97,7 +97,15 @@ typecheck: setup
 check: setup
 	$(MAKE) --no-print-directory -j3 --output-sync=target test-js typecheck test-unit
 
-test: check test-server test-notebooks test-browser test-bench test-deploy bench-quick wheel-check
+# First every install, side by side: they wait on the network more than on the cores (apt's lock
+# takes the two apt steps one after the other). Then the tiers, one at a time.
+test:
+	$(MAKE) --no-print-directory -j3 setup system-deps $(DEPLOY_STAMP)
+	$(MAKE) --no-print-directory check test-server test-notebooks test-browser test-bench test-deploy bench-quick wheel-check
+
+system-deps:
+	sh scripts/install_chromium.sh
+	sh scripts/install_deploy_deps.sh
 
 deploy-deps:
 	sh scripts/install_deploy_deps.sh

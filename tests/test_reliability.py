@@ -88,7 +88,7 @@ async def test_ten_cuts_lose_nothing_and_repeat_nothing(reference, ids_per_event
 
 
 @pytest.mark.parametrize("ids_per_event", [1, 7], ids=["unique-ids", "7-events-per-id"])
-@pytest.mark.parametrize("requeue", [1, 2, 3, 6])
+@pytest.mark.parametrize("requeue", [1, 2, 3, 6, 9])
 async def test_a_replay_sent_again_in_part_is_taken_once(reference, ids_per_event, requeue):
     """The embedded server's rejoin sends its stored events, then again the last few of them (its
     live queue held them too): within the last id or reaching back before it. Ten cuts, exact."""

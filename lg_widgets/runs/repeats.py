@@ -16,13 +16,21 @@ T = TypeVar("T")
 
 
 class RepeatedTail(Generic[T]):
-    """One connection's latest events that share an id, and the ones held back as a possible repeat."""
+    """One connection's latest events that share an id, and the ones held back as a possible repeat.
+
+    A repeat may begin with the event the replay ended with (``" "``, then ``" ", "token", " "``
+    again): a whole short repeat is kept in mind while a longer one may still come, and the longest
+    whole one is dropped once none can grow (``settle``).
+    """
 
     def __init__(self) -> None:
         self._id: object = None
         self._keys: list[Hashable] = []  # the latest id's events on this connection, in order
         self._held: list[T] = []
         self._starts: list[int] = []  # where in _keys the events the held ones repeat may start
+        self._whole = 0  # how many of the held events make a whole repeat already
+        #: a repeat was found (and dropped)
+        self.found = False
 
     def seen(self, event_id: object, key: Hashable) -> None:
         """An event the stream drops anyway (it had it before the cut): still one a repeat repeats."""
@@ -30,31 +38,41 @@ class RepeatedTail(Generic[T]):
             self._id, self._keys = event_id, []
         self._keys.append(key)
 
-    def offer(self, event_id: object, key: Hashable, item: T) -> tuple[list[T], bool]:
-        """``item`` arrived: the items to pass on now, and whether a whole repeat was just dropped."""
+    def offer(self, event_id: object, key: Hashable, item: T) -> list[T]:
+        """``item`` arrived: the items to pass on now (none while they may be a repeat)."""
         if event_id != self._id:
-            before = self.release()
+            passed = self.settle()
             self.seen(event_id, key)
-            return [*before, item], False
-        passed: list[T] = []
-        held = len(self._held)
-        starts = [i for i in self._starts if self._keys[i + held] == key]
-        if held and not starts:  # the held events were no repeat; this one may begin one
-            passed, held = self.release(), 0
-        if not held:
-            starts = [i for i, earlier in enumerate(self._keys) if earlier == key]
+            return [*passed, item]
+        if not self._held:
+            return self._begin(key, item)
+        self._starts = [i for i in self._starts if self._keys[i + len(self._held)] == key]
+        if not self._starts:  # no repeat grows with it: settle, and it may begin one of its own
+            passed = self.settle()
+            return [*passed, item] if self.found else [*passed, *self._begin(key, item)]
+        self._keys.append(key)
+        self._held.append(item)
+        return self._grown()
+
+    def settle(self) -> list[T]:
+        """End the held run: the longest whole repeat in it is dropped, the rest passed on."""
+        held, whole = self._held, self._whole
+        self._held, self._starts, self._whole = [], [], 0
+        self.found = self.found or whole > 0
+        return held[whole:]
+
+    def _begin(self, key: Hashable, item: T) -> list[T]:
+        starts = [i for i, earlier in enumerate(self._keys) if earlier == key]
         self._keys.append(key)
         if not starts:
-            return [*passed, item], False
-        self._held.append(item)
-        self._starts = starts
-        first_held = len(self._keys) - len(self._held)
-        if any(first_held - start == len(self._held) for start in starts):  # start..first_held came again
-            self._held, self._starts = [], []
-            return passed, True
-        return passed, False
+            return [item]
+        self._held, self._starts = [item], starts
+        return self._grown()
 
-    def release(self) -> list[T]:
-        """The events held back, to pass on (they were no repeat)."""
-        held, self._held, self._starts = self._held, [], []
-        return held
+    def _grown(self) -> list[T]:
+        """The held events grew by one: note a repeat that is now whole; settle once none can grow."""
+        first_held = len(self._keys) - len(self._held)
+        if any(first_held - start == len(self._held) for start in self._starts):
+            self._whole = len(self._held)
+            self._starts = [start for start in self._starts if first_held - start > len(self._held)]
+        return [] if self._starts else self.settle()

@@ -126,20 +126,23 @@ class RunStream(Resumable[StreamEvent]):
         # seen is that repeat's start, and the last id's events all come again after it.
         order, last = _id_order(event.id), _id_order(self._last_id)
         if order is not None and last is not None and order < last:
+            held = self._tail.settle()  # they came before the repeat: new, and repeated in it too
             if not self._requeued:
                 self._requeued = True
-                self._skip_id, self._skip = self._last_id, self._seen_with_last_id
-            return self._tail.release()
+                self._skip_id = self._last_id
+                self._skip = self._seen_with_last_id + sum(e.id == self._last_id for e in held)
+            return held
         # A repeat within the last id: only once, early in the connection (a run seldom sends the
         # same events twice in a row in one millisecond; only this window takes them for a repeat).
         if self._requeued or time.monotonic() - self._first_event_at > REQUEUE_WINDOW:
-            return [*self._tail.release(), event]
-        passed, repeated = self._tail.offer(event.id, key, event)
-        self._requeued = repeated
+            passed = [*self._tail.settle(), event]
+        else:
+            passed = self._tail.offer(event.id, key, event)
+        self._requeued = self._requeued or self._tail.found
         return passed
 
     def closed_cleanly(self) -> list[StreamEvent]:
-        return self._tail.release()
+        return self._tail.settle()
 
     def received(self, event: StreamEvent) -> None:
         if event.mode == "metadata" and isinstance(event.data, dict) and event.data.get("run_id"):
