@@ -4,9 +4,9 @@
 # While working:
 #   make check  JS units, mypy and every unmarked test: no server, no browser, no apt-get (~1 min)
 # The tiers of `make test` one by one (markers: tests/conftest.py):
-#   make test-server     the tests against a real langgraph dev, two workers with their own servers
+#   make test-server     the tests against a real langgraph dev, three workers with their own servers
 #   make test-notebooks  the course notebooks, strict nbval, two at a time
-#   make test-browser    Chromium + JupyterLab, one test at a time
+#   make test-browser    Chromium + JupyterLab, two test files at a time
 #   make test-bench      the tests that bound a time, alone
 #   make test-deploy     the runs-stream tests against a deployment: langgraph-api on Postgres + Redis, two replicas
 # Not in make test (minutes):
@@ -30,8 +30,10 @@ DEPLOY_TESTS := tests/test_fold_vs_sdk.py tests/test_interactive.py tests/test_w
 PYTEST := $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 # The unmarked tests (a tier's marker is given to each of its tests: see pyproject's `markers`).
 UNIT_TESTS := not (server or browser or notebooks or deploy or bench or soak)
-# Workers for the server tier: each starts its own langgraph dev servers (tests/conftest.py).
-SERVER_WORKERS ?= 2
+# Workers for the server tier: each starts its own langgraph dev servers (tests/conftest.py). The
+# tests mostly wait on the servers: three on two cores took 244 s where two took 327 s.
+SERVER_WORKERS ?= 3
+BROWSER_WORKERS ?= 2
 
 .PHONY: soak setup demo lab check test system-deps test-js test-unit test-py test-server test-notebooks test-browser test-bench typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-timeline bench-instructions bench-quick bench-threads fixtures wheel-check docs clean
 
@@ -73,8 +75,10 @@ test-server: setup
 test-notebooks: setup
 	$(PYTEST) -p nbval --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -n 2 --dist loadfile --timeout 180
 
+# Two workers, a test file each at a time, each with its own JupyterLab and servers: 299 s where one
+# took 394 s (57 tests; one worker left a core idle while a page or a kernel started).
 test-browser: setup browser-deps
-	$(PYTEST) -m browser tests/browser
+	$(PYTEST) -m browser tests/browser -n $(BROWSER_WORKERS) --dist loadfile
 
 test-bench: setup
 	$(PYTEST) -m "bench and not deploy" tests
