@@ -77,6 +77,16 @@ class LiveRun:
     _ended_runs: int
     _ends: threading.Condition
 
+    @classmethod
+    def _create(cls: type[V], source: RunSource) -> V:
+        """A view of what ``source`` streams."""
+        view = cls.__new__(cls)
+        view._setup(source)
+        return view
+
+    def _setup(self, source: RunSource) -> None:
+        raise NotImplementedError  # the widget's: its traits, its comm, the fold
+
     def _stop(self, timeout: float) -> None:
         """Stop the run, on the server too where the source can; wait (off the loop) until it ended."""
         if not self._live():

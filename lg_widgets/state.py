@@ -20,14 +20,14 @@ from typing import Any, Callable, Iterable, Literal, NamedTuple, Sequence
 
 from .fields import RUN_FIELDS
 from .lifecycle import Lifecycle
-from .protocol import DerivedEvent, StreamEvent, lifecycle_run_id
+from .protocol import DerivedEvent, StreamEvent
 from .reducers.interrupts import InterruptReducer
 from .reducers.steps import StepReducer
 from .reducers.tokens import TokenReducer
 from .reducers.tools import ToolCallReducer
 from .reducers.values import ValuesReducer
 from .namespaces import namespace_matches
-from .timing_fold import TimingFold
+from .thread_fold import ThreadChannels
 from .types import (Branch, Checkpoint, CustomEvent, Diff, ErrorInfo, Interrupt, Message, RunStatus, Segment, Step,
                     ToolCall)
 
@@ -43,7 +43,7 @@ class KeyedLog(NamedTuple):
     removed: Sequence[str] = ()
 
 
-class RunState(TimingFold):
+class RunState(ThreadChannels):
     """Everything a run has shown so far, folded from its events: no I/O, no widget, no clock.
 
     Feed it events with `apply` (or `apply_all`), end it with `finish`, and read the same fields
@@ -433,65 +433,6 @@ class RunState(TimingFold):
             return  # subgraph values are the subgraph's own state, not the run's
         for interrupt in self.values.values(event.data):
             self.interrupt_list.add(interrupt, (), None, reopen=self._run_live)
-
-
-    # the thread protocol -------------------------------------------------------
-
-    def _on_lifecycle(self, event: StreamEvent) -> None:
-        """Runs and subgraphs start and end. A root ``running`` starts a run (in an attached view,
-        the next run of the thread goes on in the same view); its end sets the status. A subgraph's
-        start and end are those of the parent's task that runs it (``node:task_id``)."""
-        data = event.data if isinstance(event.data, dict) else {}
-        status, ns = data.get("event"), event.namespace
-        if ns:
-            name, _, task_id = ns[-1].partition(":")  # the parent's node, and its task that runs the subgraph
-            payload: dict[str, Any] = {"id": task_id, "name": name}
-            if status == "started":
-                self._span_started(self.step_cards.task_started(payload, ns[:-1], "lifecycle", None, self._t(event)), None)
-            elif status in ("completed", "failed", "interrupted"):
-                payload["error"] = (data.get("error") or "the subgraph failed") if status == "failed" else None
-                card = self.step_cards.task_finished(payload, ns[:-1], "lifecycle", None, self._t(event))
-                if status == "interrupted":
-                    self.step_cards.set_status(card, "interrupted")
-                self._span_finished(card, None)
-            return
-        if status == "running":
-            if self.status in ("done", "interrupted", "error", "cancelled"):
-                self._lifecycle(Lifecycle("continue"))
-            self.status = "running"
-            self._run_live = True
-            run_id = lifecycle_run_id(getattr(event, "event_id", None))
-            if run_id:
-                self.run_id = run_id
-        elif status == "completed":
-            self._lifecycle(Lifecycle("end"))
-        elif status == "interrupted":
-            self._static_interrupt = not self.interrupt_list.pending  # a cancel says interrupted too
-            self._lifecycle(Lifecycle("end"))
-        elif status == "failed":
-            message = str(data.get("error") or "the run failed")
-            self._lifecycle(Lifecycle("fail", error={"type": "RunError", "message": message, "kind": "run"}))
-
-    def _on_input_requested(self, event: StreamEvent) -> None:
-        data = event.data if isinstance(event.data, dict) else {}
-        interrupt = {"id": data.get("interrupt_id"), "value": data.get("payload")}
-        self.interrupt_list.add(interrupt, event.namespace, None, reopen=self._run_live)
-
-    def _on_thread_messages(self, event: StreamEvent) -> None:
-        self._speaking(self.tokens.block_event(event.data, event.namespace, self._fallback_id()))
-
-    def _on_thread_values(self, event: StreamEvent) -> None:
-        self._speaking(self.tokens.values_messages(event.data, event.namespace))
-        self._on_values(event)
-
-    def _on_thread_updates(self, event: StreamEvent) -> None:
-        node = getattr(event, "node", None)
-        self._on_updates(event)
-        if node and not event.namespace:
-            self.current_node = str(node)
-
-    def _on_tools(self, event: StreamEvent) -> None:
-        self.tools.event(event.data, event.namespace, getattr(event, "node", None), self._t(event))
 
 
 _HANDLERS = {

@@ -21,7 +21,7 @@ from typing import Any
 
 import anywidget
 
-from . import _background, frames, page_requests, saved_page
+from . import _background, page_requests
 from .debugger import Debugger
 from .errors import InvalidArgument
 from .eventlog import EventLog
@@ -29,8 +29,9 @@ from .fields import Fields
 from .live_run import FRAME, REQUEST_TIMEOUT
 from .protocol import DerivedEvent
 from .publisher import Publisher
+from .readout import ReadOut
 from .sources import (RunSource, Server, attach_source, graph_source, join_source, replay_source, run_source,
-                      sdk_source, write_recording)
+                      sdk_source)
 from .sources.factory import DEFAULT_STREAM_MODE
 from .state import RunState
 from .stops import breakpoints_of
@@ -40,7 +41,7 @@ _STATIC = pathlib.Path(__file__).parent / "static"
 __all__ = ["DEFAULT_STREAM_MODE", "FRAME", "REQUEST_TIMEOUT", "StreamView"]
 
 
-class StreamView(Fields, Debugger, anywidget.AnyWidget):
+class StreamView(Fields, Debugger, ReadOut, anywidget.AnyWidget):
     """Start a LangGraph run and show it live: tokens, step cards, state diffs, events.
 
     A view is one ipywidgets widget (anywidget front end). Make it with the constructor (a new
@@ -74,6 +75,13 @@ class StreamView(Fields, Debugger, anywidget.AnyWidget):
     _css = (_STATIC / "widget.css").read_text(encoding="utf-8")
     #: Final traits just sent as parts: the trait update leaves them out.
     _parted: frozenset[str] = frozenset()
+
+    # The API its mixins hold, named on the class itself: the API reference (pdoc) documents a
+    # class's own members in full, and a reader of this file sees all a view can do.
+    resume, step, update_state, submit, history, fork = (Debugger.resume, Debugger.step, Debugger.update_state,
+                                                        Debugger.submit, Debugger.history, Debugger.fork)
+    run_state, text_for = ReadOut.run_state, ReadOut.text_for
+    save, to_pandas, to_html = ReadOut.save, ReadOut.to_pandas, ReadOut.to_html
 
     def __init__(self, assistant_id: str, input: Any = None, *, stream_mode: str | list[str] | None = None,
                  url: str | None = None, api_key: str | None = None, headers: dict[str, str] | None = None,
@@ -129,13 +137,6 @@ class StreamView(Fields, Debugger, anywidget.AnyWidget):
                                stream_subgraphs=stream_subgraphs, **run_options))
         self.breakpoints = breakpoints
 
-    @classmethod
-    def _create(cls, source: RunSource) -> "StreamView":
-        """A view of what ``source`` streams."""
-        view = cls.__new__(cls)
-        view._setup(source)
-        return view
-
     def _setup(self, source: RunSource) -> None:
         super().__init__(assistant_id=source.assistant_id, stream_mode=source.modes, protocol=source.protocol)
         #: what ``start()`` runs (again: a new run each time); ``_source``: the latest run's
@@ -171,15 +172,6 @@ class StreamView(Fields, Debugger, anywidget.AnyWidget):
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         data = {**(data or {}), "text/plain": as_text(self), "text/html": as_html(self)}
         return data, metadata
-
-    @property
-    def run_state(self) -> RunState:
-        """The fold behind the traits (`lg_widgets.RunState`); its data is the traits' once a run has ended.
-
-        Returns:
-            The view's `RunState` (read it; the view writes it).
-        """
-        return self._fold
 
     def start(self) -> "StreamView":
         """Start the run in the background and return at once; the view streams live where it is shown.
@@ -257,128 +249,6 @@ class StreamView(Fields, Debugger, anywidget.AnyWidget):
         self._stop(timeout)
         return self
 
-    def resume(self, value: Any = None, *, wait: bool = False, timeout: float = REQUEST_TIMEOUT) -> "StreamView":
-        """Answer the interrupt the run stopped on: a new run on the same thread, shown in this view.
-
-        The runs stream sends `command={"resume": value}`; the thread protocol `input.respond`. The
-        text grows and the steps go on in this view. An attached view answers on the thread and reads
-        the resumed run on its attachment.
-
-        Args:
-            value: the answer (what `interrupt(...)` returns in the node). With several interrupts
-                waiting, a dict of interrupt id → answer (those not named stay waiting). A stop on
-                `interrupt_before`/`interrupt_after` takes None.
-            wait: block until the resumed run ends.
-            timeout: seconds to wait for the server's answer (an attachment's).
-
-        Returns:
-            The view itself.
-
-        Raises:
-            InvalidArgument: the run is still live, has no thread (a stateless run), or is not `interrupted`.
-            LGWidgetsError: with `wait=True`, the resumed run's error.
-
-        Example:
-            ```python
-            view = StreamView("human", {"draft": "hello"}, thread_id="new").run()   # 'interrupted'
-            view.resume("yes", wait=True)
-            ```
-        """
-        source = self._source
-        if self.running and not source.follows_thread:
-            raise InvalidArgument("The run is still live: resume it once it stops on its interrupt.")
-        if not self.thread_id:
-            raise InvalidArgument("Only a threaded run can be resumed: create the view with thread_id='new'.")
-        if self.status != "interrupted":
-            raise InvalidArgument(f"Nothing to resume: the run is {self.status!r}, not 'interrupted'.")
-        waiting = [i for i in self.interrupts if not i["resolved"]]
-        if source.follows_thread:  # the attachment reads the resumed run: answer, and go on watching
-            ended = self._ended_runs
-            self._wait_for(source.answer(value, waiting), timeout)
-            if wait and self.running:
-                self._wait_for_run_end(after=ended)
-            return self
-        self._launch(source.resumed(value, waiting), continue_view=True)
-        return self._finish_blocking() if wait else self
-
-    def history(self, limit: int = 100, timeout: float = REQUEST_TIMEOUT) -> list[dict[str, Any]]:
-        """The thread's checkpoints, newest first (`POST /threads/{thread_id}/history`).
-
-        Args:
-            limit: at most this many checkpoints.
-            timeout: seconds to wait for the server.
-
-        Returns:
-            The server's checkpoint states (dicts with `values`, `next`, `checkpoint`, `metadata`, ...).
-
-        Raises:
-            InvalidArgument: a stateless run (no thread), or a view with no server behind it.
-            HTTPStatusError: the server refused (e.g. 404: not this user's thread).
-        """
-        if not self.thread_id:
-            raise InvalidArgument("A stateless run has no history: create the view with thread_id='new'.")
-        return self._call(lambda api: api.history(self.thread_id, limit), timeout)
-
-    def fork(self, checkpoint_id: str, input: Any = None, *, update: dict[str, Any] | None = None,
-             wait: bool = False, in_place: bool = False, timeout: float = REQUEST_TIMEOUT) -> "StreamView":
-        """Run the thread again from one of its checkpoints (time travel).
-
-        Args:
-            checkpoint_id: where to start: a step's `checkpoint_id` (`view.steps[i]["checkpoint_id"]`)
-                or one from `history()`.
-            input: input for the forked run (None: go on from the checkpoint's state).
-            update: values written into the state at that checkpoint first (`POST /threads/{id}/state`);
-                the fork starts from the checkpoint that write creates.
-            wait: block until the forked run ends.
-            in_place: run the fork in this view, as a new branch after what it shows (what a step
-                card's Fork button does), instead of in a new view.
-            timeout: seconds to wait for the state update.
-
-        Returns:
-            The new view (or this one with `in_place=True`).
-
-        Raises:
-            InvalidArgument: the run is still live, has no thread, or its source can't fork (a replay).
-
-        Example:
-            ```python
-            fork = view.fork(view.steps[1]["checkpoint_id"], update={"draft": "hi"}, wait=True)
-            ```
-        """
-        if self.running:
-            raise InvalidArgument("The run is still live: fork once it has stopped.")
-        if not self.thread_id:
-            raise InvalidArgument("Only a threaded run can be forked: create the view with thread_id='new'.")
-        source = self._source.forked(checkpoint_id, input)  # a source that can't fork says so here
-        if update is not None:
-            checkpoint_id = self._call(lambda api: api.update_state(self.thread_id, update, checkpoint_id), timeout)
-            source = self._source.forked(checkpoint_id, input)
-        if in_place:
-            self._launch(source, continue_view=True, fork_from=checkpoint_id)
-            return self._finish_blocking() if wait else self
-        view = type(self)._create(source)
-        view.forked_from = checkpoint_id
-        view._launch(source)
-        return view._finish_blocking() if wait else view
-
-    def text_for(self, node: Any = None, tag: Any = None, namespace: Any = None) -> str:
-        """The token text of chosen nodes, LLM call tags or subgraph namespaces (see `RunState.text_for`).
-
-        Args:
-            node: a node name or a collection of them (None: any).
-            tag: a tag of the model call (`llm.with_config(tags=[...])`) or a collection of them.
-            namespace: a subgraph namespace (`"writer:<task id>"` or its node part), or a collection.
-
-        Returns:
-            The concatenated text of the matching message chunks.
-
-        Example:
-            ```python
-            view.text_for(node="headline"), view.text_for(tag="draft")
-            ```
-        """
-        return self._fold.text_for(node=node, tag=tag, namespace=namespace)
-
     def close(self) -> None:
         """Stop the run (if any) and close the widget; the view can't run again.
         """
@@ -401,64 +271,6 @@ class StreamView(Fields, Debugger, anywidget.AnyWidget):
         self._clear_error_frames()
 
     # other sources, same view --------------------------------------------------
-
-    def save(self, path: str | os.PathLike[str]) -> int:
-        """Write every received event, with its arrival offset, to a JSON-lines recording.
-
-        `StreamView.replay(path)` plays it back with no server, runs and branches included. Secrets in
-        the server's config/metadata are redacted; the API key and headers are never in an event.
-
-        Args:
-            path: the file to write.
-
-        Returns:
-            The number of events written.
-        """
-        forks = {b["events_before"]: b["checkpoint_id"] for b in self.branches}
-        continues = {start: forks.get(start) for start in self.run_starts[1:]}
-        return write_recording(path, self.events, self.assistant_id, list(self.stream_mode), continues,
-                               self.protocol, self._derived)
-
-    def to_pandas(self, name: str) -> Any:
-        """One of the run's tables as a ``pandas.DataFrame`` (install the ``lg_widgets[pandas]`` extra).
-
-        Args:
-            name: ``"timeline"`` (one row per span), ``"usage"`` (one row per node, model and
-                subgraph, and the total), ``"steps"`` (one row per step card) or ``"events"``
-                (one row per raw event).
-
-        Returns:
-            A new DataFrame; changing it changes nothing in the view.
-
-        Raises:
-            InvalidArgument: an unknown ``name``.
-            ImportError: pandas is not installed (the message names the extra).
-
-        Example:
-            ```python
-            view = StreamView("branches", {"topic": "x"}, stream_mode=["debug", "messages-tuple"]).run()
-            view.to_pandas("timeline")[["node", "start", "end"]]
-            ```
-        """
-        return frames.to_frame(self, name)
-
-    def to_html(self, path: str | os.PathLike[str]) -> pathlib.Path:
-        """Write the finished run as one self-contained HTML file: the real front end, inlined, showing the final traits.
-
-        It opens offline in any browser: no CDN, no kernel, no server address, no API key.
-
-        Args:
-            path: the file to write.
-
-        Returns:
-            The path written.
-
-        Raises:
-            InvalidArgument: the run is still live (write it once `await view.wait()` returns).
-        """
-        if self.running:
-            raise InvalidArgument("The run is still live: write it once it has ended (`await view.wait()`).")
-        return saved_page.write_view(self, path)
 
     @classmethod
     def attach(cls, thread_id: str, *, url: str | None = None, api_key: str | None = None,

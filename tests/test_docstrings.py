@@ -15,22 +15,26 @@ import pytest
 
 import lg_widgets
 from lg_widgets import RunState, StreamView, compare_modes, local_server
+from lg_widgets.debugger import Debugger
+from lg_widgets.readout import ReadOut
 from lg_widgets.client import LangGraphClient, stream_run
 from lg_widgets.teaching import Wire
 
 
-def _public_methods(cls: type) -> list[tuple[str, object]]:
-    members = []
-    for name, member in vars(cls).items():
-        if name.startswith("_") and name != "__init__":
+def _public_methods(cls: type, *mixins: type) -> list[tuple[str, object]]:
+    """The class's public methods, its ``mixins``' included (under the class's name)."""
+    members, seen = [], set()
+    for name, member in ((n, m) for c in (cls, *mixins) for n, m in vars(c).items()):
+        if (name.startswith("_") and name != "__init__") or name in seen:
             continue
+        seen.add(name)
         function = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
         if inspect.isfunction(function):
             members.append((f"{cls.__name__}.{name}", function))
     return members
 
 
-DOCUMENTED = [*_public_methods(StreamView), *_public_methods(LangGraphClient), *_public_methods(Wire),
+DOCUMENTED = [*_public_methods(StreamView, Debugger, ReadOut), *_public_methods(LangGraphClient), *_public_methods(Wire),
               ("RunState.text_for", RunState.text_for), ("RunState.apply_all", RunState.apply_all),
               ("compare_modes", compare_modes), ("local_server", local_server), ("stream_run", stream_run)]
 
