@@ -13,8 +13,8 @@ from typing import Any
 from . import frames, saved_page
 from .errors import InvalidArgument
 from .live_run import LiveRun
-from .state import RunState
 from .sources import write_recording
+from .state import RunState
 from .types import Branch
 
 
