@@ -136,7 +136,6 @@ class Debugger(LiveRun):
         self._launch(self._source.continued(input), continue_view=True)
         return self._finish_blocking() if wait else self
 
-
     def resume(self: D, value: Any = None, *, wait: bool = False, timeout: float = REQUEST_TIMEOUT) -> D:
         """Answer the interrupt the run stopped on: a new run on the same thread, shown in this view.
 

@@ -15,9 +15,9 @@ import pytest
 
 import lg_widgets
 from lg_widgets import RunState, StreamView, compare_modes, local_server
+from lg_widgets.client import LangGraphClient, stream_run
 from lg_widgets.debugger import Debugger
 from lg_widgets.readout import ReadOut
-from lg_widgets.client import LangGraphClient, stream_run
 from lg_widgets.teaching import Wire
 
 

@@ -33,9 +33,9 @@ def check_removals(values: Any, state: Any) -> None:
         held = state.get(key)
         if not isinstance(update, list) or not isinstance(held, list):
             continue
-        ids = {_field(m, "id") for m in held}
-        unknown = [str(_field(m, "id")) for m in update if _field(m, "type") == "remove"
-                   and _field(m, "id") not in ids and _field(m, "id") != REMOVE_ALL]
+        ids = {_field(m, "id") for m in held} | {REMOVE_ALL}
+        removed = [_field(m, "id") for m in update if _field(m, "type") == "remove"]
+        unknown = [str(i) for i in removed if i not in ids]
         if unknown:
             raise InvalidArgument(
                 f"No message with the id {', '.join(map(repr, unknown))} in the state's {key!r} (view.state"

@@ -76,13 +76,9 @@ class Resumable(Generic[E]):
                 async with contextlib.aclosing(self.connect(resuming=self.resumes > 0)) as events:
                     async for event in events:
                         for new in self.admit(event):
-                            self.received(new)
-                            self.events_received += 1
-                            yield new
+                            yield self._taken(new)
                 for new in self.closed_cleanly():
-                    self.received(new)
-                    self.events_received += 1
-                    yield new
+                    yield self._taken(new)
                 cause = await self.after_close()
                 if cause is None:
                     return
@@ -95,6 +91,12 @@ class Resumable(Generic[E]):
             await asyncio.sleep(self.retry.delay(failures))
             failures += 1
             self.resumes += 1
+
+    def _taken(self, event: E) -> E:
+        """An event the stream yields: the cursor moves past it first."""
+        self.received(event)
+        self.events_received += 1
+        return event
 
     # what each protocol says ----------------------------------------------------------------
 
