@@ -19,7 +19,7 @@ from fault_proxy import Cut, FaultProxy, Garbage, Pass, Stall
 from lg_widgets import RunState, StreamDisconnected, StreamStalled
 from lg_widgets.client import LangGraphClient, RunRequest
 from lg_widgets.transport.settings import same_origin_path
-from replay_server import ReplayServer, canned, recording, serve
+from replay_server import ReplayServer, canned, recording, serve, sse_bytes
 
 MODES = ["messages-tuple", "updates", "values", "debug"]
 #: Fractions of an uncut stream's bytes at which the ten successive connections are cut:
@@ -222,6 +222,41 @@ async def test_rejoins_are_bounded_with_backoff(reference):
     assert len(proxy.log) == 1 + 3
     assert elapsed >= 0.05 + 0.1 + 0.2
     assert events and len(events) < 2000
+
+
+async def test_events_held_as_a_possible_repeat_pass_when_the_run_ends_cleanly():
+    """A rejoin's last event repeats an earlier one of its id (it could begin the embedded server's
+    repeat of the two) and then the stream closes on the run's end: the held event is the run's."""
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse, StreamingResponse
+    from starlette.routing import Route
+
+    def token(text: str) -> tuple[str, list, str]:
+        return "messages", [{"content": text, "type": "AIMessageChunk", "id": "m"}, {"langgraph_node": "n"}], "2-0"
+
+    first = [("metadata", {"run_id": "r"}, "1-0"), token("a"), token("b")]
+    statuses = iter(["running"])
+
+    def sse(events) -> StreamingResponse:
+        body = b"".join(sse_bytes(*event) for event in events)
+        return StreamingResponse(iter([body]), media_type="text/event-stream", headers={
+            "location": "/threads/t/runs/r/stream", "content-location": "/threads/t/runs/r"})
+
+    async def run_status(request):
+        return JSONResponse({"run_id": "r", "thread_id": "t", "status": next(statuses, "success")})
+
+    app = Starlette(routes=[
+        Route("/threads", lambda request: JSONResponse({"thread_id": "t"}), methods=["POST"]),
+        Route("/threads/t/runs/stream", lambda request: sse(first), methods=["POST"]),  # closes mid-run
+        Route("/threads/t/runs/r", run_status),
+        Route("/threads/t/runs/r/stream", lambda request: sse([token("a"), token("b"), token("a")])),
+    ])
+    with serve(app) as served:
+        events: list = []
+        stream = await collect(served.url, events)
+    assert stream.resumes == 1
+    assert [(e.event, e.data[0]["content"] if e.event == "messages" else "") for e in events] == [
+        ("metadata", ""), ("messages", "a"), ("messages", "b"), ("messages", "a")]
 
 
 async def test_garbage_and_refused_rejoins_are_retried(reference):
