@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mount, step } from "./helpers.mjs";
+import { mount, step, flush } from "./helpers.mjs";
 import { laneRows } from "../src/panes/timeline-pane.js";
 
 const span = (id, node, start, end, extra = {}) => ({
@@ -64,6 +64,28 @@ test("many tasks: only the lanes in view are drawn", () => {
   const w = mount({ status: "done", timeline: many });
   const lanes = w.$$(".lgw-lane").length;
   assert.ok(lanes > 0 && lanes < 100, `${lanes} lanes drawn of 2000`);
+  w.cleanup();
+});
+
+test("drawing never asks the browser for the layout; the scroll event says where the pane is", () => {
+  // A job that read scrollTop/clientHeight made the browser lay out the whole page (1 MB of text
+  // at 200,000 tokens) in that slice: 40-470 ms a task while a big run streamed.
+  const many = Array.from({ length: 2000 }, (_, i) => span(`/t${i}`, `node_${i}`, i * 0.01, null));
+  const w = mount({ status: "running" });
+  w.model.custom({ type: "snapshot", epoch: 1, seq: 1, data: { status: "running", timeline: many.slice(0, 10) } });
+  const pane = w.$(".lgw-timeline");
+  let reads = 0;
+  let top = 0;
+  Object.defineProperty(pane, "scrollTop", { get: () => { reads += 1; return top; }, configurable: true });
+  Object.defineProperty(pane, "clientHeight", { get: () => { reads += 1; return 320; }, configurable: true });
+  w.model.custom({ type: "delta", epoch: 1, seq: 2, timeline: many.slice(10) });
+  assert.equal(reads, 0, "a drawing job read the layout");
+  assert.ok(w.$$(".lgw-lane").length > 10, "the new lanes in view are drawn");
+  top = 1000 * 20; // the user scrolled to lane 1000
+  pane.dispatchEvent(new w.Event("scroll"));
+  flush();
+  const drawn = w.$$(".lgw-lane-label").map((el) => el.textContent);
+  assert.ok(drawn.includes("node_1000") && !drawn.includes("node_0"), `after the scroll: ${drawn.slice(0, 3)}`);
   w.cleanup();
 });
 

@@ -45,7 +45,23 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
   const el = h(doc, "div.lgw-timeline", { "aria-label": "timeline of the run's tasks" }, axis, body);
   const laneEls = new Map(); // lane key -> {el, label, name, track, bars: Map(id -> bar)}
 
-  el.addEventListener("scroll", () => job.request());
+  // Where the pane is scrolled to and how tall it shows, as of the last scroll event and resize:
+  // reading them in a drawing job forced the browser to lay out the whole page first (the text
+  // pane's 1 MB of text included), 40-180 ms a slice at 50,000 tokens.
+  let viewTop = 0;
+  let viewHeight = 0;
+  el.addEventListener("scroll", () => {
+    viewTop = el.scrollTop || 0;
+    job.request();
+  });
+  const win = doc.defaultView;
+  const resizes = win && typeof win.ResizeObserver === "function"
+    ? new win.ResizeObserver((entries) => {
+      viewHeight = entries[entries.length - 1].contentRect.height;
+      job.request();
+    })
+    : null;
+  if (resizes) resizes.observe(el);
 
   const job = createJob((timeUp) => {
     if (layout.work(timeUp)) return true;
@@ -138,9 +154,9 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
     const scale = total();
     setText(axis, spans.size ? `${spans.size} task${spans.size === 1 ? "" : "s"} · ${formatDuration(scale)}` : "");
     body.setAttribute("height", String(rows.length * ROW_PX));
-    const height = el.clientHeight || VIEW_PX;
-    const first = Math.max(0, Math.floor((el.scrollTop || 0) / ROW_PX) - OVERSCAN);
-    const last = Math.min(rows.length, Math.ceil(((el.scrollTop || 0) + height) / ROW_PX) + OVERSCAN);
+    const height = viewHeight || VIEW_PX;
+    const first = Math.max(0, Math.floor(viewTop / ROW_PX) - OVERSCAN);
+    const last = Math.min(rows.length, Math.ceil((viewTop + height) / ROW_PX) + OVERSCAN);
     const wanted = new Set();
     for (let i = first; i < last; i++) {
       const row = rows[i];
@@ -211,6 +227,7 @@ export function createTimelinePane(doc, { onSelect, queue, onCount } = {}) {
     },
     destroy() {
       job.cancel();
+      if (resizes) resizes.disconnect();
     },
   };
 }
