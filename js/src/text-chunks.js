@@ -3,25 +3,30 @@
 // In one text node, every appended token made the browser lay out the whole text again:
 // a 10,000-token run (48 kB) cost JupyterLab 50-150 ms a frame, and 50,000 tokens froze
 // it for seconds. A chunk ends just after a newline once it is SOFT long, which changes
-// nothing on screen. A chunk never ends elsewhere: a block boundary inside a line shows as a
-// line break that is not in the text. Text without newlines stays in one chunk, in text nodes
-// of at most HARD characters: Chromium lays out a paragraph of many text nodes far faster than
-// one long text node (appending to a 400 kB paragraph: ~10 ms a layout in 4 kB nodes, ~100 ms
-// in one node). Copying a selection gives the exact text.
+// nothing on screen. A chunk ends inside a line only when the line is very long: after a space
+// once the chunk is LONG long (or anywhere at LONG_MAX, where a line without spaces wraps
+// anywhere anyway). That line shows one early line break per LONG characters, which the text does
+// not have; without it, a line of 1 MB (a 200,000-token reply without a newline) is one paragraph
+// that the browser lays out whole per frame, 100-350 ms, and chunks out of sight are not skipped.
+// Within a chunk, text nodes hold at most HARD characters: Chromium lays out a paragraph of many
+// text nodes far faster than one long text node (appending to a 400 kB paragraph: ~10 ms a
+// layout in 4 kB nodes, ~100 ms in one node). Copying a selection gives the exact text.
 
 import { h } from "./dom.js";
 
 export const SOFT = 1024;
 export const HARD = 4096;
+export const LONG = 16384;
+export const LONG_MAX = 65536;
 
 /**
  * Pure: how `text`, appended to a chunk already `chunkLength` long whose last text node is
  * `nodeLength` long, splits: `[{text, start}]`, where `start` is null for the first part (it
  * extends the last text node; it may be ""), "node" for a part that starts a new text node in the
- * same chunk, "chunk" for one that starts a new chunk (it follows a newline; a last one is ""
- * when the text ends where a chunk closes). Cuts never fall inside a surrogate pair.
+ * same chunk, "chunk" for one that starts a new chunk (a last one is "" when the text ends where
+ * a chunk closes). Cuts never fall inside a surrogate pair.
  */
-export function splitForChunks(chunkLength, nodeLength, text, soft = SOFT, hard = HARD) {
+export function splitForChunks(chunkLength, nodeLength, text, soft = SOFT, hard = HARD, long = LONG, longMax = LONG_MAX) {
   const parts = [{ text: "", start: null }];
   let chunk = chunkLength;
   let node = nodeLength;
@@ -31,24 +36,36 @@ export function splitForChunks(chunkLength, nodeLength, text, soft = SOFT, hard 
       parts.push({ text: "", start: "node" });
       node = 0;
     }
-    // The chunk may close just after a newline that makes it at least `soft` long.
-    const newline = text.indexOf("\n", i + Math.max(0, soft - chunk - 1));
-    const close = newline === -1 ? text.length : newline + 1;
-    let end = Math.min(close, i + (hard - node));
-    if (end < close && isHighSurrogate(text.charCodeAt(end - 1))) end += end - 1 > i ? -1 : 1;
+    const close = chunkClose(text, i, chunk, soft, long, longMax);
+    const stop = close === -1 ? text.length : close;
+    let end = Math.min(stop, i + (hard - node));
+    if (end < stop && isHighSurrogate(text.charCodeAt(end - 1))) end += end - 1 > i ? -1 : 1;
     parts[parts.length - 1].text += text.slice(i, end);
     chunk += end - i;
     node += end - i;
     i = end;
-    if (newline !== -1 && end === close) {
+    if (end === close) {
       parts.push({ text: "", start: "chunk" });
       chunk = 0;
       node = 0;
-    } else if (end < close) {
+    } else if (end < stop) {
       node = hard; // the node is full (or ends before a surrogate pair): the next part starts a new one
     }
   }
   return parts;
+}
+
+/** Pure: where in `text` (from `i`) the chunk, `chunk` long at `i`, closes; -1 if not in `text`. */
+function chunkClose(text, i, chunk, soft, long, longMax) {
+  const ends = [];
+  const newline = text.indexOf("\n", i + Math.max(0, soft - chunk - 1));
+  if (newline !== -1) ends.push(newline + 1);
+  const space = text.indexOf(" ", i + Math.max(0, long - chunk - 1));
+  if (space !== -1) ends.push(space + 1);
+  let anywhere = i + Math.max(1, longMax - chunk);
+  if (anywhere < text.length && isHighSurrogate(text.charCodeAt(anywhere - 1))) anywhere += 1;
+  if (anywhere <= text.length) ends.push(anywhere);
+  return ends.length ? Math.min(...ends) : -1;
 }
 
 function isHighSurrogate(code) {
