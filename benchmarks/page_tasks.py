@@ -27,6 +27,7 @@ class Window:
 
     tasks: list[tuple[float, float]]
     wall_s: float
+    start_ms: float = 0.0  # the page's clock when the window opened
 
     @property
     def longest_ms(self) -> float:
@@ -41,7 +42,12 @@ class Window:
         return sum(d for _, d in self.tasks)
 
     def describe(self) -> str:
-        return f"{self.longest_ms:.0f} ms ({self.count} long tasks, {self.blocked_ms:.0f} ms blocked)"
+        if not self.tasks:
+            return "0 ms (0 long tasks, 0 ms blocked)"
+        # when the longest began tells whose it is: the cell's start (JupyterLab), the stream, the end
+        at = (max(self.tasks, key=lambda t: t[1])[0] - self.start_ms) / 1000
+        return (f"{self.longest_ms:.0f} ms at {at:.1f} s ({self.count} long tasks, "
+                f"{self.blocked_ms:.0f} ms blocked)")
 
 
 class LongTasks:
@@ -69,4 +75,4 @@ class LongTasks:
         start = self.now()
         action()
         last = self.settle(quiet, timeout)
-        return Window(self.since(start), max(0.0, last - start) / 1000)
+        return Window(self.since(start), max(0.0, last - start) / 1000, start)
