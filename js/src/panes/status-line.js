@@ -8,7 +8,11 @@ import { h, setText, show } from "../dom.js";
 import { formatDuration, formatCount } from "../format.js";
 import { LIVE_STATUSES } from "../wire.js";
 
-export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {}) {
+/**
+ * `whenDrawn(fn)`: calls `fn` once the view's panes have drawn what they were given (render-queue.js,
+ * createDrawing); the line draws then, so its counters never say more than the panes show.
+ */
+export function createStatusLine(doc, { onCancel, now = () => Date.now(), whenDrawn = (fn) => fn() } = {}) {
   const value = h(doc, "span.lgw-status-value", { "data-status": "idle", role: "status" }, "idle");
   const node = h(doc, "span.lgw-status-node");
   const steps = h(doc, "span.lgw-status-steps");
@@ -125,7 +129,7 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
           changed = true;
         }
       }
-      if (changed) render();
+      if (changed) whenDrawn(render);
     },
     get data() {
       return { ...data };
