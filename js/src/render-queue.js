@@ -137,6 +137,27 @@ export function createDrawing(queue = renderQueue()) {
   };
 }
 
+/**
+ * `fn` in a task after the browser's next frame, so what the page shows now has been on screen;
+ * at once where nothing paints (no window, a hidden page), and after `timeoutMs` at the latest.
+ */
+export function afterPaint(fn, timeoutMs = 500) {
+  const doc = globalThis.document;
+  if (typeof globalThis.requestAnimationFrame !== "function" || !doc || doc.visibilityState === "hidden") {
+    fn();
+    return;
+  }
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  // Callbacks of a frame run just before it is painted: a task they queue runs after the paint.
+  globalThis.requestAnimationFrame(() => setTimeout(once, 0));
+  setTimeout(once, timeoutMs); // a page hidden meanwhile paints no frame
+}
+
 /** A job that calls `step(timeUp)` until it returns false; `request()` queues it (once). */
 export function createJob(step, queue = renderQueue()) {
   const job = { queued: false, step };

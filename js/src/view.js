@@ -25,7 +25,9 @@ export function createView({ model, el, options = {} }) {
   });
   el.appendChild(layout.root);
   const bindings = createBindings(layout, { model, queue: drawing });
-  const live = followModel(model, bindings, { queue, onReply: (msg) => requests.handleReply(msg) });
+  const live = followModel(model, bindings, {
+    queue, drawing, afterPaint: options.afterPaint, onReply: (msg) => requests.handleReply(msg),
+  });
 
   return {
     root: layout.root,

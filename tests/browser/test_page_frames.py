@@ -1,11 +1,13 @@
-"""Issue #30, in JupyterLab: what the page paints, sampled at every animation frame.
+"""Issue #30, items 1 and 2, in JupyterLab: what the page paints, sampled at every animation frame.
 
 A sample taken in a `requestAnimationFrame` callback is what the browser paints in that frame
 (the view changes only in tasks of its own, never between those callbacks and the paint), so
 these samplers see every frame the page shows, not one in three as a 50 ms timer would.
 
-Item 2: the status line's counters never say more than the panes show, also while a view that
-opens mid-run catches up with a long text.
+1. A run's end is painted before the next run of the view replaces it: two runs back to back in
+   one cell (a reset between them), a stop on an interrupt resumed in the same cell (a delta).
+2. The status line's counters never say more than the panes show, also while a view that opens
+   mid-run catches up with a long text.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 IMPORT = "from lg_widgets import StreamView"
+LIVE = ("connecting", "running")
 
 # Every animation frame, what the `index`th view of the page shows (once it is there): the root's
 # status, the status line's status and counters, and what the panes drew.
@@ -44,6 +47,8 @@ _SAMPLE_FRAMES_JS = """
 }
 """
 
+SHOWN = ("line", "tokens", "text", "steps", "cards", "events")
+
 
 def _start_sampling(page, index: int) -> None:
     page.evaluate(_SAMPLE_FRAMES_JS, index)
@@ -51,6 +56,86 @@ def _start_sampling(page, index: int) -> None:
 
 def _frames(page) -> list[dict]:
     return page.evaluate("() => { window.__lgwSampling = false; return window.__lgwFrames; }")
+
+
+def _changes(frames: list[dict]) -> list[tuple]:
+    """What the frames showed, each state once in a row: (status line, tokens, text, steps, cards, events)."""
+    shown = [tuple(f[k] for k in SHOWN) for f in frames]
+    return [s for i, s in enumerate(shown) if i == 0 or s != shown[i - 1]]
+
+
+def _first_end(frames: list[dict]) -> tuple[list[dict], bool]:
+    """The frames of the first run's end (the status line says it ended, after it said live), and
+    whether the line went live again after them (the next run)."""
+    seen_live = False
+    end: list[dict] = []
+    for f in frames:
+        if f["line"] in LIVE:
+            if end:
+                return end, True
+            seen_live = True
+        elif seen_live and f["line"] != "idle":
+            end.append(f)
+    return end, False
+
+
+# The frames show both runs' starts (each says "connecting" for the half second the server's queue
+# takes), and the last one the second run's end with its whole text.
+_SECOND_RUN_PAINTED_JS = """
+(length) => {
+  const frames = window.__lgwFrames;
+  const starts = frames.filter((f, i) => f.line === "connecting" && (i === 0 || frames[i - 1].line !== "connecting"));
+  const last = frames[frames.length - 1];
+  return starts.length >= 2 && last.line === "done" && last.text === length && last.tokens === length;
+}
+"""
+
+
+def _run_twice(lab, view_cell: str, twice: str):
+    """A notebook whose cell 2 runs the view of cell 1 twice; frames sampled from before cell 2.
+    The kernel keeps the first run's [status, len(text), len(steps), event_count] as `first`."""
+    nb = lab([IMPORT, view_cell, twice])
+    nb.run_cell(0)
+    nb.run_cell(1)
+    nb.view_handle(1)
+    _start_sampling(nb.page, 0)
+    nb.run_cell(2)
+    assert nb.wait_status(1, ("done", "error"), timeout=120) == "done"
+    final = nb.kernel_json("[view.status, len(view.text), len(view.steps), view.event_count]")
+    nb.page.wait_for_function(_SECOND_RUN_PAINTED_JS, arg=final[1], polling=50, timeout=30_000)
+    return nb.kernel_json("first"), final, _frames(nb.page)
+
+
+def _assert_first_end_painted(first, frames):
+    changes = _changes(frames)
+    print(f"\n{len(frames)} frames; the first run ended {first}; what they showed {SHOWN}:")
+    for change in changes:
+        print("  ", change)
+    status, text, steps, events = first
+    end, next_run = _first_end(frames)
+    assert end, f"the first run's end ({status}) was never painted: {changes}"
+    assert next_run, "the second run was sampled too"
+    last = end[-1]
+    assert (last["line"], last["tokens"], last["text"], last["steps"], last["cards"], last["events"]) == \
+        (status, text, text, steps, steps, events), f"the first run's end as painted: {last}"
+
+
+def test_two_runs_back_to_back_in_one_cell_paint_the_first_runs_end(lab):
+    first, final, frames = _run_twice(
+        lab, 'view = StreamView("joke", {"topic": "owls"})\nview',
+        "view.run()\nfirst = [view.status, len(view.text), len(view.steps), view.event_count]\n_ = view.run()")
+    assert first[0] == "done" and first[1] > 0
+    _assert_first_end_painted(first, frames)
+    assert frames[-1]["text"] == final[1]
+
+
+def test_a_stop_resumed_in_the_same_cell_is_painted_before_the_resumed_run(lab):
+    first, final, frames = _run_twice(
+        lab, 'view = StreamView("human", {"draft": "hello"}, thread_id="new")\nview',
+        "view.run()\nfirst = [view.status, len(view.text), len(view.steps), view.event_count]\n"
+        '_ = view.resume("yes", wait=True)')
+    assert first[0] == "interrupted"
+    _assert_first_end_painted(first, frames)
 
 
 def test_a_view_opened_mid_run_never_shows_counters_ahead_of_its_panes(lab):
