@@ -18,7 +18,7 @@ import { isPreview } from "./preview.js";
 
 /** The panes, laid out in `root`; `requests` carries what the person asks of the kernel. */
 export function createLayout(doc, { requests, queue, now, layouts, onBreak = null }) {
-  // The status line's counters say what the panes show: it draws once they have drawn.
+  // The status line's counters say what the panes show: they are drawn once the panes have drawn.
   const status = createStatusLine(doc, {
     onCancel: () => requests.request({ type: "cancel" }), now, whenDrawn: queue && queue.whenDrawn,
   });

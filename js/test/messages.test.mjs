@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { flush, mount, mountView, step, tick } from "./helpers.mjs";
+import { mount, mountView, step, tick } from "./helpers.mjs";
 
 test("snapshot replaces the view; deltas with seq <= snapshot seq are ignored", () => {
   const w = mount({ status: "idle", text: "" });
@@ -100,25 +100,20 @@ test("elapsed clock: still while connecting, then never back while running", () 
   const w = mountView({ status: "connecting" }, { now: () => now });
   const shown = () => w.$(".lgw-status-elapsed").textContent;
   const status = w.view.panes.status;
-  // The line draws once the panes have drawn (a later task in the page).
-  const set = (fields) => {
-    status.set(fields);
-    flush();
-  };
   now = 1900;
   status.tick();
   assert.equal(shown(), "", "no clock before the first event");
-  set({ status: "running", duration: 0.02 });
+  status.set({ status: "running", duration: 0.02 });
   now = 3000;
   status.tick();
   assert.match(shown(), /1\.12 s/);
-  set({ duration: 1.0 }); // a delta that left the kernel a moment ago says less
+  status.set({ duration: 1.0 }); // a delta that left the kernel a moment ago says less
   status.tick();
   assert.match(shown(), /1\.12 s/);
-  set({ duration: 1.5 }); // one that says more moves it on
+  status.set({ duration: 1.5 }); // one that says more moves it on
   status.tick();
   assert.match(shown(), /1\.50 s/);
-  set({ status: "done", duration: 1.52 });
+  status.set({ status: "done", duration: 1.52 });
   assert.match(shown(), /1\.52 s/, "the run's own duration once it ended");
   w.cleanup();
 });
@@ -240,7 +235,6 @@ test("stable selectors exist", () => {
 test("a kernel that restarts mid-run: the page says so and stops its clock and Cancel", () => {
   const w = mount({ status: "running", text: "partial " });
   w.model.emit("comm_live_update"); // what JupyterLab's widget manager does on a restart
-  flush();
   assert.equal(w.$(".lgw-root").getAttribute("data-status"), "disconnected");
   assert.ok(w.$(".lgw-cancel").hasAttribute("hidden"), "nothing to cancel from here");
   assert.match(w.$(".lgw-error").textContent, /kernel restarted or stopped/);
