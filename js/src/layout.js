@@ -18,7 +18,10 @@ import { isPreview } from "./preview.js";
 
 /** The panes, laid out in `root`; `requests` carries what the person asks of the kernel. */
 export function createLayout(doc, { requests, queue, now, layouts, onBreak = null }) {
-  const status = createStatusLine(doc, { onCancel: () => requests.request({ type: "cancel" }), now });
+  // The status line's counters say what the panes show: they are drawn once the panes have drawn.
+  const status = createStatusLine(doc, {
+    onCancel: () => requests.request({ type: "cancel" }), now, whenDrawn: queue && queue.whenDrawn,
+  });
   const error = createErrorBanner(doc);
 
   const textSection = createSection(doc, { title: "Output", className: "lgw-section-text" });

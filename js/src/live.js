@@ -5,7 +5,12 @@
 // enough already): trait changes and kernel messages wait in the view's inbox, in arrival order,
 // and a render-queue job applies them a few milliseconds at a time; the panes then draw what
 // changed in slices of their own.
-import { createJob } from "./render-queue.js";
+//
+// A run's end stays on screen for a frame at least: the next run's start waits in the inbox until
+// the panes have drawn the end and the browser has painted it. (`view.run(); view.run()` in one
+// cell brings the first run's final traits and the second's reset within a few milliseconds:
+// applied in the same frame, the first run's `done` and final text were never painted.)
+import { afterPaint as afterPaintDefault, createJob } from "./render-queue.js";
 import { createLiveGate, FIELDS, LIVE_STATUSES } from "./wire.js";
 
 /** What the page says when JupyterLab cuts it from its kernel while a run is live. */
@@ -37,11 +42,18 @@ export const RULES = {
   },
 };
 
+/** Whether applying an inbox item starts a run of the view (a new one, or one that goes on). */
+const startsRun = ({ message, name, value }) => (message
+  ? message.type === "reset" || (message.type === "delta" && LIVE_STATUSES.has(message.status))
+  : name === "status" && LIVE_STATUSES.has(value));
+const isEnd = (status) => status !== "idle" && !LIVE_STATUSES.has(status);
+
 /**
  * Follow `model` into `bindings`: its traits now and as they change, and the kernel's messages
- * (replies go to `onReply` at once). Returns {gate, onMessage, destroy}.
+ * (replies go to `onReply` at once). `drawing` (render-queue.js) says when the panes have drawn
+ * what they were given. Returns {gate, onMessage, destroy}.
  */
-export function followModel(model, bindings, { queue, onReply }) {
+export function followModel(model, bindings, { queue, drawing, onReply, afterPaint = afterPaintDefault }) {
   const fields = FIELDS.filter((f) => bindings[f.name]);
   const gate = createLiveGate(model.get("status"));
   const cleanups = [];
@@ -100,13 +112,31 @@ export function followModel(model, bindings, { queue, onReply }) {
   // ---- the inbox: every change in arrival order, applied by a render-queue job
   let inbox = [];
   let head = 0;
+  let unpaintedEnd = false; // the view shows a run's end that has not been on screen yet
+  let holding = false;
+  const holdEnd = () => {
+    if (holding) return;
+    holding = true;
+    drawing.whenDrawn(() => afterPaint(() => {
+      holding = false;
+      unpaintedEnd = false;
+      inboxJob.request();
+    }));
+  };
   const inboxJob = createJob((timeUp) => {
     while (head < inbox.length && !timeUp()) {
       const item = inbox[head];
+      if (unpaintedEnd && startsRun(item)) {
+        holdEnd();
+        return false; // the hold asks for the job again
+      }
       inbox[head] = undefined;
       head += 1;
+      const was = bindings.status.shown;
       if (item.message) onMessage(item.message);
       else set(item.name, item.value, traits);
+      const now = bindings.status.shown;
+      if (now !== was) unpaintedEnd = isEnd(now);
     }
     if (head === inbox.length) {
       inbox = [];
@@ -150,6 +180,8 @@ export function followModel(model, bindings, { queue, onReply }) {
     onMessage,
     destroy() {
       for (const fn of cleanups.splice(0)) fn();
+      inbox = []; // a hold that ends later finds nothing to apply
+      head = 0;
       inboxJob.cancel();
     },
   };

@@ -97,6 +97,67 @@ export function renderQueue() {
   return root[KEY];
 }
 
+/**
+ * One view's drawing on `queue`: its panes' jobs go there as any job does, and `whenDrawn(fn)`
+ * calls `fn` once none of them has work left, i.e. once the panes show all they were given (a
+ * read-out of what they show, such as the status line's counters, must not run ahead of them).
+ */
+export function createDrawing(queue = renderQueue()) {
+  const jobs = new Set(); // every job this view scheduled: a dozen at most
+  let waiting = [];
+  const busy = () => [...jobs].some((job) => job.queued);
+  // Not one of `jobs`: it waits for them, at the back of the round robin.
+  const after = {
+    queued: false,
+    step() {
+      if (busy()) return true;
+      const fns = waiting;
+      waiting = [];
+      for (const fn of fns) fn();
+      return false;
+    },
+  };
+  return {
+    schedule(job) {
+      jobs.add(job);
+      queue.schedule(job);
+    },
+    cancel(job) {
+      queue.cancel(job);
+    },
+    /** `fn` once the view's jobs are done (once per wait, however often it is asked for). */
+    whenDrawn(fn) {
+      if (!waiting.includes(fn)) waiting.push(fn);
+      queue.schedule(after);
+    },
+    destroy() {
+      waiting = [];
+      queue.cancel(after);
+    },
+  };
+}
+
+/**
+ * `fn` in a task after the browser's next frame, so what the page shows now has been on screen;
+ * at once where nothing paints (no window, a hidden page), and after `timeoutMs` at the latest.
+ */
+export function afterPaint(fn, timeoutMs = 500) {
+  const doc = globalThis.document;
+  if (typeof globalThis.requestAnimationFrame !== "function" || !doc || doc.visibilityState === "hidden") {
+    fn();
+    return;
+  }
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  // Callbacks of a frame run just before it is painted: a task they queue runs after the paint.
+  globalThis.requestAnimationFrame(() => setTimeout(once, 0));
+  setTimeout(once, timeoutMs); // a page hidden meanwhile paints no frame
+}
+
 /** A job that calls `step(timeUp)` until it returns false; `request()` queues it (once). */
 export function createJob(step, queue = renderQueue()) {
   const job = { queued: false, step };

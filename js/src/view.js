@@ -3,14 +3,17 @@
 // the traits and the kernel's messages, in arrival order, to the bindings by each field's rule).
 // Requests (cancel / events / resume / fork) go to the kernel through requests.js.
 import { createRequests } from "./requests.js";
+import { createDrawing, renderQueue } from "./render-queue.js";
 import { createLayout } from "./layout.js";
 import { createBindings } from "./bindings.js";
 import { followModel } from "./live.js";
 
 export function createView({ model, el, options = {} }) {
   const requests = createRequests(model, { timeoutMs: options.timeoutMs ?? 30000 });
+  const queue = options.queue || renderQueue();
+  const drawing = createDrawing(queue); // the panes' jobs: when they have drawn what they were given
   const layout = createLayout(el.ownerDocument, {
-    requests, queue: options.queue, now: options.now, layouts: options.layouts,
+    requests, queue: drawing, now: options.now, layouts: options.layouts,
     // A node's breakpoint cycles on the view's own trait (the kernel checks it).
     onBreak: (node, when) => {
       const next = { ...(model.get("breakpoints") || {}) };
@@ -21,8 +24,10 @@ export function createView({ model, el, options = {} }) {
     },
   });
   el.appendChild(layout.root);
-  const bindings = createBindings(layout, { model, queue: options.queue });
-  const live = followModel(model, bindings, { queue: options.queue, onReply: (msg) => requests.handleReply(msg) });
+  const bindings = createBindings(layout, { model, queue: drawing });
+  const live = followModel(model, bindings, {
+    queue, drawing, afterPaint: options.afterPaint, onReply: (msg) => requests.handleReply(msg),
+  });
 
   return {
     root: layout.root,
@@ -31,6 +36,7 @@ export function createView({ model, el, options = {} }) {
     gate: live.gate,
     destroy() {
       live.destroy();
+      drawing.destroy();
       requests.dispose();
       layout.destroy();
     },

@@ -2,7 +2,7 @@
 import { parseHTML } from "linkedom";
 import widget from "../src/widget.js";
 import { createView } from "../src/view.js";
-import { renderQueue } from "../src/render-queue.js";
+import { createRenderQueue, renderQueue } from "../src/render-queue.js";
 import { createLayoutService, useLayoutService } from "../src/layout-service.js";
 import { layoutGraph } from "../src/graph-layout.js";
 
@@ -104,3 +104,23 @@ export function step(key, extra = {}) {
 }
 
 export const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/**
+ * A queue on a fake clock: every `tick()` of work costs 1 ms (with `everyLook`, every look at the
+ * clock does); slices run when `next()` is called.
+ */
+export function fakeQueue(budgetMs = 5, { everyLook = false } = {}) {
+  let t = 0;
+  const pending = [];
+  const queue = createRenderQueue({ budgetMs, now: () => (everyLook ? t++ : t), defer: (fn) => pending.push(fn) });
+  return {
+    queue,
+    tick: () => { t += 1; },
+    /** Run the next slice (a task of its own in a page); false when none was waiting. */
+    next() {
+      const fn = pending.shift();
+      if (fn) fn();
+      return !!fn;
+    },
+  };
+}

@@ -1,7 +1,7 @@
 // Drawing in slices: the render queue, and views that never draw in the task a change comes in.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRenderQueue, createJob } from "../src/render-queue.js";
+import { createJob } from "../src/render-queue.js";
 import { createListPane } from "../src/panes/list-pane.js";
 import { createTextPane, SLICE_CHARS } from "../src/panes/text-pane.js";
 import { createStepsPane, PAGE_CARDS } from "../src/panes/steps-pane.js";
@@ -9,27 +9,7 @@ import { createLayoutService } from "../src/layout-service.js";
 import { layoutGraph } from "../src/graph-layout.js";
 import { gzipSync } from "node:zlib";
 import { h } from "../src/dom.js";
-import { flush, makeDocument, mountView, step } from "./helpers.mjs";
-
-/**
- * A queue on a fake clock: every `tick()` of work costs 1 ms (with `everyLook`, every look at the
- * clock does); slices run when `next()` is called.
- */
-function fakeQueue(budgetMs = 5, { everyLook = false } = {}) {
-  let t = 0;
-  const pending = [];
-  const queue = createRenderQueue({ budgetMs, now: () => (everyLook ? t++ : t), defer: (fn) => pending.push(fn) });
-  return {
-    queue,
-    tick: () => { t += 1; },
-    /** Run the next slice (a task of its own in a page); false when none was waiting. */
-    next() {
-      const fn = pending.shift();
-      if (fn) fn();
-      return !!fn;
-    },
-  };
-}
+import { fakeQueue, flush, makeDocument, mountView, step } from "./helpers.mjs";
 
 test("the queue runs jobs in slices of its budget, round robin, each slice in a task of its own", () => {
   const q = fakeQueue(5);

@@ -8,7 +8,11 @@ import { h, setText, show } from "../dom.js";
 import { formatDuration, formatCount } from "../format.js";
 import { LIVE_STATUSES } from "../wire.js";
 
-export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {}) {
+/**
+ * `whenDrawn(fn)`: calls `fn` once the view's panes have drawn what they were given (render-queue.js,
+ * createDrawing); the counters are drawn then, so they never say more than the panes show.
+ */
+export function createStatusLine(doc, { onCancel, now = () => Date.now(), whenDrawn = (fn) => fn() } = {}) {
   const value = h(doc, "span.lgw-status-value", { "data-status": "idle", role: "status" }, "idle");
   const node = h(doc, "span.lgw-status-node");
   const steps = h(doc, "span.lgw-status-steps");
@@ -87,9 +91,6 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
     value.setAttribute("data-status", s);
     setText(node, data.current_node ? `▶ ${data.current_node}` : "");
     node.setAttribute("title", "current node");
-    setText(steps, formatCount(data.steps, "step"));
-    setText(events, formatCount(data.event_count, "event"));
-    setText(tokens, formatCount(data.tokens, "char"));
     const total = data.usage && data.usage.total;
     setText(usage, total && total.calls ? `${total.total_tokens} tokens used (${total.input_tokens} in · ${total.output_tokens} out)` : "");
     const idParts = [];
@@ -111,21 +112,31 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now() } = {})
   }
   render();
 
+  const COUNTERS = new Set(["steps", "event_count", "tokens"]);
+  function renderCounters() {
+    setText(steps, formatCount(data.steps, "step"));
+    setText(events, formatCount(data.event_count, "event"));
+    setText(tokens, formatCount(data.tokens, "char"));
+  }
+  renderCounters();
+
   return {
     el,
     cancel,
     set(fields) {
       let changed = false;
+      let counted = false;
       for (const [k, v] of Object.entries(fields)) {
         if (!(k in data) || v === undefined) continue;
         const nv = v === null ? (typeof data[k] === "number" ? 0 : "") : v;
         if (k === "duration" && ticking() && clockStart !== null) clockStart = Math.min(clockStart, now() - Math.max(0, nv) * 1000);
-        if (data[k] !== nv) {
-          data[k] = nv;
-          changed = true;
-        }
+        if (data[k] === nv) continue;
+        data[k] = nv;
+        if (COUNTERS.has(k)) counted = true;
+        else changed = true;
       }
       if (changed) render();
+      if (counted) whenDrawn(renderCounters);
     },
     get data() {
       return { ...data };
