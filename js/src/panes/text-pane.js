@@ -45,6 +45,10 @@ export function createTextPane(doc, { onLength, queue } = {}) {
   let desiredStale = false; // `desired` must be computed again (a filter is on and something changed)
   let shown = ""; // what the page shows: always a prefix of `desired` once the job is done
   let replace = false; // what is shown is not a prefix of `desired`: start again
+  // Unfiltered, the text appended since what is shown (`full` is `shown` + `undrawn`), or null
+  // (taken from `full` when needed). Pieces come from it: slicing `full`, a string built by `+=`,
+  // copied all of it first, each slice (1 MB a frame at 200,000 tokens, for the collector to free).
+  let undrawn = null;
   // Where each later run of the view begins in `full` (UTF-16 offsets, ascending), and how many
   // of these dividers are drawn. Shown in the whole text only, not in a filter's part of it.
   let runStarts = [];
@@ -60,11 +64,13 @@ export function createTextPane(doc, { onLength, queue } = {}) {
     if (replace) {
       chunks.set("");
       shown = "";
+      undrawn = null;
       drawnStarts = 0;
       replace = false;
       scroll.reset();
     }
     const dividers = !isFilterActive(filters.filter);
+    if (dividers && undrawn === null) undrawn = full.slice(shown.length);
     while (shown.length < desired.length && !timeUp()) {
       let end = shown.length + SLICE_CHARS;
       if (dividers) {
@@ -74,7 +80,11 @@ export function createTextPane(doc, { onLength, queue } = {}) {
         }
         if (drawnStarts < runStarts.length) end = Math.min(end, runStarts[drawnStarts].at);
       }
-      const piece = desired.slice(shown.length, end);
+      let piece;
+      if (dividers) {
+        piece = undrawn.slice(0, end - shown.length);
+        undrawn = undrawn.slice(piece.length);
+      } else piece = desired.slice(shown.length, end);
       chunks.append(piece);
       shown += piece;
     }
@@ -86,6 +96,7 @@ export function createTextPane(doc, { onLength, queue } = {}) {
 
   /** The text or the segments changed; `appended`: only characters were added at the end. */
   function changed(appended) {
+    if (!appended) undrawn = null;
     if (!isFilterActive(filters.filter)) {
       // Unfiltered, the page shows `full`: an append extends what is shown (no comparison of the
       // whole text, which would copy it per delta), anything else may replace it.
@@ -95,6 +106,7 @@ export function createTextPane(doc, { onLength, queue } = {}) {
       filters.setNote("");
     } else {
       desiredStale = true; // the job filters once, however many deltas came meanwhile
+      undrawn = null;
     }
     if (onLength) onLength(fullLength);
     job.request();
@@ -105,6 +117,7 @@ export function createTextPane(doc, { onLength, queue } = {}) {
     runStarts.push({ at, label });
     runStarts.sort((a, b) => a.at - b.at);
     if (at < shown.length) replace = true; // drawn past it already (a late kernel offset)
+    undrawn = null;
     job.request();
   }
 
@@ -135,6 +148,7 @@ export function createTextPane(doc, { onLength, queue } = {}) {
       if (!extends_) runStarts = runStarts.filter((s) => s.at <= next.length && next.startsWith(full.slice(0, s.at)));
       full = next;
       fullLength = cpLength(full);
+      undrawn = null;
       changed(extends_);
     },
     setSegments(list) {
@@ -156,6 +170,7 @@ export function createTextPane(doc, { onLength, queue } = {}) {
     applyDelta(text, segs) {
       const appended = typeof text === "string" ? text : "";
       full += appended;
+      if (undrawn !== null) undrawn += appended;
       fullLength += cpLength(appended);
       if (Array.isArray(segs) || (appended && segments.length)) {
         segments = extendSegments(segments, Array.isArray(segs) ? segs : [], fullLength);
