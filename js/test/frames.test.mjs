@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SLICE_CHARS } from "../src/panes/text-pane.js";
-import { fakeQueue, flush, mountView, step } from "./helpers.mjs";
+import { emitTwoRuns, fakeQueue, flush, mountView, step } from "./helpers.mjs";
 
 const count = (w, sel) => Number(w.$(sel).textContent.replace(/[^\d]/g, "") || 0);
 
@@ -43,19 +43,7 @@ function mountPainted(traits) {
 test("a run's end stays until it was painted, then the next run's reset clears it", () => {
   const { w, frames, shown, paint } = mountPainted({ status: "idle", text: "" });
   paint();
-  w.model.emit("msg:custom", { type: "reset", epoch: 1, seq: 1 });
-  w.model.emit("msg:custom", { type: "delta", epoch: 1, seq: 2, status: "running", text: "ab" });
-  // The final traits and the next run's start, all before the view's first slice.
-  w.model.traits.text = "abc";
-  w.model.traits.status = "done";
-  w.model.emit("change:text");
-  w.model.emit("change:status");
-  w.model.emit("msg:custom", { type: "reset", epoch: 2, seq: 3 });
-  w.model.traits.text = "";
-  w.model.traits.status = "connecting";
-  w.model.emit("change:text");
-  w.model.emit("change:status");
-  w.model.emit("msg:custom", { type: "delta", epoch: 2, seq: 4, status: "running", text: "x" });
+  emitTwoRuns(w.model); // the first run's end and the next one's start, before the view's first slice
   flush();
   assert.deepEqual(shown(), ["done", "done", "abc", 3], "the first run's end, drawn whole");
   assert.equal(frames.length, 1, "waiting for a frame");

@@ -94,6 +94,22 @@ export function mountView(traits = {}, options = {}) {
   return { document, Event, el, model, view, click, cleanup: () => view.destroy(), $: (s) => el.querySelector(s), $$: (s) => [...el.querySelectorAll(s)] };
 }
 
+/** A run ("ab", then its final traits: "abc", done) and the next run's start ("x"), in one go. */
+export function emitTwoRuns(model) {
+  model.emit("msg:custom", { type: "reset", epoch: 1, seq: 1 });
+  model.emit("msg:custom", { type: "delta", epoch: 1, seq: 2, status: "running", text: "ab" });
+  model.traits.text = "abc";
+  model.traits.status = "done";
+  model.emit("change:text");
+  model.emit("change:status");
+  model.emit("msg:custom", { type: "reset", epoch: 2, seq: 3 });
+  model.traits.text = "";
+  model.traits.status = "connecting";
+  model.emit("change:text");
+  model.emit("change:status");
+  model.emit("msg:custom", { type: "delta", epoch: 2, seq: 4, status: "running", text: "x" });
+}
+
 export function step(key, extra = {}) {
   const id = key.split("/").pop();
   return {

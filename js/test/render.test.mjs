@@ -9,7 +9,7 @@ import { createLayoutService } from "../src/layout-service.js";
 import { layoutGraph } from "../src/graph-layout.js";
 import { gzipSync } from "node:zlib";
 import { h } from "../src/dom.js";
-import { fakeQueue, flush, makeDocument, mountView, step } from "./helpers.mjs";
+import { emitTwoRuns, fakeQueue, flush, makeDocument, mountView, step } from "./helpers.mjs";
 
 test("the queue runs jobs in slices of its budget, round robin, each slice in a task of its own", () => {
   const q = fakeQueue(5);
