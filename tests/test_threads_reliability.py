@@ -261,3 +261,50 @@ async def test_a_run_the_connection_missed_whole_is_read_again_from_storage(monk
     # One stall check is enough; on a loaded machine a second may fire before the replay arrives.
     resumes = run.subscription.resumes
     assert run.status == "completed" and resumes >= 1 and connections == [transport] * (resumes + 1)
+
+
+def backlog_server(connections: list) -> Starlette:
+    """A WebSocket whose every reconnect sends three events of the run's backlog and closes before
+    it answers the command, as a socket cut mid-replay does: the server replays what followed
+    ``since`` before its answer. Only the last reconnect, with the run's end, is answered."""
+    last = 20
+
+    def frame(seq: int) -> dict:
+        if seq in (1, last):
+            data = {"event": "running" if seq == 1 else "completed", "graph_name": "g"}
+            return {"type": "event", "event_id": f"lc{seq}", "seq": seq, "method": "lifecycle",
+                    "params": {"namespace": [], "timestamp": seq, "data": data}}
+        return {"type": "event", "event_id": f"e{seq}", "seq": seq, "method": "values",
+                "params": {"namespace": [], "timestamp": seq, "data": {"n": seq}}}
+
+    async def socket(websocket: WebSocket) -> None:
+        await websocket.accept()
+        command = json.loads(await websocket.receive_text())
+        since = command["params"].get("since") or 0
+        connections.append((command["method"], since))
+        if command["method"] == "subscription.subscribe":
+            await websocket.send_text(json.dumps({"type": "success", "id": command["id"], "result": {}}))
+            upto = 5
+        else:
+            upto = min(since + 3, last)
+        for seq in range(since + 1, upto + 1):
+            await websocket.send_text(json.dumps(frame(seq)))
+        if upto == last and command["method"] == "subscription.reconnect":
+            await websocket.send_text(json.dumps({"type": "success", "id": command["id"], "result": {}}))
+            await websocket.receive_text()  # held open until the client is done
+        await websocket.close()
+
+    return Starlette(routes=[WebSocketRoute("/threads/{tid}/stream/events", socket)])
+
+
+async def test_a_reconnect_cut_before_its_answer_keeps_the_events_it_brought():
+    """Each reconnect brings three events and is cut before the server answers it; before, the
+    client threw them away and began each reconnect at the same seq: five in a row, and it gave up."""
+    connections: list = []
+    with serve(backlog_server(connections)) as served:
+        async with ThreadClient(served.url, transport="websocket", resume_backoff=0.01) as client:
+            async with asyncio.timeout(20):
+                events, resumes = await read_run(Thread(client, "t1"))
+    assert [e.seq for e in events] == list(range(1, 21))
+    assert connections[0] == ("subscription.subscribe", 0)
+    assert [since for _, since in connections[1:]] == [5, 8, 11, 14, 17], connections
