@@ -8,6 +8,9 @@ import { h, setText, show } from "../dom.js";
 import { formatDuration, formatCount } from "../format.js";
 import { LIVE_STATUSES } from "../wire.js";
 
+/** The fields drawn once the panes have drawn (what they count is in the panes). */
+const COUNTERS = new Set(["steps", "event_count", "tokens"]);
+
 /**
  * `whenDrawn(fn)`: calls `fn` once the view's panes have drawn what they were given (render-queue.js,
  * createDrawing); the counters are drawn then, so they never say more than the panes show.
@@ -112,7 +115,6 @@ export function createStatusLine(doc, { onCancel, now = () => Date.now(), whenDr
   }
   render();
 
-  const COUNTERS = new Set(["steps", "event_count", "tokens"]);
   function renderCounters() {
     setText(steps, formatCount(data.steps, "step"));
     setText(events, formatCount(data.event_count, "event"));

@@ -46,8 +46,9 @@ export function createTextPane(doc, { onLength, queue } = {}) {
   let shown = ""; // what the page shows: always a prefix of `desired` once the job is done
   let replace = false; // what is shown is not a prefix of `desired`: start again
   // Unfiltered, the text appended since what is shown (`full` is `shown` + `undrawn`), or null
-  // (taken from `full` when needed). Pieces come from it: slicing `full`, a string built by `+=`,
-  // copied all of it first, each slice (1 MB a frame at 200,000 tokens, for the collector to free).
+  // (taken from `full` when needed: after a new text, a replace, or while a filter is on). Pieces
+  // come from it: slicing `full`, a string built by `+=`, copied all of it first, each slice
+  // (1 MB a frame at 200,000 tokens, for the collector to free).
   let undrawn = null;
   // Where each later run of the view begins in `full` (UTF-16 offsets, ascending), and how many
   // of these dividers are drawn. Shown in the whole text only, not in a filter's part of it.
@@ -96,7 +97,6 @@ export function createTextPane(doc, { onLength, queue } = {}) {
 
   /** The text or the segments changed; `appended`: only characters were added at the end. */
   function changed(appended) {
-    if (!appended) undrawn = null;
     if (!isFilterActive(filters.filter)) {
       // Unfiltered, the page shows `full`: an append extends what is shown (no comparison of the
       // whole text, which would copy it per delta), anything else may replace it.
@@ -117,7 +117,6 @@ export function createTextPane(doc, { onLength, queue } = {}) {
     runStarts.push({ at, label });
     runStarts.sort((a, b) => a.at - b.at);
     if (at < shown.length) replace = true; // drawn past it already (a late kernel offset)
-    undrawn = null;
     job.request();
   }
 
