@@ -71,6 +71,10 @@ class LocalServer:
         ```
     """
 
+    #: The command that runs the LangGraph CLI (``dev ...`` follows it). A subclass may run the
+    #: same CLI another way: the project's tests run it with a faster queue poll.
+    cli: tuple[str, ...] = (sys.executable, "-m", "langgraph_cli")
+
     def __init__(self, config: pathlib.Path, port: int):
         self.config = config
         self.port = port
@@ -108,7 +112,7 @@ class LocalServer:
         command = [
             # The guard stops the server when this process dies, even without atexit (a killed kernel).
             sys.executable, "-m", "lg_widgets._guard", str(workdir),
-            sys.executable, "-m", "langgraph_cli", "dev",
+            *self.cli, "dev",
             "--no-browser", "--no-reload", "--host", "127.0.0.1", "--port", str(self.port),
             "--config", str(config),
         ]

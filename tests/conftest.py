@@ -3,8 +3,9 @@
 Tiers are markers (registered in pyproject.toml, ``--strict-markers``):
 
 - unmarked: no server, no browser. ``make check`` runs them (with the JS units and mypy).
-- ``server``: talks to a real ``langgraph dev``. The servers start once per process, so once
-  per xdist worker (``make test`` runs this tier with ``-n 2``). A test reaches them through
+- ``server``: talks to a real ``langgraph dev`` (``QuickPollServer``: runs wait 0.5 s to start, not
+  0.5-1 s). The servers start once per process, so once per xdist worker (``make test`` runs this
+  tier with ``-n 5``). A test reaches them through
   the ``server``, ``test_graphs_server`` and ``auth_server`` fixtures, which refuse a test
   without the marker; after each server test every run still queued or running on them is
   cancelled, and the test ends when their worker is idle again: no test sees another's leftovers.
@@ -25,14 +26,14 @@ from __future__ import annotations
 
 import os
 import pathlib
+import sys
 import types
 
 import pytest
 from hypothesis import settings
 
 import recording_comm
-import lg_widgets
-from lg_widgets.server import LocalServer
+from lg_widgets.server import DEMO_CONFIG, LocalServer, free_port
 from drain import drain
 
 # Hypothesis: a few hundred examples per property in the unit tier, 10,000 under `make soak`.
@@ -94,14 +95,28 @@ def _no_server_starts_outside_the_server_tier(request, monkeypatch):
 # ------------------------------------------------------------------ servers (one of each per process)
 
 
+class QuickPollServer(LocalServer):
+    """The real ``langgraph dev``, whose idle run queue starts a run 0.5 s after it was created
+    instead of 0.5-1 s (tests/quick_poll_server.py): the server tier's runs wait a third less."""
+
+    cli = (sys.executable, str(pathlib.Path(__file__).parent / "quick_poll_server.py"))
+
+
+def quick_poll_server(config: pathlib.Path):
+    server = QuickPollServer(config, free_port()).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def demo_server_process(request):
-    """The server with the packaged demo graphs: the embedded one, unless the environment names another."""
+    """The server with the packaged demo graphs (quick poll), unless the environment names another."""
     if os.environ.get("LGW_TEST_SERVER_URL"):
-        return types.SimpleNamespace(url=os.environ["LGW_TEST_SERVER_URL"].rstrip("/"), external=True)
-    if os.environ.get("LGW_TEST_DEPLOYMENT"):
-        return request.getfixturevalue("deployment")
-    return lg_widgets.local_server()
+        yield types.SimpleNamespace(url=os.environ["LGW_TEST_SERVER_URL"].rstrip("/"), external=True)
+    elif os.environ.get("LGW_TEST_DEPLOYMENT"):
+        yield request.getfixturevalue("deployment")
+    else:
+        yield from quick_poll_server(DEMO_CONFIG)
 
 
 @pytest.fixture(scope="session")
@@ -119,13 +134,13 @@ def deployment():
 @pytest.fixture(scope="session")
 def test_graphs_server_process():
     """A second server with the test-only graphs (hostile strings, nesting, content blocks)."""
-    return lg_widgets.local_server(TEST_GRAPHS)
+    yield from quick_poll_server(TEST_GRAPHS)
 
 
 @pytest.fixture(scope="session")
 def auth_server_process():
     """A third server whose langgraph.json sets custom auth: bearer tokens, per-user threads (tests/auth)."""
-    return lg_widgets.local_server(AUTH_GRAPHS)
+    yield from quick_poll_server(AUTH_GRAPHS)
 
 
 def _drained(request: pytest.FixtureRequest, process_fixture: str, tokens: tuple[str | None, ...] = (None,)):

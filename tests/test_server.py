@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 import lg_widgets
-from lg_widgets import InvalidArgument, ServerStartError
+from lg_widgets import InvalidArgument, ServerStartError, StreamView
 from waiting import wait_until
 
 pytestmark = pytest.mark.server
@@ -22,13 +22,27 @@ DEMO_GRAPHS = {"joke", "agent", "subgraph", "human", "custom", "long", "failing"
                "briefing", "subgraph_narrated", "thumbnail", "branches"}
 
 
-def test_serves_every_demo_graph_on_a_free_port(server):
-    assert server.port != 2024
-    assert httpx.get(f"{server.url}/ok").status_code == 200
-    graphs = {a["graph_id"] for a in httpx.post(f"{server.url}/assistants/search", json={"limit": 100}).json()}
-    assert DEMO_GRAPHS <= graphs
-    assert lg_widgets.local_server() is server, "the same config reuses the running server"
-    assert "127.0.0.1" not in repr(server) and "0x" not in repr(server)
+def test_the_embedded_server_serves_every_demo_graph_on_a_free_port():
+    server = lg_widgets.local_server()  # what a view with no url uses: the CLI as installed
+    try:
+        assert server.port != 2024
+        assert httpx.get(f"{server.url}/ok").status_code == 200
+        graphs = {a["graph_id"] for a in httpx.post(f"{server.url}/assistants/search", json={"limit": 100}).json()}
+        assert DEMO_GRAPHS <= graphs
+        assert lg_widgets.local_server() is server, "the same config reuses the running server"
+        assert "127.0.0.1" not in repr(server) and "0x" not in repr(server)
+        view = StreamView("joke", {"topic": "tea"}, url=server.url).run()
+        assert view.status == "done" and "tea" in view.state["joke"]
+    finally:
+        server.stop()
+
+
+def test_the_tests_servers_poll_their_queue_quickly(server):
+    """The server tier's servers run tests/quick_poll_server.py: if an upgrade of the in-memory
+    runtime no longer fits its patch, this fails (and the tier is slow again, not wrong)."""
+    from quick_poll_server import APPLIED
+
+    assert APPLIED in server.log_path.read_text()
 
 
 def test_users_own_graphs_with_relative_imports(tmp_path):

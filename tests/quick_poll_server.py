@@ -1,0 +1,65 @@
+"""``langgraph dev`` whose idle run queue starts each run 0.5 s after it was created, not 0.5-1 s.
+
+    python tests/quick_poll_server.py dev --port ... --config ...   (what ``QuickPollServer`` runs)
+
+The in-memory runtime's queue sleeps 0.5 s between looks while it is idle, and a run created
+during that sleep waits for the next look: a run starts 0.5 to 1 s after it was asked for
+(0.75 s on average; the server tier waited on that more than on anything else). Here the queue
+looks every 20 ms and takes a run once it is 0.5 s old: the unchanged server's shortest wait,
+which the thread protocol's readers rely on (a reader opened after ``run.start`` finds the run
+before it publishes; with no wait at all, 7 server tests lost a run's first events). Everything
+else is the real server. The notebooks run on the unchanged server (each kernel starts its own),
+and the deployment tier on Postgres; ``test_server.py`` checks that this patch still applies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+from datetime import UTC, datetime
+
+#: Seconds between two looks at the queue while it is idle.
+POLL_SECONDS = 0.02
+#: A run starts once it is this old, never sooner: the unchanged server's shortest wait.
+MIN_AGE_SECONDS = 0.5
+#: Printed to the server's log once the patch is in (``test_server.py`` looks for it).
+APPLIED = "quick poll: the run queue looks every 20 ms and starts a run at 0.5 s"
+
+
+def patch_the_queue() -> None:
+    from langgraph_runtime_inmem import ops
+    from langgraph_runtime_inmem.database import connect
+
+    takes_runs = ops.Runs.next
+    if list(inspect.signature(takes_runs).parameters) != ["wait", "limit"]:
+        print(f"quick poll NOT applied: Runs.next{inspect.signature(takes_runs)} is not (wait, limit)",
+              file=sys.stderr, flush=True)
+        return
+
+    async def youngest_pending_age() -> float | None:
+        async with connect() as conn:
+            created = [run["created_at"] for run in conn.store["runs"] if run["status"] == "pending"]
+        return (datetime.now(UTC) - max(created)).total_seconds() if created else None
+
+    async def next_runs(wait: bool, limit: int = 1):
+        if wait:
+            await asyncio.sleep(POLL_SECONDS)
+        for _ in range(5):  # bounded: runs that keep coming must not hold the older ones forever
+            age = await youngest_pending_age()
+            if age is None or age >= MIN_AGE_SECONDS:
+                break
+            await asyncio.sleep(MIN_AGE_SECONDS - age)
+        # wait=False: no sleep of its own; it takes the runs created until now.
+        async for run_and_attempt in takes_runs(False, limit):
+            yield run_and_attempt
+
+    ops.Runs.next = staticmethod(next_runs)
+    print(APPLIED, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    patch_the_queue()
+    from langgraph_cli.cli import cli
+
+    sys.exit(cli())
