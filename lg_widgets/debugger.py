@@ -172,7 +172,7 @@ class Debugger(LiveRun):
             raise InvalidArgument(f"Nothing to resume: the run is {self.status!r}, not 'interrupted'.")
         waiting = [i for i in self.interrupts if not i["resolved"]]
         if source.follows_thread:  # the attachment reads the resumed run: answer, and go on watching
-            ended = self._ended_runs
+            ended = self._runs_ended_so_far()
             self._wait_for(source.answer(value, waiting), timeout)
             if wait and self._live():
                 self._wait_for_run_end(after=ended)

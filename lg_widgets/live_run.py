@@ -100,11 +100,17 @@ class LiveRun:
             except concurrent.futures.CancelledError:
                 pass
 
-    def _run_ended(self) -> None:
-        """A run of the view ended (an attachment's too, though its reading goes on)."""
+    def _run_ended(self, show_the_end: Callable[[], None]) -> None:
+        """A run of the view ended (an attachment's too, though its reading goes on): its end is
+        shown and counted in one step, so whoever sees the end (the status) finds it counted."""
         with self._ends:
+            show_the_end()
             self._ended_runs += 1
             self._ends.notify_all()
+
+    def _runs_ended_so_far(self) -> int:
+        with self._ends:
+            return self._ended_runs
 
     def _wait_for_run_end(self, after: int, timeout: float | None = None) -> None:
         """Block until a run ends that had not ended when ``_ended_runs`` was ``after``."""
@@ -213,8 +219,7 @@ class LiveRun:
             # run goes on with a copy), for saved notebooks and new pages.
             # A trait equal to its value before the run is not sent again: the delta covers it.
             self._frame()
-            self._set_final_traits(fold.to_dict())
-            self._run_ended()
+            self._run_ended(lambda: self._set_final_traits(fold.to_dict()))
 
     async def _interrupts_the_stream_left_out(self, source: RunSource, fold: RunState) -> None:
         """A run on a thread may stop on an interrupt its stream does not carry (``interrupt()``
@@ -254,8 +259,7 @@ class LiveRun:
         (copies: the fold goes on with the thread's next run); a next run starts a run of the view."""
         if was in LIVE_STATUSES and self._fold.status not in LIVE_STATUSES:
             self._frame()
-            self._set_traits(orjson.loads(json_bytes(self._fold.to_dict())))
-            self._run_ended()
+            self._run_ended(lambda: self._set_traits(orjson.loads(json_bytes(self._fold.to_dict()))))
         elif was not in LIVE_STATUSES and self._fold.status == "running" and was != "idle":
             self.run_starts.append(len(self.events) - 1)
 

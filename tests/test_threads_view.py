@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
 
 import pytest
 from langgraph_sdk import get_client, get_sync_client
@@ -208,10 +210,32 @@ def test_attach_to_a_thread_another_client_runs(test_graphs_server, comms, trans
     assert view.status == "cancelled"
 
 
+def test_a_resume_with_wait_as_soon_as_the_interrupt_shows_waits_for_the_resumed_run(test_graphs_server, comms):
+    """The status said ``interrupted`` a moment before the run's end was counted: a resume(wait=True)
+    in that moment counted the interrupted run's end as the resumed run's and returned at once (seen
+    under load). An observer that holds the moment open makes it certain."""
+    view = StreamView.attach(asyncio.run(started_elsewhere(test_graphs_server.url)), url=test_graphs_server.url)
+    interrupted = threading.Event()
+
+    def hold_the_moment(change):
+        if change["new"] == "interrupted" and not interrupted.is_set():
+            interrupted.set()
+            time.sleep(0.5)
+
+    view.observe(hold_the_moment, "status")
+    view.start()
+    try:
+        assert interrupted.wait(60), "the attached run reaches its interrupt"
+        view.resume("yes", wait=True)
+        assert view.status == "done" and view.state["published"] == view.text
+    finally:
+        view.cancel()
+
+
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_an_attached_resume_with_wait_returns_once_the_resumed_run_has_ended(test_graphs_server, comms, transport):
     """resume(value, wait=True) on an attachment returned at once (0.01 s, still 'interrupted');
-    the resumed run only starts about a second after the answer."""
+    the resumed run only starts 0.5 to 1 s after the answer."""
     view = StreamView.attach(asyncio.run(started_elsewhere(test_graphs_server.url)), url=test_graphs_server.url,
                              transport=transport).start()
     try:
