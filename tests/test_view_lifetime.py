@@ -4,6 +4,7 @@ publisher, the background loop) holds a view once it is closed and dropped."""
 from __future__ import annotations
 
 import gc
+import time
 import tracemalloc
 import weakref
 
@@ -48,8 +49,16 @@ def test_memory_returns_to_its_level_after_closed_views():
     try:
         before = tracemalloc.get_traced_memory()[0]
         run_and_close(30)
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
+
+        def held() -> int:
+            gc.collect()
+            return tracemalloc.get_traced_memory()[0] - before
+
+        # Traced memory is the whole process's, other threads' work included, and a loaded machine
+        # finishes that work later (seen once beside five other tiers: 29.7 MB at the first look).
+        deadline = time.monotonic() + 20
+        while (grown := held()) >= 1_000_000 and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         tracemalloc.stop()
     # One view of this recording holds ~0.5 MB (its front end, events, traits): 30 kept would be ~15 MB.
