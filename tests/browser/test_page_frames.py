@@ -141,11 +141,12 @@ def test_a_stop_resumed_in_the_same_cell_is_painted_before_the_resumed_run(lab):
 def test_a_view_opened_mid_run_never_shows_counters_ahead_of_its_panes(lab):
     """A second display of a view while its run streams takes the run so far in one snapshot
     (20,000 characters and more) and catches up from there: its status line must follow what its
-    panes drew, never run ahead. (When the line drew at once, it was ahead in 254 of 1,051 frames:
-    the snapshot's, and then each delta's first frame.)"""
+    panes drew, never run ahead. (When the line drew at once, it was ahead in 254 of 1,051 frames
+    of a 40,000-token run: the snapshot's, and then each delta's first frame. 16,000 tokens, some
+    80,000 characters, leave three quarters of the run to sample after the snapshot.)"""
     nb = lab([
         IMPORT,
-        'view = StreamView("long", {"tokens": 40000}, stream_mode=["messages-tuple", "debug"])\nview',
+        'view = StreamView("long", {"tokens": 16000}, stream_mode=["messages-tuple", "debug"])\nview',
         "_ = view.start()",
         "view",
     ])
