@@ -4,7 +4,7 @@
 # While working:
 #   make check  JS units, mypy and every unmarked test: no server, no browser, no apt-get (~1 min)
 # The tiers of `make test` one by one (markers: tests/conftest.py):
-#   make test-server     the tests against a real langgraph dev, three workers with their own servers
+#   make test-server     the tests against a real langgraph dev, five workers with their own servers
 #   make test-notebooks  the course notebooks, strict nbval, two at a time
 #   make test-browser    Chromium + JupyterLab, two test files at a time
 #   make test-bench      the tests that bound a time, alone
@@ -31,8 +31,8 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 # The unmarked tests (a tier's marker is given to each of its tests: see pyproject's `markers`).
 UNIT_TESTS := not (server or browser or notebooks or deploy or bench or soak)
 # Workers for the server tier: each starts its own langgraph dev servers (tests/conftest.py). The
-# tests mostly wait on the servers: three on two cores took 244 s where two took 327 s.
-SERVER_WORKERS ?= 3
+# tests mostly wait on the servers' runs: five on two cores took 120 s where three took 157 s.
+SERVER_WORKERS ?= 5
 BROWSER_WORKERS ?= 2
 
 .PHONY: soak setup demo lab check test system-deps test-js test-unit test-py test-server test-notebooks test-browser test-bench typecheck browser-deps deploy-deps test-deploy notebooks bench bench-browser bench-timeline bench-instructions bench-quick bench-threads fixtures wheel-check docs clean
@@ -65,7 +65,7 @@ test-js: setup
 	cd js && npm test
 
 test-unit: setup
-	$(PYTEST) -m "$(UNIT_TESTS)" tests
+	$(PYTEST) -m "$(UNIT_TESTS)" -n 2 tests
 
 test-server: setup
 	$(PYTEST) -m "server and not (browser or deploy or bench or soak)" -n $(SERVER_WORKERS) tests \
@@ -101,16 +101,17 @@ typecheck: setup
 check: setup
 	$(MAKE) --no-print-directory -j3 --output-sync=target test-js typecheck test-unit
 
-# First every install, side by side: they wait on the network more than on the cores (apt's lock
-# takes the two apt steps one after the other). Then the tiers that need the cores, one at a time
-# (the browser tier samples the page; test-bench bounds times). Then the four that mostly wait on
-# their servers and installs, side by side: 163 s where one after the other took ~370 s. The
-# quick benchmarks run there to keep their harnesses working; their ratios are measured beside
-# other work, so `make bench` alone gives the figures.
+# Two cores, and the suite needs about 16 minutes of CPU (the browser tier about 8, most of it
+# Chromium's): it is scheduled to keep both busy. First every install side by side, with `make check`
+# beside the two that wait on the network (apt's lock takes its two steps one after the other). Then
+# the tiers that mostly wait on their servers, side by side: 210 s where one after the other they take
+# about 375 s. The quick benchmarks run there to keep their harnesses working (`make bench` alone
+# gives the figures). Then the browser tier alone (it samples the page, and keeps both cores busy by
+# itself), and the tests that bound a time.
 test:
-	$(MAKE) --no-print-directory -j3 setup system-deps $(DEPLOY_STAMP)
-	$(MAKE) --no-print-directory check test-server test-browser test-bench
-	$(MAKE) --no-print-directory -j4 --output-sync=target test-notebooks test-deploy bench-quick wheel-check
+	$(MAKE) --no-print-directory -j4 --output-sync=target check system-deps $(DEPLOY_STAMP)
+	$(MAKE) --no-print-directory -j5 --output-sync=target test-server test-notebooks test-deploy bench-quick wheel-check
+	$(MAKE) --no-print-directory test-browser test-bench
 
 system-deps:
 	sh scripts/install_chromium.sh
