@@ -7,9 +7,10 @@ during that sleep waits for the next look: a run starts 0.5 to 1 s after it was 
 (0.75 s on average; the server tier waited on that more than on anything else). Here the queue
 looks every 20 ms and takes a run once it is 0.5 s old: the unchanged server's shortest wait,
 which the thread protocol's readers rely on (a reader opened after ``run.start`` finds the run
-before it publishes; with no wait at all, 7 server tests lost a run's first events). Everything
-else is the real server. The notebooks run on the unchanged server (each kernel starts its own),
-and the deployment tier on Postgres; ``test_server.py`` checks that this patch still applies.
+before it publishes; with no wait at all, 7 server tests failed on reads that lost events of a
+run already publishing: docs/threads-protocol.md). Everything else is the real server. The
+notebooks run on the unchanged server (each kernel starts its own), and the deployment tier on
+Postgres; ``test_server.py`` checks that this patch still applies.
 """
 
 from __future__ import annotations
