@@ -4,7 +4,6 @@ publisher, the background loop) holds a view once it is closed and dropped."""
 from __future__ import annotations
 
 import gc
-import time
 import tracemalloc
 import weakref
 
@@ -12,6 +11,7 @@ import comm
 import pytest
 
 from recordings import FIXTURES
+from waiting import wait_until
 from lg_widgets import StreamView
 from lg_widgets.errors import LGWidgetsError
 
@@ -49,20 +49,20 @@ def test_memory_returns_to_its_level_after_closed_views():
     try:
         before = tracemalloc.get_traced_memory()[0]
         run_and_close(30)
+        grown = []
 
-        def held() -> int:
+        def back_to_its_level() -> bool:
             gc.collect()
-            return tracemalloc.get_traced_memory()[0] - before
+            grown.append(tracemalloc.get_traced_memory()[0] - before)
+            # One view of this recording holds ~0.5 MB (its front end, events, traits): 30 kept would be ~15 MB.
+            return grown[-1] < 1_000_000
 
         # Traced memory is the whole process's, other threads' work included, and a loaded machine
         # finishes that work later (seen once beside five other tiers: 29.7 MB at the first look).
-        deadline = time.monotonic() + 20
-        while (grown := held()) >= 1_000_000 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(back_to_its_level, timeout=20,
+                   what=lambda: f"the 30 closed views to be freed: {grown[-1]:,} bytes still held")
     finally:
         tracemalloc.stop()
-    # One view of this recording holds ~0.5 MB (its front end, events, traits): 30 kept would be ~15 MB.
-    assert grown < 1_000_000, f"{grown:,} bytes still held after 30 views were closed"
 
 
 def closed_in_a_function(recording) -> weakref.ref:

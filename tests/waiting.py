@@ -9,11 +9,14 @@ from typing import Awaitable, Callable, TypeVar
 T = TypeVar("T")
 
 
-def wait_until(condition: Callable[[], object], timeout: float = 30.0, what: str = "condition") -> None:
+def wait_until(condition: Callable[[], object], timeout: float = 30.0,
+               what: str | Callable[[], str] = "condition") -> None:
+    """``what`` names the condition in the timeout's message; a callable is asked then (to say
+    what the wait saw last)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            raise AssertionError(f"timed out after {timeout} s waiting for {what() if callable(what) else what}")
         time.sleep(0.01)
 
 
