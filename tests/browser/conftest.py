@@ -168,27 +168,104 @@ def notebook7_server(demo_server_process, tmp_path_factory):
     yield from _jupyter("notebook", demo_server_process, tmp_path_factory)
 
 
-def _notebook_opener(jupyter: JupyterServer, page, request):
+def _notebook_opener(jupyter: JupyterServer, page, request, in_open_app: bool = False):
     opened = []
 
     def open_notebook(cells: list[str], name: str | None = None) -> NotebookDriver:
         name = name or f"{_safe_name(request.node.name)}.ipynb"
         jupyter.write_notebook(name, cells)
-        driver = NotebookDriver(page, jupyter, name).open()
+        driver = NotebookDriver(page, jupyter, name).open(in_open_app=in_open_app)
         opened.append(driver)
         return driver
 
     return open_notebook, opened
 
 
+class LabPage:
+    """One JupyterLab page that the tests of a module take in turn, each opening its own notebook
+    (on its own kernel) in the JupyterLab already loaded: 3.9 s of CPU where loading JupyterLab
+    again takes 5.2 s, and the browser tier is bound by the CPU. A test gets the page back as a
+    user would leave it after closing a notebook: no notebook open, the viewport and the page's
+    test globals (``window.__lgw*``) reset, and only its own console errors count. After a failure
+    the page is closed, so the next test starts on a new one."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.page = None
+        self._errors_before = 0
+
+    def begin(self):
+        if self.page is None or self.page.is_closed():
+            context = self._browser.new_context(viewport=VIEWPORT)
+            context.set_default_timeout(30_000)
+            self.page = context.new_page()
+            self.page.console_watch = ConsoleWatch(self.page)
+        else:
+            self.page.set_viewport_size(VIEWPORT)
+            # The last test's samplers stop (observers, timers), then every test global goes.
+            self.page.evaluate("""() => { for (const key of Object.keys(window)) if (key.startsWith('__lgw')) {
+                const value = window[key];
+                if (value && typeof value.disconnect === 'function') value.disconnect();
+                if (/(Timer|Sampler)$/.test(key)) clearInterval(value);
+                delete window[key]; } }""")
+        self._errors_before = len(self.page.console_watch.errors)
+        return self.page
+
+    def errors(self) -> list[str]:
+        return self.page.console_watch.errors[self._errors_before:]
+
+    def close_notebooks(self) -> None:
+        """Close every document as a user does once it is saved or discarded (no dialog)."""
+        if self.page is None or self.page.is_closed():
+            return
+        self.page.evaluate("""() => {
+            const app = window.jupyterapp;
+            if (!app || !app.shell) return;
+            for (const widget of [...app.shell.widgets("main")]) {
+              if (widget.context) widget.context.model.dirty = false;
+              widget.close();
+            }
+        }""")
+        self.page.wait_for_function("() => !window.jupyterapp || ![...window.jupyterapp.shell.widgets('main')]"
+                                    ".some((w) => w.context)", polling=50)
+
+    def close(self) -> None:
+        if self.page is not None and not self.page.is_closed():
+            context = self.page.context
+            self.page.close()
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def lab_page(browser):
+    shared = LabPage(browser)
+    yield shared
+    shared.close()
+
+
 @pytest.fixture
-def lab(lab_server, demo_server_process, page, request):
-    """``lab(cells, name=None)`` writes a notebook, opens it in JupyterLab, waits for an idle kernel."""
-    open_notebook, _ = _notebook_opener(lab_server, page, request)
+def lab(lab_server, demo_server_process, lab_page, artifacts, request):
+    """``lab(cells, name=None)`` writes a notebook, opens it in JupyterLab, waits for an idle kernel.
+
+    The module's tests share one JupyterLab page (``LabPage``); a test that leaves it (``goto``)
+    comes back through a new load."""
+    page = lab_page.begin()
+    open_notebook, _ = _notebook_opener(lab_server, page, request, in_open_app=True)
     yield open_notebook
-    _close_page(page, request)  # first: a page watching its kernel die would log errors
+    report = getattr(request.node, "rep_call", None)
+    passed = report is not None and report.passed
+    # The test's errors are those it saw: closing a notebook cancels the kernel requests still
+    # pending (a kernel just restarted asks for its debugger state), as closing the page did.
+    errors = lab_page.errors()
+    if passed:
+        lab_page.close_notebooks()  # first: a page watching its kernel die would log errors
+    else:
+        _close_page(page, request)
+        page.context.close()
     lab_server.shutdown_kernels()
     drain(demo_server_process)
+    if passed:
+        assert not errors, "the page logged errors:\n" + "\n".join(errors)
 
 
 @pytest.fixture

@@ -241,10 +241,19 @@ class NotebookDriver:
 
     # --------------------------------------------------------------- open
 
-    def open(self, timeout: float = 60.0) -> "NotebookDriver":
-        self.page.goto(self.server.notebook_url(self.name))
+    def open(self, timeout: float = 60.0, in_open_app: bool = False) -> "NotebookDriver":
+        """Load the notebook's page; ``in_open_app``: open it in the JupyterLab this page already
+        shows (``docmanager:open``), if it shows one of this server."""
+        if in_open_app and self._app_is_open():
+            self.page.evaluate("(path) => window.jupyterapp.commands.execute('docmanager:open', {path})", self.name)
+        else:
+            self.page.goto(self.server.notebook_url(self.name))
         self.wait_ready(timeout)
         return self
+
+    def _app_is_open(self) -> bool:
+        return self.page.url.startswith(f"{self.server.url}/lab") and self.page.evaluate(
+            "() => !!(window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open'))")
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """No splash screen; the panel exists, its kernel is connected and idle, its cells are in the DOM."""

@@ -18,7 +18,8 @@ _RECORD_JS = """
       if (!last || last.status !== s.status || last.length !== s.length) window.__lgwSamples.push(s);
     });
   };
-  new MutationObserver(sample).observe(document.body, {
+  window.__lgwSampleObserver = new MutationObserver(sample);
+  window.__lgwSampleObserver.observe(document.body, {
     subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["data-status"],
   });
 }
