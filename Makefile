@@ -76,7 +76,8 @@ test-notebooks: setup
 	$(PYTEST) -p nbval --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -n 2 --dist loadfile --timeout 180
 
 # Two workers, a test file each at a time, each with its own JupyterLab and servers: 299 s where one
-# took 394 s (57 tests; one worker left a core idle while a page or a kernel started).
+# took 394 s (57 tests; one worker left a core idle while a page or a kernel started). A file's
+# tests take turns on one JupyterLab page (tests/browser/conftest.py: LabPage): 200 s.
 test-browser: setup browser-deps
 	$(PYTEST) -m browser tests/browser -n $(BROWSER_WORKERS) --dist loadfile
 
