@@ -124,9 +124,8 @@ def _close_page(page, request) -> None:
     page.close()
 
 
-@pytest.fixture
-def page(browser, artifacts, request):
-    """A fresh page (own browser context); its console errors fail the test; a screenshot on failure."""
+def _new_page(browser):
+    """A page in a browser context of its own, its console errors watched."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     from playwright.sync_api import expect
@@ -136,6 +135,14 @@ def page(browser, artifacts, request):
     expect.set_options(timeout=30_000)
     page = context.new_page()
     page.console_watch = ConsoleWatch(page)
+    return page
+
+
+@pytest.fixture
+def page(browser, artifacts, request):
+    """A fresh page (own browser context); its console errors fail the test; a screenshot on failure."""
+    page = _new_page(browser)
+    context = page.context
     yield page
     _close_page(page, request)
     context.close()
@@ -196,10 +203,7 @@ class LabPage:
 
     def begin(self):
         if self.page is None or self.page.is_closed():
-            context = self._browser.new_context(viewport=VIEWPORT)
-            context.set_default_timeout(30_000)
-            self.page = context.new_page()
-            self.page.console_watch = ConsoleWatch(self.page)
+            self.page = _new_page(self._browser)
         else:
             self.page.set_viewport_size(VIEWPORT)
             # The last test's samplers stop (observers, timers), then every test global goes.
