@@ -9,14 +9,11 @@ from typing import Awaitable, Callable, TypeVar
 T = TypeVar("T")
 
 
-def wait_until(condition: Callable[[], object], timeout: float = 30.0,
-               what: str | Callable[[], str] = "condition") -> None:
-    """``what`` names the condition in the timeout's message; a callable is asked then (to say
-    what the wait saw last)."""
+def wait_until(condition: Callable[[], object], timeout: float = 30.0, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what() if callable(what) else what}")
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(0.01)
 
 

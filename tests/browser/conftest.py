@@ -176,16 +176,12 @@ def notebook7_server(demo_server_process, tmp_path_factory):
 
 
 def _notebook_opener(jupyter: JupyterServer, page, request, in_open_app: bool = False):
-    opened = []
-
     def open_notebook(cells: list[str], name: str | None = None) -> NotebookDriver:
         name = name or f"{_safe_name(request.node.name)}.ipynb"
         jupyter.write_notebook(name, cells)
-        driver = NotebookDriver(page, jupyter, name).open(in_open_app=in_open_app)
-        opened.append(driver)
-        return driver
+        return NotebookDriver(page, jupyter, name).open(in_open_app=in_open_app)
 
-    return open_notebook, opened
+    return open_notebook
 
 
 class LabPage:
@@ -254,7 +250,7 @@ def lab(lab_server, demo_server_process, lab_page, artifacts, request):
     The module's tests share one JupyterLab page (``LabPage``); a test that leaves it (``goto``)
     comes back through a new load."""
     page = lab_page.begin()
-    open_notebook, _ = _notebook_opener(lab_server, page, request, in_open_app=True)
+    open_notebook = _notebook_opener(lab_server, page, request, in_open_app=True)
     yield open_notebook
     report = getattr(request.node, "rep_call", None)
     passed = report is not None and report.passed
@@ -275,7 +271,7 @@ def lab(lab_server, demo_server_process, lab_page, artifacts, request):
 @pytest.fixture
 def notebook7(notebook7_server, demo_server_process, page, request):
     """The same in Jupyter Notebook 7."""
-    open_notebook, _ = _notebook_opener(notebook7_server, page, request)
+    open_notebook = _notebook_opener(notebook7_server, page, request)
     yield open_notebook
     _close_page(page, request)
     notebook7_server.shutdown_kernels()
