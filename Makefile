@@ -26,6 +26,11 @@ DEPLOY_STAMP := $(DEPLOY_VENV)/.installed-stamp
 DEPLOY_TESTS := tests/test_fold_vs_sdk.py tests/test_interactive.py tests/test_widget.py \
 	tests/test_modes_and_filters.py tests/deploy
 
+# Some machines set PYTHONDONTWRITEBYTECODE=1: then every pytest worker, kernel and server compiles the
+# project's modules again, and pytest rewrites every test module's asserts again (about a fifth of the
+# server tier's CPU). The bytecode goes to the __pycache__ folders that .gitignore keeps out of git.
+unexport PYTHONDONTWRITEBYTECODE
+
 # pytest for every tier: its cache stays out of the tree. PYTEST_ARGS adds options (-x, -k ..., -p randomly).
 PYTEST := $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 # The unmarked tests (a tier's marker is given to each of its tests: see pyproject's `markers`).
