@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import httpx
 
 from lg_widgets.server import DEMO_CONFIG, _config_with_absolute_paths, free_port
+from lg_widgets.transport.settings import tls_context
 
 START_TIMEOUT = 120.0
 #: Seconds between a running run's heartbeats: a crashed replica's run is reclaimed after ~2x this.
@@ -230,7 +231,7 @@ class Deployment:
     def _wait_ok(self, url: str, what: str, process: subprocess.Popen) -> None:
         def ok() -> bool:
             try:
-                return httpx.get(f"{url}/ok", timeout=2).status_code == 200
+                return httpx.get(f"{url}/ok", timeout=2, verify=tls_context()).status_code == 200  # shared context
             except httpx.HTTPError:
                 return False
         self._wait(ok, what, process)

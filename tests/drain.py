@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from lg_widgets.transport.settings import tls_context
 from waiting import wait_until
 
 #: Seconds the end of a test waits for the runs it left to stop.
@@ -20,7 +21,8 @@ def drain(server, tokens: tuple[str | None, ...] = (None,), timeout: float = DRA
     """
     if getattr(server, "external", False):
         return
-    with httpx.Client(base_url=server.url, timeout=10.0) as http:
+    # The shared TLS context: a client of its own would load the CA bundle at every test's end (~20 ms of CPU).
+    with httpx.Client(base_url=server.url, timeout=10.0, verify=tls_context()) as http:
 
         def idle() -> bool:
             answer = http.get("/metrics", params={"format": "json"})

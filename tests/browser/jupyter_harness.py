@@ -31,6 +31,7 @@ import httpx
 import nbformat
 
 from lg_widgets.server import free_port, stop_process_group
+from lg_widgets.transport.settings import tls_context
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 START_TIMEOUT = 90.0
@@ -150,7 +151,8 @@ class JupyterServer:
                 raise RuntimeError(f"`jupyter {self.app}` exited with code {self.process.returncode} while "
                                    f"starting. Its log:\n{self.log_tail()}")
             try:
-                response = httpx.get(f"{self.url}/api/status", params={"token": self.token}, timeout=2.0)
+                response = httpx.get(f"{self.url}/api/status", params={"token": self.token}, timeout=2.0,
+                                     verify=tls_context())  # shared: no CA bundle loaded per poll
                 if response.status_code == 200:
                     return
             except httpx.HTTPError:

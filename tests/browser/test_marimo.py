@@ -22,6 +22,7 @@ from jupyter_harness import REPO
 from page_checks import ROOTS_JS
 from lg_widgets.demo.long import WORDS
 from lg_widgets.server import free_port, stop_process_group
+from lg_widgets.transport.settings import tls_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -63,7 +64,7 @@ def marimo_app(tmp_path_factory):
             stop_process_group(process, 15)
             pytest.fail(f"marimo run did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
         try:
-            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+            if httpx.get(f"{url}/health", timeout=1.0, verify=tls_context()).status_code == 200:
                 break
         except httpx.HTTPError:
             time.sleep(0.1)
