@@ -120,9 +120,11 @@ class LocalServer:
         env = {k: v for k, v in os.environ.items() if k not in ("LANGGRAPH_API_URL", "LANGGRAPH_API_KEY")}
         # Graph files may import their neighbours, as they would from the project's directory.
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(self.config.parent), env.get("PYTHONPATH")) if p)
-        # No tracing or telemetry to the network; unbuffered logs so errors reach the log file.
-        env.update(LANGSMITH_TRACING="false", LANGCHAIN_TRACING_V2="false", LANGGRAPH_NO_ANALYTICS="1",
-                   PYTHONUNBUFFERED="1")
+        # Nothing to the network: no tracing, no usage analytics from the CLI, no PyPI version check
+        # (the names the CLI reads; tests/test_server.py records the host names the server looks up).
+        # Unbuffered logs, so that errors reach the log file.
+        env.update(LANGSMITH_TRACING="false", LANGCHAIN_TRACING_V2="false", LANGGRAPH_CLI_NO_ANALYTICS="1",
+                   LANGGRAPH_NO_VERSION_CHECK="true", PYTHONUNBUFFERED="1")
         # lg_widgets must be importable by the guard even when it runs from a source tree.
         package_root = str(pathlib.Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join((env["PYTHONPATH"], package_root))

@@ -65,6 +65,37 @@ def test_users_own_graphs_with_relative_imports(tmp_path):
     assert not (tmp_path / ".langgraph_api").exists(), "server files never land in the user's project"
 
 
+# Loaded by the server's Python (the config's folder is on its PYTHONPATH): writes down every host
+# name it looks up that is not this machine's.
+RECORD_LOOKUPS = """
+import pathlib, socket
+_record = pathlib.Path(__file__).with_name("lookups.txt")
+with _record.open("a") as out:
+    out.write("loaded\\n")
+_getaddrinfo = socket.getaddrinfo
+def getaddrinfo(host, *args, **kwargs):
+    if host not in ("127.0.0.1", "localhost", "::1", None):
+        with _record.open("a") as out:
+            out.write(f"{host}\\n")
+    return _getaddrinfo(host, *args, **kwargs)
+socket.getaddrinfo = getaddrinfo
+"""
+
+
+def test_the_embedded_server_calls_no_one(tmp_path):
+    """No usage analytics from the CLI, no PyPI version check, no tracing: a notebook's server stays on
+    loopback. The switches' names are the installed CLI's; if an upgrade renames one, this fails."""
+    (tmp_path / "sitecustomize.py").write_text(RECORD_LOOKUPS)
+    (tmp_path / "mine.py").write_text("from lg_widgets.demo.joke import graph\n")
+    (tmp_path / "langgraph.json").write_text(json.dumps({"dependencies": ["."], "graphs": {"mine": "./mine.py:graph"}}))
+    with lg_widgets.local_server(tmp_path / "langgraph.json") as mine:
+        view = StreamView("mine", {"topic": "tea"}, url=mine.url).run()
+        assert view.status == "done"
+    lookups = (tmp_path / "lookups.txt").read_text().splitlines()
+    assert "loaded" in lookups, "the recorder ran in the server"
+    assert [host for host in lookups if host != "loaded"] == []
+
+
 def test_a_graph_that_fails_to_import_reports_the_servers_log(tmp_path):
     (tmp_path / "broken.py").write_text("raise RuntimeError('this graph module is broken on purpose')\n")
     (tmp_path / "langgraph.json").write_text(json.dumps({"dependencies": ["."], "graphs": {"b": "./broken.py:graph"}}))
