@@ -6,9 +6,9 @@ import importlib.util
 import json
 
 import pytest
-from langgraph_sdk import get_client
 
 import reference as ref
+from sdk_runs import sdk_client
 from lg_widgets import InvalidArgument, MalformedStream, StreamView
 from lg_widgets.server import DEMO_CONFIG
 
@@ -90,7 +90,7 @@ def test_local_graph_matches_the_server(server, comms, graph, input):
 
 
 async def test_sdk_stream_feeds_the_view(server, comms):
-    client = get_client(url=server.url)
+    client = sdk_client(server.url)
     stream = client.runs.stream(None, "joke", input={"topic": "ice cream"}, stream_mode=MODES)
     view = await StreamView.from_sdk(stream, assistant_id="joke", stream_mode=MODES).start().wait()
     direct = StreamView("joke", {"topic": "ice cream"}, url=server.url, stream_mode=MODES).run()

@@ -9,10 +9,10 @@ import asyncio
 import uuid
 
 import pytest
-from langgraph_sdk import get_client
 
 from lg_widgets.errors import CommandError, InvalidArgument, ThreadNotFound
 from lg_widgets.threads import ThreadClient, event_from_frame, run_end_status, run_start_id
+from sdk_runs import sdk_client
 from waiting import poll_until
 
 pytestmark = pytest.mark.server
@@ -49,7 +49,7 @@ async def sdk_events(url: str, thread_id: str, assistant_id: str, transport: str
                      listening: asyncio.Event) -> list[dict]:
     """What langgraph_sdk's thread stream yields for the thread, live, to the end of its first run."""
     frames = []
-    async with get_client(url=url).threads.stream(thread_id=thread_id, assistant_id=assistant_id,
+    async with sdk_client(url).threads.stream(thread_id=thread_id, assistant_id=assistant_id,
                                                   transport=transport) as thread:
         events = thread.events
         listening.set()

@@ -11,7 +11,6 @@ import json
 import pathlib
 
 import pytest
-from langgraph_sdk import get_client
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
@@ -19,6 +18,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from fault_proxy import Cut, FaultProxy
 from replay_server import serve
+from sdk_runs import sdk_client
 from lg_widgets.demo import long as long_graph
 from lg_widgets.errors import CommandError, ProtocolUnsupported
 from lg_widgets.server import LocalServer, free_port
@@ -128,7 +128,7 @@ async def bound(socket: ThreadSocket) -> None:
 async def start_slow_run_elsewhere(url: str) -> tuple[str, str]:
     """Another client (langgraph_sdk) creates a thread, starts a slow interrupting run on it, and
     leaves once ten of its 40 tokens (50 ms apart) are out: the run is under way when anyone attaches."""
-    sdk = get_client(url=url)
+    sdk = sdk_client(url)
     thread_id = (await sdk.threads.create())["thread_id"]
     async with sdk.threads.stream(thread_id=thread_id, assistant_id="slow_interrupt") as other:
         run_id = (await other.run.start(input={"topic": "owls"}))["run_id"]

@@ -14,12 +14,13 @@ import threading
 import time
 
 import pytest
-from langgraph_sdk import get_client, get_sync_client
+from langgraph_sdk import get_sync_client
 
 from fault_proxy import Cut, FaultProxy, Pass
 from lg_widgets import InvalidArgument, ProtocolUnsupported, StreamView, ThreadNotFound
 from lg_widgets.demo import long as long_graph
 from lg_widgets.protocol import message_text
+from sdk_runs import sdk_client
 from waiting import wait_until
 
 pytestmark = pytest.mark.server
@@ -185,7 +186,7 @@ def test_five_cuts_of_the_connection_lose_and_repeat_nothing(server, comms, tran
 
 async def started_elsewhere(url: str) -> str:
     """A thread on which another client (the SDK) started a ``slow_interrupt`` run."""
-    sdk = get_client(url=url)
+    sdk = sdk_client(url)
     thread_id = (await sdk.threads.create())["thread_id"]
     async with sdk.threads.stream(thread_id=thread_id, assistant_id="slow_interrupt") as other:
         await other.run.start(input={"topic": "owls"})
