@@ -11,7 +11,6 @@ import copy
 import gzip
 import re
 
-import nbformat
 import pytest
 
 from lg_widgets.notebook_state import WIDGET_STATE, WIDGET_VIEW, make_lean
@@ -54,7 +53,13 @@ def _plain_notebook() -> dict:
 # Plain dicts, and nbformat's nodes (which copy a dict assigned into them).
 @pytest.fixture(params=["dict", "nbformat"])
 def make_notebook(request):
-    return _plain_notebook if request.param == "dict" else lambda: nbformat.from_dict(_plain_notebook())
+    if request.param == "dict":
+        return _plain_notebook
+    # Imported here, not at the top: nbformat imports jsonschema, which builds a URI grammar (~1.7 s of
+    # CPU), and every pytest worker imports this file to collect it.
+    import nbformat
+
+    return lambda: nbformat.from_dict(_plain_notebook())
 
 
 def test_only_shown_models_and_what_they_refer_to_are_kept(make_notebook):
