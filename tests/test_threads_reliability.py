@@ -125,13 +125,13 @@ async def bound(socket: ThreadSocket) -> None:
     raise AssertionError("the socket never followed a run")
 
 
-async def start_slow_run_elsewhere(url: str) -> tuple[str, str]:
+async def start_slow_run_elsewhere(url: str, gate: pathlib.Path) -> tuple[str, str]:
     """Another client (langgraph_sdk) creates a thread, starts a slow interrupting run on it, and
-    leaves once ten of its 40 tokens (50 ms apart) are out: the run is under way when anyone attaches."""
+    leaves once ten of its 40 tokens are out: the run holds there, under way, until ``gate`` exists."""
     sdk = sdk_client(url)
     thread_id = (await sdk.threads.create())["thread_id"]
     async with sdk.threads.stream(thread_id=thread_id, assistant_id="slow_interrupt") as other:
-        run_id = (await other.run.start(input={"topic": "owls"}))["run_id"]
+        run_id = (await other.run.start(input={"topic": "owls", "gate": str(gate)}))["run_id"]
         tokens = 0
         async with asyncio.timeout(30):
             async for frame in other.events:
@@ -145,21 +145,27 @@ async def start_slow_run_elsewhere(url: str) -> tuple[str, str]:
 
 @pytest.mark.server
 @pytest.mark.parametrize("transport", TRANSPORTS)
-async def test_attaching_mid_run_sees_it_from_its_start_and_answers_its_interrupt(test_graphs_server, transport):
-    thread_id, run_id = await start_slow_run_elsewhere(test_graphs_server.url)
-    async with ThreadClient(test_graphs_server.url, transport=transport) as client:
-        thread = await client.thread(thread_id)
-        assert (await thread.runs())[0]["status"] == "running"
-        watch = thread.attach()
-        events, answered = [], None
-        async for event in watch:
-            events.append(event)
-            if event.mode == "input.requested" and answered is None:
-                answered = watch.run_id
-                await thread.respond("yes", event.data["interrupt_id"])  # from the attached view
-            if run_end_status(event) == "completed":
-                break
-        state = await thread.get_state()
+async def test_attaching_mid_run_sees_it_from_its_start_and_answers_its_interrupt(test_graphs_server, transport,
+                                                                                  tmp_path):
+    gate = tmp_path / "gate"
+    thread_id, run_id = await start_slow_run_elsewhere(test_graphs_server.url, gate)
+    try:
+        async with ThreadClient(test_graphs_server.url, transport=transport) as client:
+            thread = await client.thread(thread_id)
+            assert (await thread.runs())[0]["status"] == "running"
+            watch = thread.attach()
+            gate.touch()  # the rest of the run, to the attached reader
+            events, answered = [], None
+            async for event in watch:
+                events.append(event)
+                if event.mode == "input.requested" and answered is None:
+                    answered = watch.run_id
+                    await thread.respond("yes", event.data["interrupt_id"])  # from the attached view
+                if run_end_status(event) == "completed":
+                    break
+            state = await thread.get_state()
+    finally:
+        gate.touch()
 
     starts = [run_start_id(e) for e in events if run_start_id(e)]
     endings = [run_end_status(e) for e in events if run_end_status(e)]

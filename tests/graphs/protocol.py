@@ -9,11 +9,14 @@
 - ``nested``: a parent graph → a child subgraph → a grandchild subgraph, each level
   streaming a short reply: lifecycle events per namespace, tokens at every depth.
 - ``slow_interrupt``: streams 40 tokens 50 ms apart, then stops on ``interrupt()``;
-  answered "yes" it publishes the draft. For attaching to a run that is under way.
+  answered "yes" it publishes the draft. For attaching to a run that is under way: with a
+  ``gate`` (a file's path) in its input it holds after ten tokens until that file exists, so a
+  test meets it under way however slow the machine is.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, Iterator, TypedDict
 
@@ -134,28 +137,39 @@ nested = (
 # ------------------------------------------------------------------------------ slow_interrupt
 
 SLOW_TOKENS = 40
+#: Tokens out before a gated run holds, and how long it holds at most (a test that failed before
+#: opening its gate must not keep the server's worker for long).
+HOLD_AFTER, HOLD_AT_MOST = 10, 30.0
 
 
 class SlowChatModel(GenericFakeChatModel):
-    """A fake model that waits ``delay`` seconds before each token."""
+    """A fake model that waits ``delay`` seconds before each token, and after ``HOLD_AFTER`` tokens
+    until the file ``gate`` exists, if it names one."""
 
     delay: float = 0.05
+    gate: str | None = None
 
     def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        for chunk in super()._stream(*args, **kwargs):
+        for count, chunk in enumerate(super()._stream(*args, **kwargs)):
+            if self.gate and count == HOLD_AFTER:
+                deadline = time.monotonic() + HOLD_AT_MOST
+                while not os.path.exists(self.gate) and time.monotonic() < deadline:
+                    time.sleep(0.02)
             time.sleep(self.delay)
             yield chunk
 
 
 class Draft(TypedDict, total=False):
     topic: str
+    gate: str
     draft: str
     published: str
 
 
 def write_slowly(state: Draft) -> dict:
     words = " ".join(f"w{i}" for i in range((SLOW_TOKENS + 1) // 2))
-    return {"draft": SlowChatModel(messages=iter([AIMessage(words)])).invoke("draft").text}
+    model = SlowChatModel(messages=iter([AIMessage(words)]), gate=state.get("gate"))
+    return {"draft": model.invoke("draft").text}
 
 
 def review(state: Draft) -> dict:
