@@ -50,7 +50,7 @@ async def sdk_events(url: str, thread_id: str, assistant_id: str, transport: str
     """What langgraph_sdk's thread stream yields for the thread, live, to the end of its first run."""
     frames = []
     async with sdk_client(url).threads.stream(thread_id=thread_id, assistant_id=assistant_id,
-                                                  transport=transport) as thread:
+                                              transport=transport) as thread:
         events = thread.events
         listening.set()
         async for frame in events:
