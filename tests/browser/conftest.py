@@ -56,20 +56,56 @@ def chromium_executable() -> pathlib.Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_executable):
-    """Headless Chromium, per test module: while Playwright's sync API is started it keeps its
-    event loop set as the running loop, which breaks the asyncio tests that run after these."""
-    from playwright.sync_api import sync_playwright
+class SharedChromium:
+    """One headless Chromium per pytest process, launched by the first browser test and kept for the
+    next ones, in every module: a launch and the first JupyterLab load cost about 4 s of CPU, and the
+    browser tier is bound by the CPU. A pytest plugin (registered in ``pytest_configure``) so that it
+    sees every test, not only those of this folder: while Playwright's sync API is started it keeps
+    its event loop set as the running loop, which breaks asyncio tests, so it is stopped before any
+    test that does not use the browser (and relaunched by the next one that does)."""
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium_executable),
-            headless=True,
-            args=["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check"],
-        )
-        yield browser
-        browser.close()
+    def __init__(self):
+        self._playwright = None
+        self.browser = None
+
+    def launch(self, executable: pathlib.Path):
+        if self.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            self._playwright = sync_playwright().start()
+            self.browser = self._playwright.chromium.launch(
+                executable_path=str(executable),
+                headless=True,
+                args=["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check"],
+            )
+        return self.browser
+
+    def stop(self) -> None:
+        if self._playwright is not None:
+            try:
+                self.browser.close()
+            finally:
+                self._playwright.stop()
+                self._playwright = self.browser = None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        if "browser" not in item.fixturenames:
+            self.stop()
+
+    def pytest_sessionfinish(self):
+        self.stop()
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(SharedChromium(), "lgw-shared-chromium")
+
+
+@pytest.fixture
+def browser(chromium_executable, request):
+    """Headless Chromium (``SharedChromium``): each test makes its own context or takes the shared
+    JupyterLab page (``lab_page``)."""
+    return request.config.pluginmanager.get_plugin("lgw-shared-chromium").launch(chromium_executable)
 
 
 @pytest.fixture(scope="session")
@@ -185,21 +221,22 @@ def _notebook_opener(jupyter: JupyterServer, page, request, in_open_app: bool = 
 
 
 class LabPage:
-    """One JupyterLab page that the tests of a module take in turn, each opening its own notebook
+    """One JupyterLab page that the tests take in turn (in every module), each opening its own notebook
     (on its own kernel) in the JupyterLab already loaded: 3.9 s of CPU where loading JupyterLab
     again takes 5.2 s, and the browser tier is bound by the CPU. A test gets the page back as a
     user would leave it after closing a notebook: no notebook open, the viewport and the page's
     test globals (``window.__lgw*``) reset, and only its own console errors count. After a failure
     the page is closed, so the next test starts on a new one."""
 
-    def __init__(self, browser):
-        self._browser = browser
+    def __init__(self):
+        self._browser = None
         self.page = None
         self._errors_before = 0
 
-    def begin(self):
-        if self.page is None or self.page.is_closed():
-            self.page = _new_page(self._browser)
+    def begin(self, browser):
+        if browser is not self._browser or self.page is None or self.page.is_closed():
+            self._browser = browser
+            self.page = _new_page(browser)
         else:
             self.page.set_viewport_size(VIEWPORT)
             # The last test's samplers stop (observers, timers), then every test global goes.
@@ -229,27 +266,20 @@ class LabPage:
         self.page.wait_for_function("() => !window.jupyterapp || ![...window.jupyterapp.shell.widgets('main')]"
                                     ".some((w) => w.context)", polling=50)
 
-    def close(self) -> None:
-        if self.page is not None and not self.page.is_closed():
-            context = self.page.context
-            self.page.close()
-            context.close()
 
-
-@pytest.fixture(scope="module")
-def lab_page(browser):
-    shared = LabPage(browser)
-    yield shared
-    shared.close()
+@pytest.fixture(scope="session")
+def lab_page():
+    """Closed with the browser (``SharedChromium.stop``)."""
+    return LabPage()
 
 
 @pytest.fixture
-def lab(lab_server, demo_server_process, lab_page, artifacts, request):
+def lab(lab_server, demo_server_process, lab_page, browser, artifacts, request):
     """``lab(cells, name=None)`` writes a notebook, opens it in JupyterLab, waits for an idle kernel.
 
-    The module's tests share one JupyterLab page (``LabPage``); a test that leaves it (``goto``)
-    comes back through a new load."""
-    page = lab_page.begin()
+    The tests share one JupyterLab page (``LabPage``); a test that leaves it (``goto``) comes back
+    through a new load."""
+    page = lab_page.begin(browser)
     open_notebook = _notebook_opener(lab_server, page, request, in_open_app=True)
     yield open_notebook
     report = getattr(request.node, "rep_call", None)
