@@ -53,7 +53,7 @@ def _open_everything(nb, index: int) -> dict:
     return dom_facts(page, root)
 
 
-def test_hostile_strings_render_as_text(lab, test_graphs_server):
+def test_hostile_strings_render_as_text(lab, lab_page, test_graphs_server):
     nb = lab([
         f"from IPython.display import HTML\nfrom lg_widgets import StreamView\nURL = {test_graphs_server.url!r}\nMODES = {MODES!r}",
         'hostile = StreamView("hostile", {"topic": "<b>topic</b>"}, url=URL, stream_mode=MODES).start()\nhostile',
@@ -111,4 +111,4 @@ def test_hostile_strings_render_as_text(lab, test_graphs_server):
     for index in (1, 2, 3):
         assert nb.view(index).locator(
             "img, script, svg:not(.lgw-graph-svg, .lgw-timeline svg), b, a, iframe, textarea:not(.lgw-state-editor), object, embed, style").count() == 0
-    assert page.console_watch.unexpected() == []
+    assert lab_page.errors() == []  # this test's: the page is shared (conftest.LabPage)
