@@ -2,10 +2,12 @@
 
 1. Copies the tracked files (as they are in the working tree, via `git stash create`)
    into a temporary folder: no node_modules, no built lg_widgets/static.
-2. Builds the wheel there with `pip wheel` (the hatch-jupyter-builder hook runs npm).
+2. Makes a fresh venv and builds the wheel there with its `pip wheel` (the hatch-jupyter-builder
+   hook runs npm): nothing of the project's own venv is used, so `make test` runs this check
+   while that venv is still being installed.
 3. Checks what it carries: the bundled front end (widget.js, widget.css, and the helpers
    of saved notebooks and pages), the demo graphs' langgraph.json and every module it names.
-4. Installs it with its `[server]` extra into a fresh venv (pip's cache makes this cheap)
+4. Installs it with its `[server]` extra into the fresh venv (pip's cache makes this cheap)
    and, from a folder outside the repo with no PYTHONPATH, runs the joke demo graph on the
    embedded server to status "done" with text, and writes it with `view.to_html`.
 
@@ -92,8 +94,14 @@ def clean_copy(destination: pathlib.Path) -> None:
         raise CheckFailed("the clean copy already has lg_widgets/static: the build hook would not be tested")
 
 
-def build_wheel(source: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)])
+def fresh_venv(path: pathlib.Path) -> pathlib.Path:
+    run([sys.executable, "-m", "venv", str(path)])
+    return path / "bin" / "python"
+
+
+def build_wheel(python: pathlib.Path, source: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
+    run([str(python), "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check",
+         "-w", str(out), str(source)])
     wheels = list(out.glob("lg_widgets-*.whl"))
     if len(wheels) != 1:
         raise CheckFailed(f"expected one wheel, found {wheels}")
@@ -118,11 +126,8 @@ def check_contents(wheel: pathlib.Path) -> list[str]:
     return report
 
 
-def fresh_venv(path: pathlib.Path, wheel: pathlib.Path) -> pathlib.Path:
-    run([sys.executable, "-m", "venv", str(path)])
-    python = path / "bin" / "python"
+def install(python: pathlib.Path, wheel: pathlib.Path) -> None:
     run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"{wheel}[server]"])
-    return python
 
 
 def probe(python: pathlib.Path, folder: pathlib.Path) -> str:
@@ -143,13 +148,15 @@ def main() -> int:
         try:
             with stage("clean copy of the tracked files"):
                 clean_copy(source)
+            with stage("fresh venv"):
+                python = fresh_venv(work / "venv")
             with stage("pip wheel (builds the front end)"):
-                wheel = build_wheel(source, dist)
+                wheel = build_wheel(python, source, dist)
             print(f"wheel-check: {wheel.name}: {wheel.stat().st_size} bytes")
             for line in check_contents(wheel):
                 print(f"wheel-check:   has {line}")
-            with stage("fresh venv + pip install wheel[server]"):
-                python = fresh_venv(work / "venv", wheel)
+            with stage("pip install wheel[server]"):
+                install(python, wheel)
             with stage("demo run from a folder outside the repo"):
                 print(f"wheel-check: {probe(python, away)}")
         except CheckFailed as failure:
