@@ -80,11 +80,13 @@ test-server: setup
 test-notebooks: setup
 	$(PYTEST) -p nbval --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -n 2 --dist loadfile --timeout 180
 
-# Two workers, a test file each at a time, each with its own JupyterLab and servers: 299 s where one
-# took 394 s (57 tests; one worker left a core idle while a page or a kernel started). A file's
-# tests take turns on one JupyterLab page (tests/browser/conftest.py: LabPage): 200 s.
+# Two workers, each with its own JupyterLab, servers and Chromium: 299 s where one took 394 s (57
+# tests; one worker left a core idle while a page or a kernel started). The tests take turns on one
+# JupyterLab page (tests/browser/conftest.py: LabPage): 200 s. The `long` tests start first and the
+# workers steal the rest from each other, so that they end together (a file at a time, one ended
+# about 25 s before the other).
 test-browser: setup browser-deps
-	$(PYTEST) -m browser tests/browser -n $(BROWSER_WORKERS) --dist loadfile
+	$(PYTEST) -m browser tests/browser -n $(BROWSER_WORKERS) --dist worksteal
 
 test-bench: setup
 	$(PYTEST) -m "bench and not deploy" tests

@@ -56,6 +56,9 @@ SERVER_FIXTURES = {"server", "test_graphs_server", "auth_server", "deployment", 
 
 
 def pytest_collection_modifyitems(items):
+    # The tests marked `long` go first (a stable sort: the rest keep their order), so that xdist's
+    # workers end together, the short tests filling in behind them (the browser tier: --dist worksteal).
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
     for item in items:
         if type(item).__module__.startswith("nbval"):
             item.add_marker(pytest.mark.notebooks)

@@ -37,6 +37,7 @@ def _only_grows(samples: list[dict]) -> None:
         assert after["cards"] >= before["cards"], "step cards are never taken away"
 
 
+@pytest.mark.long
 def test_a_clicked_breakpoint_stops_the_next_run_then_step_and_continue(lab):
     nb = lab([f'{IMPORT}\nview = StreamView("parallel", {{"topic": "tea"}}, thread_id="new").run()\nview'])
     nb.run_cell(0)

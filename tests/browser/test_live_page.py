@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 MODES = ["messages-tuple", "updates", "debug", "values"]
 
 
+@pytest.mark.long
 def test_the_page_only_grows_across_a_resume(lab, test_graphs_server):
     nb = lab([
         f"from lg_widgets import StreamView\nURL = {test_graphs_server.url!r}",

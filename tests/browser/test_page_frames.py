@@ -138,6 +138,7 @@ def test_a_stop_resumed_in_the_same_cell_is_painted_before_the_resumed_run(lab):
     _assert_first_end_painted(first, frames)
 
 
+@pytest.mark.long
 def test_a_view_opened_mid_run_never_shows_counters_ahead_of_its_panes(lab):
     """A second display of a view while its run streams takes the run so far in one snapshot
     (20,000 characters and more) and catches up from there: its status line must follow what its

@@ -64,6 +64,7 @@ def _seconds(clock: str) -> float:
     raise AssertionError(f"clock text not understood: {clock!r}")
 
 
+@pytest.mark.long
 def test_the_output_follows_a_40000_token_run_to_its_last_word_and_only_status_changes_are_announced(lab):
     nb = lab([
         IMPORT,
@@ -118,6 +119,7 @@ def test_the_output_follows_a_40000_token_run_to_its_last_word_and_only_status_c
     assert len(heard) <= 4, heard
 
 
+@pytest.mark.long
 def test_the_clock_counts_running_time_only_across_a_resume_after_a_pause(lab, test_graphs_server):
     nb = lab([
         f"{IMPORT}\nURL = {test_graphs_server.url!r}",

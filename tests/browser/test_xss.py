@@ -53,6 +53,7 @@ def _open_everything(nb, index: int) -> dict:
     return dom_facts(page, root)
 
 
+@pytest.mark.long
 def test_hostile_strings_render_as_text(lab, lab_page, test_graphs_server):
     nb = lab([
         f"from IPython.display import HTML\nfrom lg_widgets import StreamView\nURL = {test_graphs_server.url!r}\nMODES = {MODES!r}",
