@@ -24,7 +24,7 @@ GRAPHS = {
     "agent": (WEATHER, "demo"),
     "subgraph": ({"topic": "parsers"}, "demo"),
     "parallel": ({"topic": "tea"}, "demo"),
-    "failing": ({"topic": "x"}, "demo"),
+    "failing_at_gate": ({"topic": "x"}, "test"),  # fails once this test opens its gate
     "toolloop": (WEATHER, "test"),
     "nested": ({"topic": "owls"}, "test"),
 }
@@ -63,9 +63,13 @@ async def sdk_events(url: str, thread_id: str, assistant_id: str, transport: str
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize("graph", list(GRAPHS))
-async def test_a_runs_events_equal_what_langgraph_sdk_yields(urls, graph, transport):
-    # Both read the run live: a read after the run has failed lacks the error (see the docs).
+async def test_a_runs_events_equal_what_langgraph_sdk_yields(urls, graph, transport, tmp_path):
+    # Both read the run live: a read after the run has failed lacks the error (see the docs), so the
+    # failing graph holds until ThreadRun has subscribed (after its start command) and read an event.
     input, which = GRAPHS[graph]
+    gate = tmp_path / "gate"
+    if graph == "failing_at_gate":
+        input = {**input, "gate": str(gate)}
     url = urls[which]
     async with ThreadClient(url, transport=transport) as client:
         thread = await client.create_thread()
@@ -73,7 +77,10 @@ async def test_a_runs_events_equal_what_langgraph_sdk_yields(urls, graph, transp
         reference = asyncio.create_task(sdk_events(url, thread.thread_id, graph, transport, listening))
         await asyncio.wait_for(listening.wait(), 30)
         run = thread.run(graph, input)
-        events = [event async for event in run]
+        events = []
+        async for event in run:
+            events.append(event)
+            gate.touch()
         reference = await asyncio.wait_for(reference, 30)
         # The run's end reaches the stream before the worker writes the thread (its status, its error).
         record = await poll_until(thread.get, lambda record: record["status"] != "busy",
@@ -82,9 +89,9 @@ async def test_a_runs_events_equal_what_langgraph_sdk_yields(urls, graph, transp
     assert [comparable(e.frame()) for e in events] == [comparable(frame) for frame in reference]
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert run_start_id(events[0]) == run.run_id and run_end_status(events[-1]) == run.status
-    assert run.status == ("failed" if graph == "failing" else "completed")
-    if graph == "failing":  # the error's type is the thread's to say
-        assert events[-1].data["error"] == "boom: the failing demo node always raises"
+    assert run.status == ("failed" if graph == "failing_at_gate" else "completed")
+    if graph == "failing_at_gate":  # the error's type is the thread's to say
+        assert events[-1].data["error"] == "boom: x"
         assert record["error"] == {"error": "ValueError", "message": events[-1].data["error"]}
 
 
