@@ -6,7 +6,7 @@
 # The tiers of `make test` one by one (markers: tests/conftest.py):
 #   make test-server     the tests against a real langgraph dev, five workers with their own servers
 #   make test-notebooks  the course notebooks, strict nbval, two at a time
-#   make test-browser    Chromium + JupyterLab, two test files at a time
+#   make test-browser    Chromium + JupyterLab, two workers, the long tests first
 #   make test-bench      the tests that bound a time, alone
 #   make test-deploy     the runs-stream tests against a deployment: langgraph-api on Postgres + Redis, two replicas
 # Not in make test (minutes):

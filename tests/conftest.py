@@ -15,6 +15,8 @@ Tiers are markers (registered in pyproject.toml, ``--strict-markers``):
   length; ``make soak``, never in ``make test``).
 
 Each tier has its own per-test timeout (``TIER_TIMEOUTS``; unmarked tests: pyproject's).
+``long`` is no tier: it marks a test of ten seconds or more, which collection puts first so that
+xdist's workers end together.
 
 Under ``make test-deploy`` (``LGW_TEST_DEPLOYMENT=<its venv>``) the ``server`` the
 server tests talk to is a deployment instead: two ``langgraph-api`` processes
