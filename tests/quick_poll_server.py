@@ -13,6 +13,10 @@ thread is taken within 0.1 s of the queue's next look. Everything else is the re
 notebooks run on the unchanged server (each kernel starts its own), and the deployment tier on
 Postgres; ``test_server.py`` checks that this patch still applies.
 
+A run whose metadata has ``START_AFTER_KEY`` waits that many seconds instead: more time for readers
+that subscribe after the run's start command to find it before it publishes, on a saturated
+machine (``test_threads_protocol.py`` compares such a reader with one that subscribed before).
+
 An idle server of this kind uses about as much CPU as an unchanged one (0.04 s per 10 s, where
 a look every 20 ms took 0.17 s: the server tier keeps fifteen servers, mostly idle).
 """
@@ -28,6 +32,8 @@ from datetime import UTC, datetime
 IDLE_LOOK_SECONDS = 0.1
 #: A run starts once it is this old, never sooner: the unchanged server's shortest wait.
 MIN_AGE_SECONDS = 0.5
+#: A run's metadata key: the seconds it waits after its creation, instead of MIN_AGE_SECONDS.
+START_AFTER_KEY = "lgw_test_start_after"
 #: Printed to the server's log once the patch is in (``test_server.py`` looks for it).
 APPLIED = "quick poll: a new run wakes the run queue, which starts it at 0.5 s"
 
@@ -49,10 +55,16 @@ def patch_the_queue() -> None:
         run_created.set()
         return created
 
-    async def youngest_pending_age() -> float | None:
+    def start_after(run) -> float:
+        wait = (run.get("metadata") or {}).get(START_AFTER_KEY)
+        return float(wait) if isinstance(wait, (int, float)) else MIN_AGE_SECONDS
+
+    async def wait_left() -> float:
+        """Seconds until every pending run is old enough to start."""
+        now = datetime.now(UTC)
         async with connect() as conn:
-            created = [run["created_at"] for run in conn.store["runs"] if run["status"] == "pending"]
-        return (datetime.now(UTC) - max(created)).total_seconds() if created else None
+            return max((start_after(run) - (now - run["created_at"]).total_seconds()
+                        for run in conn.store["runs"] if run["status"] == "pending"), default=0.0)
 
     async def next_runs(wait: bool, limit: int = 1):
         if wait:
@@ -62,10 +74,10 @@ def patch_the_queue() -> None:
                 pass
         run_created.clear()
         for _ in range(5):  # bounded: runs that keep coming must not hold the older ones forever
-            age = await youngest_pending_age()
-            if age is None or age >= MIN_AGE_SECONDS:
+            left = await wait_left()
+            if left <= 0:
                 break
-            await asyncio.sleep(MIN_AGE_SECONDS - age)
+            await asyncio.sleep(left)
         # wait=False: no sleep of its own; it takes the runs created until now.
         async for run_and_attempt in takes_runs(False, limit):
             yield run_and_attempt

@@ -12,11 +12,6 @@
   answered "yes" it publishes the draft. For attaching to a run that is under way: with a
   ``gate`` (a file's path) in its input it holds after ten tokens until that file exists, so a
   test meets it under way however slow the machine is.
-- ``failing_at_gate``: streams ten tokens, holds until the file ``gate`` names exists, then raises
-  ``ValueError("boom: <topic>")``.
-  A reader that subscribes after the command that starts it (as ``lg_widgets`` does) reads the
-  failure live, with its ``error``, however slow the machine: a run that fails before the reader
-  has subscribed is replayed from storage, where the error isn't kept.
 """
 
 from __future__ import annotations
@@ -190,17 +185,4 @@ slow_interrupt = (
     .add_edge("write", "review")
     .add_edge("review", END)
     .compile()
-)
-
-
-# ------------------------------------------------------------------------------ failing_at_gate
-
-def explode_at_gate(state: Draft) -> dict:
-    words = " ".join(f"w{i}" for i in range(HOLD_AFTER + 2))
-    SlowChatModel(messages=iter([AIMessage(words)]), gate=state["gate"], delay=0).invoke("go")
-    raise ValueError(f"boom: {state['topic']}")
-
-
-failing_at_gate = (
-    StateGraph(Draft).add_node("explode", explode_at_gate).add_edge(START, "explode").add_edge("explode", END).compile()
 )
