@@ -68,7 +68,7 @@ async def test_a_runs_events_equal_what_langgraph_sdk_yields(urls, graph, transp
     # Both read the whole run live. ThreadRun subscribes after its start command: a reader that found
     # the run only once it had published would lose its first events, or read its failure from
     # storage, without the error (docs/threads-protocol.md). The test server starts a run 0.5 s after
-    # the command; on a saturated machine that was once too short, so this run waits 2 s.
+    # the command; on a saturated machine that was twice too short, so this run waits 2 s.
     input, which = GRAPHS[graph]
     url = urls[which]
     async with ThreadClient(url, transport=transport) as client:
