@@ -132,7 +132,7 @@ deploy-deps:
 $(DEPLOY_STAMP): scripts/deploy-requirements.txt
 	$(PYTHON) -m venv $(DEPLOY_VENV)
 	$(DEPLOY_VENV)/bin/pip install --quiet --upgrade pip
-	$(DEPLOY_VENV)/bin/pip install --quiet -r scripts/deploy-requirements.txt
+	$(DEPLOY_VENV)/bin/pip install --quiet --no-compile -r scripts/deploy-requirements.txt
 	touch $(DEPLOY_STAMP)
 
 test-deploy: setup deploy-deps $(DEPLOY_STAMP)

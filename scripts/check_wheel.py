@@ -127,7 +127,8 @@ def check_contents(wheel: pathlib.Path) -> list[str]:
 
 
 def install(python: pathlib.Path, wheel: pathlib.Path) -> None:
-    run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"{wheel}[server]"])
+    run([str(python), "-m", "pip", "install", "--quiet", "--no-compile", "--disable-pip-version-check",
+         f"{wheel}[server]"])
 
 
 def probe(python: pathlib.Path, folder: pathlib.Path) -> str:
