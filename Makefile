@@ -8,7 +8,8 @@
 #   make test-notebooks  the course notebooks, strict nbval, two at a time
 #   make test-browser    Chromium + JupyterLab, two workers, the long tests first
 #   make test-bench      the tests that bound a time, alone
-#   make test-deploy     the runs-stream tests against a deployment: langgraph-api on Postgres + Redis, two replicas
+#   make test-deploy     the runs-stream tests against a deployment: langgraph-api on Postgres + Redis, two replicas,
+#                        two workers with a deployment each
 # Not in make test (minutes):
 #   make soak            500 runs of mixed fates in one process (scripts/soak.py), 200 exits, 10,000 fuzz examples
 
@@ -135,8 +136,10 @@ $(DEPLOY_STAMP): scripts/deploy-requirements.txt
 	$(DEPLOY_VENV)/bin/pip install --quiet --no-compile -r scripts/deploy-requirements.txt
 	touch $(DEPLOY_STAMP)
 
+# Two workers, each with a deployment of its own: alone 59 s where one took 87 s; in make test one
+# worker took 150-200 s and was the last of its step, where the server tier and the notebooks took 165 s.
 test-deploy: setup deploy-deps $(DEPLOY_STAMP)
-	LGW_TEST_DEPLOYMENT=$(abspath $(DEPLOY_VENV)) $(PYTEST) $(DEPLOY_TESTS)
+	LGW_TEST_DEPLOYMENT=$(abspath $(DEPLOY_VENV)) $(PYTEST) -n 2 $(DEPLOY_TESTS)
 
 # Re-execute every notebook and save its outputs (after a change to a demo graph or the widget).
 notebooks: setup

@@ -20,7 +20,7 @@ xdist's workers end together.
 
 Under ``make test-deploy`` (``LGW_TEST_DEPLOYMENT=<its venv>``) the ``server`` the
 server tests talk to is a deployment instead: two ``langgraph-api`` processes
-on Postgres and Redis behind nginx (tests/deployment.py). ``LGW_TEST_SERVER_URL``
+on Postgres and Redis behind nginx (tests/deployment.py), one per xdist worker. ``LGW_TEST_SERVER_URL``
 points them at any running server with the demo graphs (never drained: not ours).
 """
 
