@@ -127,6 +127,7 @@ def check_contents(wheel: pathlib.Path) -> list[str]:
 
 
 def install(python: pathlib.Path, wheel: pathlib.Path) -> None:
+    # --no-compile: the venv runs one demo and is thrown away; bytecode for all it holds is wasted work.
     run([str(python), "-m", "pip", "install", "--quiet", "--no-compile", "--disable-pip-version-check",
          f"{wheel}[server]"])
 
