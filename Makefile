@@ -130,7 +130,7 @@ system-deps:
 deploy-deps:
 	sh scripts/install_deploy_deps.sh
 
-# --no-compile: the replicas import a small part of this venv and write the bytecode of what they
+# --no-compile: the replicas import about half of this venv and write the bytecode of what they
 # import on their first start (36 s of pip's CPU, 26 s without compiling).
 $(DEPLOY_STAMP): scripts/deploy-requirements.txt
 	$(PYTHON) -m venv $(DEPLOY_VENV)
